@@ -1,0 +1,136 @@
+"""Closed forms for bivariate Gaussians.
+
+Covariances are packed as ``(..., 3)`` arrays ``[s00, s01, s11]``; responsibilities and
+log-probabilities are laid out component-major, ``(..., n_components, n_samples)``, so
+that every reduction over components runs over contiguous rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+LOG_2PI = float(np.log(2.0 * np.pi))
+
+# A component whose precision times the squared data radius exceeds this is evaluated
+# from centred coordinates instead of the expanded quadratic form (cancellation guard).
+_EXPANDED_LIMIT = 1e8
+
+
+def pack(covariances: np.ndarray) -> np.ndarray:
+    """(..., 2, 2) symmetric matrices -> (..., 3) ``[s00, s01, s11]``."""
+    c = np.asarray(covariances, dtype=float)
+    return np.stack([c[..., 0, 0], 0.5 * (c[..., 0, 1] + c[..., 1, 0]), c[..., 1, 1]], axis=-1)
+
+
+def unpack(packed: np.ndarray) -> np.ndarray:
+    """(..., 3) ``[s00, s01, s11]`` -> (..., 2, 2) symmetric matrices."""
+    s00, s01, s11 = packed[..., 0], packed[..., 1], packed[..., 2]
+    return np.stack([np.stack([s00, s01], -1), np.stack([s01, s11], -1)], -2)
+
+
+def det(packed: np.ndarray) -> np.ndarray:
+    """Determinant s00 * s11 - s01**2, shape (...)."""
+    return packed[..., 0] * packed[..., 2] - packed[..., 1] ** 2
+
+
+def eigvalsh(packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Smallest and largest eigenvalue of each packed 2 x 2 matrix, each of shape (...)."""
+    half_trace = 0.5 * (packed[..., 0] + packed[..., 2])
+    radius = np.hypot(0.5 * (packed[..., 0] - packed[..., 2]), packed[..., 1])
+    return half_trace - radius, half_trace + radius
+
+
+def is_positive_definite(packed: np.ndarray) -> np.ndarray:
+    """True where the matrix is symmetric positive definite (and finite)."""
+    d = det(packed)
+    return np.isfinite(d) & (d > 0) & (packed[..., 0] > 0)
+
+
+def quad_features(X: np.ndarray) -> np.ndarray:
+    """Features whose linear combinations give any quadratic form in x.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, 2)
+
+    Returns
+    -------
+    F : ndarray of shape (n_samples, 6)
+        Columns ``[x0**2, x0*x1, x1**2, x0, x1, 1]``.
+    """
+    x0, x1 = X[:, 0], X[:, 1]
+    return np.column_stack([x0 * x0, x0 * x1, x1 * x1, x0, x1, np.ones_like(x0)])
+
+
+def weighted_log_prob(
+    X: np.ndarray,
+    F: np.ndarray,
+    weights: np.ndarray,
+    means: np.ndarray,
+    packed: np.ndarray,
+) -> np.ndarray:
+    """log pi_k + log N(x_n | mu_k, Sigma_k) for every component and point.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, 2)
+    F : ndarray of shape (n_samples, 6)
+        ``quad_features(X)``.
+    weights : ndarray of shape (..., n_components)
+    means : ndarray of shape (..., n_components, 2)
+    packed : ndarray of shape (..., n_components, 3)
+        Positive-definite covariances.
+
+    Returns
+    -------
+    wlp : ndarray of shape (..., n_components, n_samples)
+    """
+    s00, s01, s11 = packed[..., 0], packed[..., 1], packed[..., 2]
+    d = s00 * s11 - s01 * s01
+    # Precision Sigma^-1 = [[a, b], [b, c]] by the 2 x 2 inverse formula.
+    a, b, c = s11 / d, -s01 / d, s00 / d
+    m0, m1 = means[..., 0], means[..., 1]
+    const = np.log(weights) - LOG_2PI - 0.5 * np.log(d)
+    # (x - mu)^T P (x - mu) expanded into the six features of quad_features.
+    W = np.stack(
+        [
+            -0.5 * a,
+            -b,
+            -0.5 * c,
+            a * m0 + b * m1,
+            b * m0 + c * m1,
+            const - 0.5 * (a * m0 * m0 + 2.0 * b * m0 * m1 + c * m1 * m1),
+        ],
+        axis=-2,
+    )  # (..., 6, K)
+    wlp = np.swapaxes(W, -1, -2) @ F.T
+    radius2 = float(np.max(F[:, 0] + F[:, 2])) + 1.0
+    sharp = (np.abs(a) + np.abs(b) + np.abs(c)) * (radius2 + m0 * m0 + m1 * m1) > _EXPANDED_LIMIT
+    for idx in zip(*np.nonzero(sharp), strict=True):
+        # A narrow component: evaluate the quadratic form from centred coordinates.
+        dx = X[:, 0] - m0[idx]
+        dy = X[:, 1] - m1[idx]
+        maha = a[idx] * dx * dx + 2.0 * b[idx] * dx * dy + c[idx] * dy * dy
+        wlp[idx] = const[idx] - 0.5 * maha
+    return wlp
+
+
+def log_normalize(wlp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bayes' rule in log space: posterior over components for every point.
+
+    Parameters
+    ----------
+    wlp : ndarray of shape (..., n_components, n_samples)
+
+    Returns
+    -------
+    resp : ndarray of shape (..., n_components, n_samples)
+        gamma_nk = exp(wlp_nk - log sum_j exp(wlp_nj)).
+    log_prob_norm : ndarray of shape (..., n_samples)
+        log p(x_n | theta) by log-sum-exp.
+    """
+    top = wlp.max(axis=-2, keepdims=True)
+    e = np.exp(wlp - top)
+    s = e.sum(axis=-2, keepdims=True)
+    e /= s
+    return e, (top + np.log(s))[..., 0, :]

@@ -1,0 +1,127 @@
+"""Checks of what a user hands in; every failure is an InputError that says what to change."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from gmmviz._errors import InputError
+
+
+def points(X: object) -> np.ndarray:
+    """Return X as a float64 array of shape (n_samples, 2) with finite values."""
+    try:
+        arr = np.asarray(X, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InputError(
+            "The data must be numbers in two columns (x and y); some values are not numbers."
+        ) from exc
+    if arr.ndim != 2 or arr.shape[1] != 2:
+        raise InputError(
+            f"The data must have exactly two columns (x and y), one row per point; got shape "
+            f"{arr.shape}."
+        )
+    if arr.shape[0] == 0:
+        raise InputError("The data set is empty: give at least one point.")
+    if not np.all(np.isfinite(arr)):
+        raise InputError(
+            "The data contain missing or infinite values: remove those rows and try again."
+        )
+    return np.ascontiguousarray(arr)
+
+
+def count(value: object, name: str, low: int, high: int | None = None) -> int:
+    """An integer in [low, high]."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        if isinstance(value, numbers.Real) and float(value).is_integer():
+            value = int(value)
+        else:
+            raise InputError(f"{name} must be a whole number; got {value!r}.")
+    value = int(value)
+    if value < low or (high is not None and value > high):
+        span = f"at least {low}" if high is None else f"between {low} and {high}"
+        raise InputError(f"{name} must be {span}; got {value}.")
+    return value
+
+
+def non_negative(value: object, name: str) -> float:
+    """A finite float >= 0."""
+    try:
+        v = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{name} must be a number of 0 or more; got {value!r}.") from exc
+    if not np.isfinite(v) or v < 0:
+        raise InputError(f"{name} must be a finite number of 0 or more; got {value!r}.")
+    return v
+
+
+def n_distinct(X: np.ndarray) -> int:
+    """Number of distinct rows of X."""
+    return int(np.unique(X, axis=0).shape[0])
+
+
+def component_count(X: np.ndarray, n_components: object, name: str = "k") -> int:
+    """k between 1 and the number of distinct points."""
+    k = count(n_components, name, 1)
+    if k > X.shape[0] or k > n_distinct(X):
+        distinct = n_distinct(X)
+        raise InputError(
+            f"{name} = {k} is more than the {distinct} distinct point(s) in the data: "
+            f"choose {name} of at most {distinct}, or add more data."
+        )
+    return k
+
+
+def weights(w: object, k: int) -> np.ndarray:
+    """Mixing weights: k non-negative numbers that sum to 1."""
+    arr = _shaped(w, (k,), "weights_init", "one weight per component")
+    if np.any(arr < 0):
+        raise InputError("The weights pi must not be negative.")
+    total = float(arr.sum())
+    if abs(total - 1.0) > 1e-6:
+        raise InputError(
+            f"The weights pi must sum to 1; they sum to {total:.6g}. Divide each by their sum."
+        )
+    if np.any(arr == 0):
+        raise InputError("Every weight pi must be above 0: a component of weight 0 never learns.")
+    return arr
+
+
+def means(m: object, k: int) -> np.ndarray:
+    """Component means of shape (k, 2)."""
+    return _shaped(m, (k, 2), "means_init", "one (x, y) row per component")
+
+
+def covariances(c: object, k: int) -> np.ndarray:
+    """Covariances of shape (k, 2, 2) (a single (2, 2) matrix is used for every component)."""
+    try:
+        arr = np.asarray(c, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InputError("covariances_init must contain numbers only.") from exc
+    if arr.shape == (2, 2):
+        arr = np.broadcast_to(arr, (k, 2, 2)).copy()
+    arr = _shaped(arr, (k, 2, 2), "covariances_init", "one 2 x 2 matrix per component")
+    for j, s in enumerate(arr, start=1):
+        if abs(s[0, 1] - s[1, 0]) > 1e-9 * max(1.0, float(np.abs(s).max())):
+            raise InputError(f"The covariance of component {j} must be symmetric (s01 = s10).")
+        d = s[0, 0] * s[1, 1] - s[0, 1] * s[1, 0]
+        if not (s[0, 0] > 0 and d > 0):
+            raise InputError(
+                f"The covariance of component {j} is not positive definite: both variances must "
+                f"be above 0 and s00 * s11 must exceed s01^2 (here {s[0, 0]:.4g} * {s[1, 1]:.4g} "
+                f"vs {s[0, 1] ** 2:.4g})."
+            )
+    return arr
+
+
+def _shaped(value: object, shape: tuple[int, ...], name: str, what: str) -> np.ndarray:
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{name} must contain numbers only.") from exc
+    if arr.shape != shape:
+        raise InputError(f"{name} must have shape {shape} ({what}); got {arr.shape}.")
+    if not np.all(np.isfinite(arr)):
+        raise InputError(f"{name} must contain finite numbers only.")
+    return arr
