@@ -12,6 +12,7 @@ from gmmviz.em import (
     predict_proba,
 )
 from gmmviz.io import load_points
+from gmmviz.kmeans import KMeansRun, KMeansStep, fit_kmeans
 from gmmviz.starts import GMM_INITS, NOTES_STARTS, TEXTBOOK_CENTERS
 
 __all__ = [
@@ -21,10 +22,13 @@ __all__ = [
     "TEXTBOOK_CENTERS",
     "GMMRun",
     "GMMStep",
+    "KMeansRun",
+    "KMeansStep",
     "InputError",
     "component_log_prob",
     "datasets",
     "fit_gmm",
+    "fit_kmeans",
     "load_points",
     "mixture_density",
     "predict_proba",

@@ -130,7 +130,8 @@ def log_normalize(wlp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         log p(x_n | theta) by log-sum-exp.
     """
     top = wlp.max(axis=-2, keepdims=True)
-    e = np.exp(wlp - top)
+    e = wlp - top
+    np.exp(e, out=e)
     s = e.sum(axis=-2, keepdims=True)
     e /= s
     return e, (top + np.log(s))[..., 0, :]

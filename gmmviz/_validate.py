@@ -61,10 +61,16 @@ def n_distinct(X: np.ndarray) -> int:
     return int(np.unique(X, axis=0).shape[0])
 
 
+def has_distinct(X: np.ndarray, k: int) -> bool:
+    """True when X has at least k distinct rows (a small head of X usually decides it)."""
+    head = X[: max(4 * k, 4096)]
+    return n_distinct(head) >= k or (head.shape[0] < X.shape[0] and n_distinct(X) >= k)
+
+
 def component_count(X: np.ndarray, n_components: object, name: str = "k") -> int:
     """k between 1 and the number of distinct points."""
     k = count(n_components, name, 1)
-    if k > X.shape[0] or k > n_distinct(X):
+    if k > X.shape[0] or not has_distinct(X, k):
         distinct = n_distinct(X)
         raise InputError(
             f"{name} = {k} is more than the {distinct} distinct point(s) in the data: "

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from gmmviz import _gauss2d as g2
 from gmmviz._errors import InputError
@@ -59,7 +60,7 @@ class _Scaler:
 def e_step(
     X: np.ndarray, F: np.ndarray, weights: np.ndarray, means: np.ndarray, packed: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """E-step: responsibilities gamma_nk = pi_k N(x_n|mu_k,Sigma_k) / sum_j pi_j N(x_n|mu_j,Sigma_j).
+    """E-step: gamma_nk = pi_k N(x_n|mu_k,Sigma_k) / sum_j pi_j N(x_n|mu_j,Sigma_j) (Bayes' rule).
 
     Parameters
     ----------
@@ -186,7 +187,9 @@ def collapsed_components(packed: np.ndarray, reg_covar: float) -> list[tuple[int
     lo, hi = g2.eigvalsh(packed)
     limit = _COLLAPSE if reg_covar == 0 else 0.0
     bad = ~np.isfinite(lo) | (lo <= limit) | ~g2.is_positive_definite(packed)
-    return [(int(k), "a single point" if hi[k] <= _COLLAPSE else "a line") for k in np.flatnonzero(bad)]
+    return [
+        (int(k), "a single point" if hi[k] <= _COLLAPSE else "a line") for k in np.flatnonzero(bad)
+    ]
 
 
 def kl_divergence(log_q: np.ndarray, log_p: np.ndarray, q: np.ndarray) -> float:
@@ -416,6 +419,15 @@ def fit_gmm(
         None if covariances_init is None else v.covariances(covariances_init, k),
     )
 
+    # The inner products have only 6 columns: one BLAS thread beats several on them.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _fit(X, k, covariance_type, init, explicit, max_iter, tol, reg_covar,
+                    random_state, fixed_covariance)
+
+
+def _fit(X, k, covariance_type, init, explicit, max_iter, tol, reg_covar, random_state,
+         fixed_covariance) -> GMMRun:
+    """The EM loop of fit_gmm on validated arguments."""
     scaler = _Scaler.fit(X)
     Xs = scaler.x(X)
     F = g2.quad_features(Xs)
@@ -458,7 +470,8 @@ def fit_gmm(
             break
         nll_prev, nll = nll, _nll(lpn_new, scaler)
         # KL(q || p(z|x, theta_t)) with log q = wlp_{t-1} - lpn_{t-1}, log p = wlp_t - lpn_t.
-        kl = max(float(np.vdot(q, (wlp - wlp_new) - (lpn - lpn_new)[None, :])), 0.0)
+        # Each column of q sums to 1, so the log-normaliser difference enters once per point.
+        kl = max(float(np.vdot(q, wlp - wlp_new)) - float(np.sum(lpn - lpn_new)), 0.0)
         run.steps.append(e)
         run.steps.append(GMMStep(run, "M", t, theta, theta_prev, nll, -nll - kl, kl))
         wlp, lpn = wlp_new, lpn_new

@@ -45,8 +45,14 @@ def check_gmm_init(init: str, n_components: int) -> None:
 
 def distinct_points(X: np.ndarray, n: int, rng: np.random.RandomState) -> np.ndarray:
     """n distinct rows of X, drawn at random (shape (n, 2))."""
-    uniq = np.unique(X, axis=0)
-    return uniq[np.sort(rng.choice(uniq.shape[0], size=n, replace=False))]
+    order = rng.permutation(X.shape[0])
+    m = min(X.shape[0], max(4 * n, 64))
+    while True:
+        # first occurrences, in the random order, among the first m shuffled rows
+        _, first = np.unique(X[order[:m]], axis=0, return_index=True)
+        if first.shape[0] >= n or m == X.shape[0]:
+            return X[order[np.sort(first)[:n]]]
+        m = min(X.shape[0], 4 * m)
 
 
 def kmeans_labels(X: np.ndarray, n_clusters: int, rng: np.random.RandomState) -> np.ndarray:

@@ -1,0 +1,186 @@
+"""K-means by Lloyd's algorithm, recorded half-step by half-step.
+
+Assign each point to the nearest centre, move each centre to the mean of its points, repeat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+from gmmviz import _validate as v
+from gmmviz._errors import InputError
+from gmmviz.starts import KMEANS_INITS, TEXTBOOK_CENTERS, distinct_points, plusplus_centers
+
+
+@dataclass(frozen=True)
+class KMeansStep:
+    """One recorded half-step of K-means.
+
+    Attributes
+    ----------
+    kind : {"init", "assign", "update"}
+    iteration : int
+    centers : ndarray of shape (n_clusters, 2)
+    labels : ndarray of shape (n_samples,)
+        At the start every point is in the first cluster, as the notes begin.
+    distortion : float
+        J = sum_n ||x_n - mu_label(n)||^2 for these centres and labels.
+    empty : tuple of int
+        Clusters left without points by this step; an update keeps their old centre.
+    """
+
+    kind: str
+    iteration: int
+    centers: np.ndarray
+    labels: np.ndarray
+    distortion: float
+    empty: tuple[int, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """A caption such as "Iteration 2 · assign: each point to its nearest centre"."""
+        if self.kind == "init":
+            return "Start"
+        what = ("assign: each point to its nearest centre" if self.kind == "assign"
+                else "update: each centre to the mean of its points")
+        return f"Iteration {self.iteration} · {what}"
+
+
+@dataclass
+class KMeansRun:
+    """A whole K-means run.
+
+    Attributes
+    ----------
+    steps : list of KMeansStep
+        "init", then "assign" and "update" for every iteration.
+    centers_ : ndarray of shape (n_clusters, 2)
+    labels_ : ndarray of shape (n_samples,)
+    n_iter_ : int
+    converged_ : bool
+        True when an assign step left every point where it was.
+    stop_reason : str
+    """
+
+    X: np.ndarray
+    steps: list[KMeansStep]
+    converged_: bool
+    stop_reason: str
+
+    @property
+    def distortion(self) -> np.ndarray:
+        """J after each assign step, shape (n_iter_,)."""
+        return np.array([s.distortion for s in self.steps if s.kind == "assign"])
+
+    @property
+    def centers_(self) -> np.ndarray:
+        return self.steps[-1].centers
+
+    @property
+    def labels_(self) -> np.ndarray:
+        return self.steps[-1].labels
+
+    @property
+    def n_iter_(self) -> int:
+        return self.steps[-1].iteration
+
+
+def assign(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
+    """Index of the nearest centre for every point, shape (n_samples,)."""
+    # ||x - mu||^2 from centred differences (exact for ties between equal centres)
+    d2 = ((X[:, None, :] - centers[None, :, :]) ** 2).sum(axis=-1)
+    return d2.argmin(axis=1)
+
+
+def update(X: np.ndarray, labels: np.ndarray, centers: np.ndarray) -> tuple[np.ndarray, tuple]:
+    """Each centre to the mean of its points; an empty cluster keeps its old centre.
+
+    Returns
+    -------
+    centers : ndarray of shape (n_clusters, 2)
+    empty : tuple of int
+    """
+    k = centers.shape[0]
+    counts = np.bincount(labels, minlength=k)
+    sums = np.stack([np.bincount(labels, weights=X[:, j], minlength=k) for j in (0, 1)], axis=1)
+    new = centers.copy()
+    filled = counts > 0
+    new[filled] = sums[filled] / counts[filled, None]
+    return new, tuple(int(j) for j in np.flatnonzero(~filled))
+
+
+def distortion(X: np.ndarray, centers: np.ndarray, labels: np.ndarray) -> float:
+    """J = sum_n ||x_n - mu_label(n)||^2 (the notes' distortion measure)."""
+    return float(((X - centers[labels]) ** 2).sum())
+
+
+def fit_kmeans(
+    X: object,
+    n_clusters: int,
+    *,
+    init: str = "k-means++",
+    centers_init: object = None,
+    max_iter: int = 100,
+    tol: float = 0.0,
+    random_state: int | np.random.RandomState | None = None,
+) -> KMeansRun:
+    """Lloyd's algorithm, recording every assign and update step.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, 2)
+    n_clusters : int
+    init : {"k-means++", "random", "notes"}
+        k-means++ seeds, K distinct data points, or the textbook's centres (k = 3).
+    centers_init : array-like of shape (n_clusters, 2), optional
+        Overrides ``init``.
+    max_iter : int
+    tol : float
+        Also stop when the centres move by less than ``tol`` times the mean data variance
+        (scikit-learn's meaning); the run always stops once no assignment changes.
+    random_state : int, RandomState or None
+
+    Returns
+    -------
+    KMeansRun
+    """
+    X = v.points(X)
+    k = v.component_count(X, n_clusters)
+    max_iter = v.count(max_iter, "max_iter", 0, 100_000)
+    tol = v.non_negative(tol, "tol")
+    if centers_init is not None:
+        centers = v.means(centers_init, k).copy()
+    elif init not in KMEANS_INITS:
+        raise InputError(f"Unknown init {init!r}: choose one of {', '.join(KMEANS_INITS)}.")
+    elif init == "notes":
+        if k != 3:
+            raise InputError("The notes' starting centres are for k = 3 only; set k to 3.")
+        centers = TEXTBOOK_CENTERS.copy()
+    else:
+        rng = check_random_state(random_state)
+        pick = plusplus_centers if init == "k-means++" else distinct_points
+        centers = pick(X, k, rng)
+    shift_tol = tol * float(np.mean(np.var(X, axis=0)))
+
+    labels = np.zeros(X.shape[0], dtype=int)
+    steps = [KMeansStep("init", 0, centers, labels, distortion(X, centers, labels))]
+    converged, reason = False, "reached max_iter"
+    for t in range(1, max_iter + 1):
+        new_labels = assign(X, centers)
+        steps.append(KMeansStep("assign", t, centers, new_labels,
+                                distortion(X, centers, new_labels)))
+        new_centers, empty = update(X, new_labels, centers)
+        steps.append(KMeansStep("update", t, new_centers, new_labels,
+                                distortion(X, new_centers, new_labels), empty))
+        unchanged = t > 1 and np.array_equal(new_labels, labels)
+        shift = float(((new_centers - centers) ** 2).sum())
+        labels, centers = new_labels, new_centers
+        if unchanged or shift <= shift_tol:
+            converged = True
+            reason = ("converged: no point changed cluster" if unchanged
+                      else "converged: centres moved less than tol")
+            break
+    return KMeansRun(X, steps, converged, reason)
