@@ -289,6 +289,10 @@ class GMMRun:
         self._F = F
         self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
 
+    def __getstate__(self) -> dict:
+        # Posteriors are recomputed on demand: never pickle the cache (st.cache_data pickles).
+        return {**self.__dict__, "_cache": OrderedDict()}
+
     # -- conversions between the internal (scaled) and the user's units
     def _to_original(self, theta: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         w, m, p = theta
