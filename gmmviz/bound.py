@@ -1,0 +1,106 @@
+"""Why EM climbs: the log-likelihood, its lower bound L(q, theta) and the KL gap, per half-step.
+
+For any distribution q over the assignments Z,
+
+    log p(X | theta) = L(q, theta) + KL(q || p(Z | X, theta)),
+    L(q, theta) = sum_Z q(Z) log(p(X, Z | theta) / q(Z)),
+
+and KL >= 0, so L is a lower bound (Jensen's inequality). The E-step sets q to the posterior,
+closing the gap (KL = 0); the M-step raises L with q held fixed. Hence log p never falls.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from gmmviz._errors import InputError
+
+BOUND_COLUMNS = (
+    "step", "label", "kind", "iteration", "log_p", "elbo", "kl",
+    "d_log_p", "d_elbo", "d_kl",
+)
+
+
+def bound_table(run: object) -> pd.DataFrame:
+    """One row per recorded half-step of an EM run: log p, the bound L and the gap KL.
+
+    Parameters
+    ----------
+    run : GMMRun
+        As returned by :func:`gmmviz.fit_gmm`.
+
+    Returns
+    -------
+    pandas.DataFrame with one row per step (``len(run.steps)`` rows) and columns
+
+        step : int
+            Index of the half-step in ``run.steps`` (0 is the start).
+        label : str
+            The step's caption, e.g. "Iteration 3 · E-step: responsibilities updated".
+        kind : {"init", "E", "M"}
+        iteration : int
+        log_p : float
+            log p(X | theta) = -nll, in nats.
+        elbo : float
+            L(q, theta).
+        kl : float
+            KL(q || p(Z | X, theta)) = log_p - elbo, at least 0.
+        d_log_p, d_elbo, d_kl : float
+            Change from the previous row (NaN on the first row).
+    """
+    steps = getattr(run, "steps", None)
+    if not steps:
+        raise InputError("The run has no recorded steps: fit a mixture first.")
+    frame = pd.DataFrame(
+        {
+            "step": np.arange(len(steps)),
+            "label": [s.label for s in steps],
+            "kind": [s.kind for s in steps],
+            "iteration": [int(s.iteration) for s in steps],
+            "log_p": [-s.nll for s in steps],  # log p(X | theta) = -NLL
+            "elbo": [s.elbo for s in steps],
+            "kl": [s.kl for s in steps],
+        }
+    )
+    for col in ("log_p", "elbo", "kl"):
+        frame[f"d_{col}"] = frame[col].diff()
+    return frame
+
+
+def describe_step(table: pd.DataFrame, index: int) -> str:
+    """One sentence saying what the half-step at row ``index`` of a bound table just did.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`bound_table`.
+    index : int
+        Row position (0 is the start).
+    """
+    if not 0 <= index < len(table):
+        raise InputError(f"Choose a half-step between 0 and {len(table) - 1}; got {index}.")
+    row = table.iloc[index]
+    if row["kind"] == "init":
+        if row["kl"] > 0:
+            return (
+                f"Start: q comes with the starting values, so L = {row['elbo']:.4f} sits "
+                f"KL = {row['kl']:.4g} below log p = {row['log_p']:.4f}."
+            )
+        return (
+            f"Start: θ₀ is set and q will be its posterior, so L = log p = "
+            f"{row['log_p']:.4f}."
+        )
+    if row["kind"] == "E":
+        rise = (
+            f", L rose by {row['d_elbo']:.4g}" if row["d_elbo"] > 1e-12 * abs(row["log_p"]) else ""
+        )
+        return (
+            f"E-step {row['iteration']}: q set to the posterior p(Z | X, θ), so KL = 0"
+            f"{rise} and L = log p = {row['log_p']:.4f}; θ and log p are unchanged."
+        )
+    return (
+        f"M-step {row['iteration']}: θ moved to maximise L with q fixed; L rose by "
+        f"{row['d_elbo']:.4g}, log p rose by {row['d_log_p']:.4g}, and a gap "
+        f"KL = {row['kl']:.4g} opened."
+    )
