@@ -1,0 +1,220 @@
+"""K-means as the hard limit of EM: every covariance held at eps * I, eps -> 0.
+
+With Sigma_k = eps * I the Gaussian is N(x | mu_k, eps I) ∝ exp(-||x - mu_k||^2 / (2 eps)), so the
+E-step's responsibilities are
+
+    gamma_nk = pi_k exp(-||x_n - mu_k||^2 / 2 eps) / sum_j pi_j exp(-||x_n - mu_j||^2 / 2 eps).
+
+As eps -> 0 the term with the smallest distance dominates every sum and gamma_nk tends to the
+hard assignment r_nk of K-means (for any weights pi_k > 0); the M-step's mean
+mu_k = sum_n gamma_nk x_n / sum_n gamma_nk then becomes K-means' update. This module fits that
+model, compares it with K-means from the same centres, and sweeps eps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linear_sum_assignment
+from threadpoolctl import threadpool_limits
+
+from gmmviz import _gauss2d as g2
+from gmmviz import _validate as v
+from gmmviz._errors import InputError
+from gmmviz.em import GMMRun, GMMStep, _nll, _Scaler, e_step, fit_gmm, m_step
+from gmmviz.kmeans import KMeansRun, fit_kmeans
+
+EPS_STEPS: tuple[float, ...] = tuple(
+    float(f"{m}e{e}") for e in range(-4, 2) for m in (1, 2, 5)
+) + (100.0,)
+"""A 1-2-5 ladder of eps values from 1e-4 to 100 (in the data's squared units), for a log-scale
+slider."""
+
+
+def eps_grid(low: float = 1e-4, high: float = 100.0, n: int = 25) -> np.ndarray:
+    """``n`` eps values evenly spaced in log10 from ``low`` to ``high``, shape (n,)."""
+    if not (0 < low < high) or n < 2:
+        raise InputError("The eps range needs 0 < low < high and at least two values.")
+    return np.logspace(np.log10(low), np.log10(high), int(n))
+
+
+def fit_eps_limit(
+    X: object,
+    centers_init: object,
+    eps: float,
+    *,
+    learn_weights: bool = True,
+    max_iter: int = 100,
+    tol: float = 1e-6,
+) -> GMMRun:
+    """EM with every covariance held at ``eps * I``: only the means (and weights) are learned.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, 2)
+    centers_init : array-like of shape (n_components, 2)
+        Starting means (the same centres K-means starts from); the weights start equal.
+    eps : float
+        The shared variance, above 0.
+    learn_weights : bool
+        True: the M-step re-estimates pi_k = N_k / N (the textbook's EM). False: the weights stay
+        at 1 / K and only the means are learned.
+    max_iter : int
+    tol : float
+        Stop when the NLL per point changes by less than ``tol``.
+
+    Returns
+    -------
+    GMMRun
+        Every step's covariances are exactly ``eps * I``.
+    """
+    X = v.points(X)
+    centers = np.asarray(centers_init, dtype=float) if centers_init is not None else None
+    if centers is None or centers.ndim != 2:
+        raise InputError("The starting centres must be a table of K rows and 2 columns.")
+    k = v.component_count(X, centers.shape[0])
+    centers = v.means(centers, k)
+    eps = v.non_negative(eps, "eps")
+    if not eps > 0:
+        raise InputError("The fixed covariance eps must be above 0.")
+    weights = np.full(k, 1.0 / k)
+    if learn_weights:
+        return fit_gmm(X, k, init="identical", weights_init=weights, means_init=centers,
+                       fixed_covariance=eps, max_iter=max_iter, tol=tol)
+    max_iter = v.count(max_iter, "max_iter", 0, 100_000)
+    tol = v.non_negative(tol, "tol")
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _fit_means_only(X, centers, eps, max_iter, tol)
+
+
+def _fit_means_only(X: np.ndarray, centers: np.ndarray, eps: float, max_iter: int,
+                    tol: float) -> GMMRun:
+    """EM with pi_k = 1/K and Sigma_k = eps * I held fixed: the E-step and the M-step's means."""
+    k = centers.shape[0]
+    scaler = _Scaler.fit(X)
+    Xs = scaler.x(X)
+    F = g2.quad_features(Xs)
+    fixed = eps / scaler.scale**2
+    run = GMMRun(X, scaler, F, k, "spherical", 0.0, tol, max_iter)
+    weights = np.full(k, 1.0 / k)
+    packed = np.repeat(np.array([[fixed, 0.0, fixed]]), k, axis=0)
+    theta = (weights, scaler.means_in(centers), packed)
+
+    resp, lpn, wlp = e_step(Xs, F, *theta)
+    nll = _nll(lpn, scaler)
+    run.steps.append(GMMStep(run, "init", 0, theta, None, nll, -nll, 0.0))
+    run.steps[0].means = centers.copy()  # exactly as given (the scaled round trip may move an ulp)
+    run.stop_reason = "reached max_iter"
+    for t in range(1, max_iter + 1):
+        q, theta_prev = resp, theta
+        e = GMMStep(run, "E", t, theta_prev, theta_prev, nll, -nll, 0.0)
+        # M-step for the means only: mu_k = sum_n gamma_nk x_n / sum_n gamma_nk
+        _, means, _ = m_step(Xs, F, q, 0.0, "spherical", fixed)
+        # A component with (numerically) no responsibility keeps its mean, as an empty K-means
+        # cluster does, instead of being pulled to 0 / N_k.
+        empty = q.sum(axis=1) < 1e-12
+        means[empty] = theta_prev[1][empty]
+        theta = (weights, means, packed)
+        resp, lpn_new, wlp_new = e_step(Xs, F, *theta)
+        nll_prev, nll = nll, _nll(lpn_new, scaler)
+        # KL(q || p(z | x, theta_t)) for the old posterior q under the new parameters
+        kl = max(float(np.vdot(q, wlp - wlp_new)) - float(np.sum(lpn - lpn_new)), 0.0)
+        run.steps.append(e)
+        run.steps.append(GMMStep(run, "M", t, theta, theta_prev, nll, -nll - kl, kl))
+        wlp, lpn = wlp_new, lpn_new
+        if abs(nll_prev - nll) / X.shape[0] < tol:
+            run.converged_ = True
+            run.stop_reason = "converged: NLL change below tol"
+            break
+    return run
+
+
+def center_distance(a: object, b: object, *, reduce: str = "max") -> float:
+    """Distance between two sets of centres, matched one to one.
+
+    The centres are paired by the assignment that minimises the total Euclidean distance
+    (Hungarian algorithm), so the answer does not depend on the order of either set.
+
+    Parameters
+    ----------
+    a, b : array-like of shape (n_components, 2)
+    reduce : {"max", "mean"}
+        The largest or the mean distance over the matched pairs.
+
+    Returns
+    -------
+    float
+    """
+    a = np.atleast_2d(np.asarray(a, dtype=float))
+    b = np.atleast_2d(np.asarray(b, dtype=float))
+    if a.shape != b.shape:
+        raise InputError(
+            f"Both sets need the same number of centres; got {a.shape[0]} and {b.shape[0]}.")
+    if reduce not in ("max", "mean"):
+        raise InputError("reduce must be 'max' or 'mean'.")
+    # d_ij = ||a_i - b_j||, then the pairing with the smallest sum of d_ij
+    d = np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=-1))
+    rows, cols = linear_sum_assignment(d)
+    matched = d[rows, cols]
+    return float(matched.max() if reduce == "max" else matched.mean())
+
+
+def hardness(resp: np.ndarray) -> float:
+    """Mean over points of max_k gamma_nk: 1/K for even responsibilities, 1 for hard ones.
+
+    Parameters
+    ----------
+    resp : ndarray of shape (n_samples, n_components)
+    """
+    resp = np.atleast_2d(np.asarray(resp, dtype=float))
+    return float(resp.max(axis=1).mean())
+
+
+def eps_sweep(
+    X: object,
+    centers_init: object,
+    eps_values: Sequence[float] | np.ndarray,
+    *,
+    learn_weights: bool = True,
+    max_iter: int = 100,
+    tol: float = 1e-6,
+    kmeans: KMeansRun | None = None,
+) -> pd.DataFrame:
+    """Fit the eps-limit model for every eps and compare each fit with K-means.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, 2)
+    centers_init : array-like of shape (n_components, 2)
+        Where both EM and K-means start.
+    eps_values : sequence of float
+    learn_weights, max_iter, tol
+        As in :func:`fit_eps_limit`.
+    kmeans : KMeansRun, optional
+        K-means from ``centers_init``; fitted here (with ``max_iter``) when not given.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per eps, in the given order, with columns ``eps``, ``distance`` (the largest
+        matched distance between the EM means and the K-means centres), ``hardness`` (mean
+        max-responsibility at the fit), ``nll`` (of the fit) and ``n_iter``.
+    """
+    X = v.points(X)
+    centers = np.asarray(centers_init, dtype=float)
+    if kmeans is None:
+        kmeans = fit_kmeans(X, centers.shape[0], centers_init=centers, max_iter=max_iter)
+    rows = []
+    for eps in eps_values:
+        run = fit_eps_limit(X, centers, float(eps), learn_weights=learn_weights,
+                            max_iter=max_iter, tol=tol)
+        rows.append({
+            "eps": float(eps),
+            "distance": center_distance(run.means_, kmeans.centers_),
+            "hardness": hardness(run.resp_),
+            "nll": run.final.nll,
+            "n_iter": run.n_iter_,
+        })
+    return pd.DataFrame(rows, columns=["eps", "distance", "hardness", "nll", "n_iter"])

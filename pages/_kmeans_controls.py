@@ -1,0 +1,78 @@
+"""Controls shared by the K-means page and the limit page: k, where K-means starts, iterations.
+
+URL parameters: the explorer's ``data``, ``n``, ``seed``, ``k``, ``iters`` and ``kinit``, the
+K-means start ("notes": the textbook's centres, "kmeans-pp", "random").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+import gmmviz
+from gmmviz.urlstate import EXPLORER, Param
+from pages import _common as ui
+
+#: URL value -> fit_kmeans' init.
+KINIT_NAMES = {"notes": "notes", "kmeans-pp": "k-means++", "random": "random"}
+KINIT_LABELS = {
+    "notes": "the textbook's centres (k = 3)",
+    "kmeans-pp": "k-means++",
+    "random": "random data points",
+}
+KINIT_HELP = (
+    "Where the centres start. The textbook's centres: (-2, 1), (-2, 0), (-2, -1), as in the "
+    "notes (k = 3 only); k-means++: spread-out seeds, each new one drawn far from the others; "
+    "random: k distinct data points. The random starts change with the seed."
+)
+#: Used instead of the textbook's centres when k is not 3.
+NOTES_FALLBACK = "kmeans-pp"
+
+KMEANS_SCHEMA: dict[str, Param] = {
+    "data": EXPLORER["data"],
+    "n": EXPLORER["n"],
+    "seed": EXPLORER["seed"],
+    "k": EXPLORER["k"],
+    "kinit": Param("notes", "choice", tuple(KINIT_NAMES)),
+    "iters": EXPLORER["iters"],
+}
+
+
+def kmeans_controls() -> dict[str, Any]:
+    """The k slider, the start's select box and the iteration limit (keys "k", "kinit", "iters").
+
+    A textbook start with k other than 3 says why and uses k-means++ instead.
+
+    Returns
+    -------
+    dict
+        ``n_clusters``, ``init`` (fit_kmeans' name), ``kinit`` (the URL value actually used),
+        ``max_iter``.
+    """
+    k = int(st.slider(
+        "Number of clusters k", min_value=1, max_value=10, step=1, key="k",
+        help="How many clusters (centres) K-means looks for.",
+    ))
+    kinit = st.selectbox("Start", tuple(KINIT_NAMES), key="kinit",
+                         format_func=KINIT_LABELS.get, help=KINIT_HELP)
+    if kinit == "notes" and k != 3:
+        st.warning(
+            f"The textbook's centres are for k = 3 only, and k is {k}: using k-means++ "
+            "instead. Set k to 3 to use them.", icon=":material/info:",
+        )
+        kinit = NOTES_FALLBACK
+    st.number_input(
+        "Max iterations", min_value=0, max_value=500, step=5, key="iters",
+        help="Stop after this many iterations (each one assign and one update step) at most.",
+    )
+    return {"n_clusters": k, "init": KINIT_NAMES[kinit], "kinit": kinit,
+            "max_iter": int(st.session_state["iters"])}
+
+
+def kmeans_run(X: np.ndarray, controls: Mapping[str, Any], seed: int) -> gmmviz.KMeansRun:
+    """K-means on ``X`` with the controls' settings (cached); raises InputError."""
+    return ui.cached_kmeans(X, controls["n_clusters"], init=controls["init"],
+                            max_iter=controls["max_iter"], random_state=int(seed))
