@@ -1,0 +1,472 @@
+"""Figures that compare EM runs: side-by-side animation, NLL overlay, restarts, BIC and AIC.
+
+Frames of :func:`compare_figure`
+--------------------------------
+All panels share one set of frames: frame i shows half-step i of every run, and a run that
+stopped earlier holds its last step. A frame carries, for every panel, the points' colour codes,
+the ellipses and the means (addressed by trace index), and the panel titles; the point
+coordinates go once in ``fig.data``. After an M-step every panel's responsibilities are those
+of the frame before, so such a frame leaves the codes out and takes them from the frame that
+carries them (``Frame.baseframe``, never a chain).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from gmmviz._errors import InputError
+from gmmviz.figures._animation import FONT_SIZE, playback_controls
+from gmmviz.figures._colors import PALETTE, codec, component_color
+from gmmviz.figures._geometry import axis_range
+from gmmviz.figures.em import (
+    LEVEL_DASH,
+    LEVEL_WIDTH,
+    WEBGL_THRESHOLD,
+    _ellipse_arrays,
+    _mean_size,
+    _step_codes,
+    _unique,
+    nll_figure,
+)
+
+__all__ = [
+    "MAX_PANELS",
+    "PANEL_COLORS",
+    "compare_figure",
+    "nll_overlay",
+    "restarts_figure",
+    "selection_figure",
+]
+
+MAX_PANELS = 6
+#: One colour per panel (Paul Tol's "bright" scheme, its yellow darkened for white paper):
+#: the panel's title, its NLL curve and its row in a table share it.
+PANEL_COLORS: tuple[str, ...] = ("#4477AA", "#EE6677", "#228833", "#997700", "#66CCEE",
+                                 "#AA3377")
+#: Line dash of each covariance type in :func:`selection_figure`.
+COV_DASH = {"full": "solid", "diag": "dash", "spherical": "dot", "tied": "dashdot"}
+COMPARE_ELLIPSE_POINTS = 48
+
+
+def panel_color(i: int) -> str:
+    """Colour of panel ``i`` (0-based)."""
+    return PANEL_COLORS[i % len(PANEL_COLORS)]
+
+
+def _panel_title(title: str, run, i: int) -> str:
+    """Panel title at frame i: the run's name, where it is, and its NLL then."""
+    steps = run.steps
+    if i < len(steps):
+        s = steps[i]
+        where = "start" if s.kind == "init" else f"iteration {s.iteration} · {s.kind}-step"
+    else:
+        s = steps[-1]
+        verb = "converged" if run.converged_ else "stopped"
+        where = f"{verb} at iteration {s.iteration}"
+    return f"<b>{title}</b><br>{where} · NLL = {s.nll:.2f}"
+
+
+def compare_figure(runs: Sequence, titles: Sequence[str], *, levels: Sequence[float] = (1, 2),
+                   duration_ms: int = 600, height: int | None = None,
+                   colors: Sequence[str] | None = None, palette: tuple[str, ...] = PALETTE,
+                   n_points: int = COMPARE_ELLIPSE_POINTS) -> go.Figure:
+    """Animate several EM runs on the same data side by side, with one Play button and slider.
+
+    Every panel shows one run as :func:`gmmviz.figures.em_figure` does (points coloured by
+    their blended responsibilities, each component's ``levels``-sigma ellipses, the means
+    sized by sqrt(pi_k)), with the same axis ranges and equal scales in every panel.
+
+    Parameters
+    ----------
+    runs : sequence of GMMRun
+        1 to 6 recorded runs of :func:`gmmviz.fit_gmm` on the same points.
+    titles : sequence of str
+        One name per run (e.g. its initialization); each panel's title adds the current step
+        and NLL.
+    levels : sequence of float, default (1, 2)
+        Ellipse radii in standard deviations; 1 to 4 values.
+    duration_ms : int, default 600
+        Time per frame when playing.
+    height : int, optional
+        Figure height in pixels; default 360 per row of three panels (440 for two) plus room
+        for the controls.
+    colors : sequence of str, optional
+        Colour of each panel's title (default :data:`PANEL_COLORS`).
+    palette : tuple of str
+        Component colours.
+    n_points : int, default 48
+        Points per ellipse.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Up to 3 panels per row (4 panels as 2 x 2); ``len(fig.frames)`` is the longest run's
+        number of steps, and the frame names are that run's step labels. The panel titles are
+        ``fig.layout.annotations[:len(runs)]``.
+
+    Raises
+    ------
+    InputError
+        For no runs or more than 6, a title count that does not match, runs on different
+        numbers of points, or bad ``levels``.
+    """
+    runs = list(runs)
+    titles = [str(t) for t in titles]
+    n_panels = len(runs)
+    if not 1 <= n_panels <= MAX_PANELS:
+        raise InputError(f"Compare 1 to {MAX_PANELS} runs; got {n_panels}.")
+    if len(titles) != n_panels:
+        raise InputError(f"Give one title per run: {n_panels} runs, {len(titles)} titles.")
+    if any(not r.steps for r in runs):
+        raise InputError("A run has no recorded steps to draw; fit it again.")
+    X = runs[0].X
+    n = X.shape[0]
+    if any(r.n_samples != n for r in runs):
+        raise InputError("The runs to compare must be fitted on the same points.")
+    levels = [float(v) for v in levels]
+    if not 1 <= len(levels) <= len(LEVEL_DASH) or min(levels) <= 0:
+        raise InputError(
+            f"Ellipse levels must be 1 to {len(LEVEL_DASH)} positive numbers of standard "
+            f"deviations, e.g. (1, 2); got {tuple(levels)}.")
+    colors = list(colors) if colors else [panel_color(i) for i in range(n_panels)]
+    n_cols = {4: 2}.get(n_panels, min(n_panels, 3))
+    n_rows = math.ceil(n_panels / n_cols)
+    # about square panels in a page's main column
+    height = height or (360 if n_cols == 3 else 440) * n_rows + 190
+    webgl = n > WEBGL_THRESHOLD
+    Scatter = go.Scattergl if webgl else go.Scatter
+    n_frames = max(len(r.steps) for r in runs)
+    longest = max(range(n_panels), key=lambda p: len(runs[p].steps))
+    names = _unique([s.label for s in runs[longest].steps])
+
+    # ---- per-run state
+    codecs = [codec(r.n_components, palette) for r in runs]
+    codes = [_step_codes(r.steps, cc, n) for r, cc in zip(runs, codecs, strict=True)]
+    (x0, x1), (y0, y1) = axis_range(
+        X, [s.means for r in runs for s in r.steps],
+        [s.covariances for r in runs for s in r.steps], levels)
+
+    def step_index(p: int, i: int) -> int:
+        return min(i, len(runs[p].steps) - 1)
+
+    def param_traces(p: int, i: int, fast: bool = True) -> list:
+        s = runs[p].steps[step_index(p, i)]
+        out = []
+        for j in range(runs[p].n_components):
+            for lv in levels:
+                ex, ey = _ellipse_arrays(s.means[j], s.covariances[j], lv, n_points)
+                out.append(Scatter(x=ex, y=ey, _validate=not fast))
+        out.append(Scatter(x=s.means[:, 0].astype(np.float32),
+                           y=s.means[:, 1].astype(np.float32),
+                           marker={"size": _mean_size(s.weights) * 0.8}, _validate=not fast))
+        return out
+
+    # ---- the figure at frame 0
+    specs = [[{} if r * n_cols + c < n_panels else None for c in range(n_cols)]
+             for r in range(n_rows)]
+    fig = make_subplots(rows=n_rows, cols=n_cols, specs=specs,
+                        subplot_titles=[f"<b>{t}</b>" for t in titles],
+                        horizontal_spacing=0.05, vertical_spacing=0.16 / n_rows)
+    legend_panel = max(range(n_panels), key=lambda p: runs[p].n_components)
+    i_points, i_params = [], []
+    for p, run in enumerate(runs):
+        row, col = p // n_cols + 1, p % n_cols + 1
+        k = run.n_components
+        i_points.append(len(fig.data))
+        fig.add_trace(Scatter(
+            x=X[:, 0].astype(np.float32), y=X[:, 1].astype(np.float32), mode="markers",
+            marker=codecs[p].marker(codes[p][0], size=4 if webgl else 7, opacity=0.85,
+                                    line={"width": 0 if webgl else 0.4, "color": "white"}),
+            hoverinfo="skip", showlegend=False, name=f"points: {titles[p]}"), row=row, col=col)
+        params = param_traces(p, 0, fast=False)
+        first = len(fig.data)
+        for j in range(k):
+            for lv in range(len(levels)):
+                tr = params[j * len(levels) + lv]
+                tr.update(mode="lines", connectgaps=False, hoverinfo="skip",
+                          line={"color": component_color(j, palette), "width": LEVEL_WIDTH[lv],
+                                "dash": LEVEL_DASH[lv]},
+                          name=f"component {j + 1}", legendgroup=f"c{j}",
+                          showlegend=p == legend_panel and lv == 0)
+                fig.add_trace(tr, row=row, col=col)
+        means = params[-1]
+        means.update(mode="markers", name="means (size ∝ √π)", showlegend=False,
+                     marker={"symbol": "diamond",
+                             "color": [component_color(j, palette) for j in range(k)],
+                             "line": {"width": 2, "color": "#111111"}},
+                     hovertemplate="μ=(%{x:.3g}, %{y:.3g})<extra></extra>")
+        fig.add_trace(means, row=row, col=col)
+        i_params.append(list(range(first, len(fig.data))))
+
+    # ---- panel titles, one annotation each (frames replace the whole list)
+    base_annotations = [a.to_plotly_json() for a in fig.layout.annotations]
+
+    def annotations(i: int) -> list[dict]:
+        out = []
+        for p, a in enumerate(base_annotations):
+            out.append({**a, "text": _panel_title(titles[p], runs[p], i),
+                        "font": {"size": FONT_SIZE, "color": colors[p]}})
+        return out
+
+    # ---- frames
+    keys = [[codes[p][step_index(p, i)].tobytes() for p in range(n_panels)]
+            for i in range(n_frames)]
+    base_of: list[int | None] = [None] * n_frames
+    frames = []
+    for i in range(n_frames):
+        if i > 0 and keys[i] == keys[i - 1]:
+            base_of[i] = base_of[i - 1] if base_of[i - 1] is not None else i - 1
+        data, traces = [], []
+        for p in range(n_panels):
+            if base_of[i] is None:
+                data.append(Scatter(marker={"color": codes[p][step_index(p, i)]},
+                                    _validate=False))
+                traces.append(i_points[p])
+            data.extend(param_traces(p, i))
+            traces.extend(i_params[p])
+        frames.append(go.Frame(
+            data=data, traces=traces, name=names[i],
+            baseframe=None if base_of[i] is None else names[base_of[i]],
+            layout={"annotations": annotations(i)}, _validate=False))
+    fig.frames = frames  # validated once here; the traces above were built without it
+
+    # ---- layout
+    fig.update_layout(
+        height=height, template="plotly_white", font={"size": FONT_SIZE},
+        margin={"l": 40, "r": 20, "t": 100, "b": 150},
+        legend={"orientation": "h", "x": 0.0, "y": 1.0, "yanchor": "bottom",
+                "title": {"text": "ellipses: " + ", ".join(
+                    f"{lv:g}σ ({LEVEL_DASH[i]})" for i, lv in enumerate(levels)) + "  "},
+                "font": {"size": FONT_SIZE - 1}, "itemsizing": "constant"},
+        annotations=annotations(0), hovermode="closest", uirevision="compare",
+        **playback_controls(names, duration_ms, prefix=""),
+    )
+    fig.layout.legend.y = 1.0 + 70 / height
+    for p in range(n_panels):
+        xa = fig.data[i_points[p]].xaxis or "x"
+        ya = fig.data[i_points[p]].yaxis or "y"
+        fig.layout[xa.replace("x", "xaxis", 1)].update(
+            range=[x0, x1], autorange=False, zeroline=False, constrain="range")
+        fig.layout[ya.replace("y", "yaxis", 1)].update(
+            range=[y0, y1], autorange=False, zeroline=False, scaleanchor=xa, scaleratio=1)
+    return fig
+
+
+def nll_overlay(runs: Sequence, titles: Sequence[str], colors: Sequence[str] | None = None, *,
+                height: int = 420, zoom: bool = True) -> go.Figure:
+    """Every run's NLL at theta_0..theta_T in one chart, each in its panel's colour.
+
+    The run with the lowest final NLL gets a star at its last point.
+
+    Parameters
+    ----------
+    runs : sequence of GMMRun
+    titles : sequence of str
+    colors : sequence of str, optional
+        Default :data:`PANEL_COLORS`.
+    height : int, default 420
+    zoom : bool, default True
+        Fit the y axis to the NLLs from iteration 1 on, so that the gaps between the final
+        values show; a start far above is cut off (and named in the title).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    runs = list(runs)
+    if len(titles) != len(runs):
+        raise InputError(f"Give one title per run: {len(runs)} runs, {len(titles)} titles.")
+    colors = list(colors) if colors else [panel_color(i) for i in range(len(runs))]
+    fig = nll_figure([(t, r.nll) for t, r in zip(titles, runs, strict=True)], colors,
+                     height=height)
+    if not runs:
+        return fig
+    final = np.array([r.final.nll for r in runs])
+    best = int(np.argmin(final))
+    fig.add_trace(go.Scatter(
+        x=[len(runs[best].nll) - 1], y=[final[best]], mode="markers+text",
+        marker={"symbol": "star", "size": 22, "color": colors[best],
+                "line": {"width": 1.5, "color": "#111111"}},
+        text=["lowest"], textposition="bottom center", textfont={"size": FONT_SIZE},
+        name="lowest final NLL", showlegend=False, cliponaxis=False,
+        hovertemplate=f"{titles[best]}: final NLL = %{{y:.3f}}<extra></extra>"))
+    later = np.concatenate([np.asarray(r.nll[1:], dtype=float) for r in runs])
+    later = later[np.isfinite(later)]
+    starts = np.array([r.nll[0] for r in runs], dtype=float)
+    if zoom and later.size:
+        lo, hi = float(later.min()), float(later.max())
+        pad = 0.08 * ((hi - lo) or max(1.0, abs(lo) * 1e-3))
+        fig.update_yaxes(range=[lo - 1.5 * pad, hi + pad], autorange=False)
+        cut = starts[starts > hi + pad]
+        if cut.size:
+            fig.add_annotation(
+                text=f"starts above the top (up to NLL {cut.max():.0f}) are cut off",
+                xref="paper", yref="paper", x=1.0, y=1.0, xanchor="right", yanchor="top",
+                showarrow=False, font={"size": FONT_SIZE - 3, "color": "#555555"})
+    return fig
+
+
+def restarts_figure(result, chosen: int | None = None, *, rtol: float = 1e-4,
+                    height: int = 380, max_labels: int = 8) -> go.Figure:
+    """A strip plot of the restarts' final NLLs: each cluster of dots is one local optimum.
+
+    Dots are jittered vertically (at random, but the same every time) and coloured by the
+    optimum they reached; the most frequent optima are labelled with their count. The best
+    restart is a star labelled "best of n", and ``chosen`` is ringed.
+
+    Parameters
+    ----------
+    result : RestartsResult
+        From :func:`gmmviz.selection.fit_restarts`.
+    chosen : int, optional
+        Index of a restart to highlight.
+    rtol : float, default 1e-4
+        Relative tolerance that groups final NLLs into optima (see ``distinct_optima``).
+    height : int, default 380
+    max_labels : int, default 8
+        At most this many optima get a count label (the most frequent ones).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Trace 0 holds every restart with a finite NLL; its ``customdata`` is the restart
+        index, so a selected point maps back to a restart.
+    """
+    nll = np.asarray(result.nll, dtype=float)
+    ok = np.flatnonzero(np.isfinite(nll))
+    labels = result.optimum_labels(rtol)
+    jitter = np.random.default_rng(0).uniform(-0.35, 0.35, size=nll.shape[0])
+    colors = [component_color(int(g)) for g in labels[ok]]
+    text = [f"restart {i} (seed {int(result.seeds[i])})<br>final NLL = {nll[i]:.3f}<br>"
+            f"optimum {labels[i] + 1} · {result.n_iter[i]} iterations<br>"
+            f"{result.stop_reasons[i]}" for i in ok]
+    fig = go.Figure(go.Scatter(
+        x=nll[ok], y=jitter[ok], mode="markers", customdata=ok, hovertext=text,
+        hovertemplate="%{hovertext}<extra></extra>", name="restarts",
+        marker={"size": 11, "color": colors, "opacity": 0.8,
+                "line": {"width": 1, "color": "white"}}))
+    n_init = result.n_init
+    if ok.size:
+        best = result.best_index
+        fig.add_trace(go.Scatter(
+            x=[nll[best]], y=[jitter[best]], mode="markers+text",
+            marker={"symbol": "star", "size": 24, "color": "#111111",
+                    "line": {"width": 1.5, "color": "white"}},
+            text=[f"best of {n_init}"], textposition="bottom center", cliponaxis=False,
+            textfont={"size": FONT_SIZE, "color": "#111111"}, customdata=[best],
+            name=f"best of {n_init}", hovertemplate=f"best: restart {best}<br>NLL = "
+                                                    "%{x:.3f}<extra></extra>"))
+        optima = result.distinct_optima(rtol)
+        top = optima[optima["count"] > 1].sort_values("count", ascending=False)
+        # Label the most frequent optima, skipping one that would overlap a label already set.
+        span = float(np.ptp(nll[ok])) or 1.0
+        placed: list[float] = []
+        for _, row in top.iterrows():
+            if len(placed) == max_labels:
+                break
+            if any(abs(row["nll"] - x) < 0.04 * span for x in placed):
+                continue
+            placed.append(float(row["nll"]))
+            fig.add_annotation(x=row["nll"], y=0.45, text=f"{int(row['count'])}×",
+                               showarrow=False, yanchor="bottom",
+                               font={"size": FONT_SIZE - 1, "color": "#333333"})
+    if chosen is not None and 0 <= int(chosen) < n_init and np.isfinite(nll[int(chosen)]):
+        c = int(chosen)
+        fig.add_trace(go.Scatter(
+            x=[nll[c]], y=[jitter[c]], mode="markers",
+            marker={"symbol": "circle-open", "size": 30, "color": "#D55E00",
+                    "line": {"width": 4, "color": "#D55E00"}},
+            name=f"shown: restart {c}", customdata=[c],
+            hovertemplate=f"shown: restart {c}<br>NLL = %{{x:.3f}}<extra></extra>"))
+    failed = n_init - ok.size
+    note = f" · {failed} start(s) already singular, not shown" if failed else ""
+    n_optima = int(labels[ok].max()) + 1 if ok.size else 0
+    fig.update_layout(
+        height=height, template="plotly_white", font={"size": FONT_SIZE},
+        margin={"l": 30, "r": 30, "t": 70, "b": 60}, hovermode="closest",
+        title={"text": f"Final NLL of {n_init} restarts: {n_optima} distinct local "
+                       f"optim{'um' if n_optima == 1 else 'a'}{note}",
+               "font": {"size": FONT_SIZE + 1}},
+        legend={"orientation": "h", "y": -0.25, "x": 0.0},
+        xaxis={"title": {"text": "final NLL (nats) · lower is better"}},
+        yaxis={"visible": False, "range": [-0.6, 0.85], "fixedrange": True},
+    )
+    return fig
+
+
+def selection_figure(df: pd.DataFrame, criterion: str = "bic", *,
+                     chosen: tuple[int, str] | None = None, height: int = 440) -> go.Figure:
+    """BIC and/or AIC against k, one line per covariance type, the minimum starred.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        From :func:`gmmviz.selection.selection_grid` (columns k, covariance_type, bic, aic).
+    criterion : {"bic", "aic", "both"}, default "bic"
+        "both" draws BIC and AIC side by side.
+    chosen : (k, covariance_type), optional
+        A cell to ring (e.g. the one opened in the explorer).
+    height : int, default 440
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Every line's ``customdata`` is ``[[k, covariance_type], ...]``.
+    """
+    if criterion not in ("bic", "aic", "both"):
+        raise InputError(f"criterion must be 'bic', 'aic' or 'both'; got {criterion!r}.")
+    crits = ["bic", "aic"] if criterion == "both" else [criterion]
+    names = {"bic": "BIC = 2·NLL + p·log N", "aic": "AIC = 2·NLL + 2p"}
+    fig = make_subplots(rows=1, cols=len(crits), horizontal_spacing=0.08,
+                        subplot_titles=[f"{names[c]} (lower is better)" for c in crits])
+    cov_types = list(dict.fromkeys(df["covariance_type"]))
+    for col, crit in enumerate(crits, start=1):
+        for ci, cov in enumerate(cov_types):
+            part = df[df["covariance_type"] == cov].sort_values("k")
+            fig.add_trace(go.Scatter(
+                x=part["k"], y=part[crit], mode="lines+markers", name=cov, legendgroup=cov,
+                showlegend=col == 1,
+                line={"color": component_color(ci), "width": 3, "dash": COV_DASH.get(cov)},
+                marker={"size": 9},
+                customdata=np.column_stack([part["k"], part["covariance_type"]]),
+                hovertemplate=f"{cov}, k = %{{x}}<br>{crit.upper()} = %{{y:.1f}}<extra></extra>",
+            ), row=1, col=col)
+        if len(df):
+            best = df.loc[df[crit].idxmin()]
+            fig.add_trace(go.Scatter(
+                x=[best["k"]], y=[best[crit]], mode="markers+text",
+                marker={"symbol": "star", "size": 24, "color": "#111111",
+                        "line": {"width": 1.5, "color": "white"}},
+                text=[f"min: k = {int(best['k'])}, {best['covariance_type']}"],
+                textposition="bottom center", textfont={"size": FONT_SIZE}, cliponaxis=False,
+                customdata=[[int(best["k"]), best["covariance_type"]]],
+                name=f"minimum {crit.upper()}", showlegend=False,
+                hovertemplate=f"minimum {crit.upper()}: %{{y:.1f}}<extra></extra>"),
+                row=1, col=col)
+        if chosen is not None:
+            sel = df[(df["k"] == chosen[0]) & (df["covariance_type"] == chosen[1])]
+            if len(sel):
+                fig.add_trace(go.Scatter(
+                    x=sel["k"], y=sel[crit], mode="markers", showlegend=False,
+                    marker={"symbol": "circle-open", "size": 26, "color": "#D55E00",
+                            "line": {"width": 4, "color": "#D55E00"}},
+                    name="chosen", hoverinfo="skip"), row=1, col=col)
+        fig.update_xaxes(title_text="k (number of components)", dtick=1, row=1, col=col)
+        if len(df):
+            lo, hi = float(df[crit].min()), float(df[crit].max())
+            pad = (hi - lo) or 1.0
+            # room under the minimum for its label
+            fig.update_yaxes(range=[lo - 0.18 * pad, hi + 0.05 * pad], row=1, col=col)
+    fig.update_layout(
+        height=height, template="plotly_white", font={"size": FONT_SIZE},
+        margin={"l": 70, "r": 20, "t": 80, "b": 60}, hovermode="closest",
+        legend={"orientation": "h", "y": 1.12, "x": 0.0, "yanchor": "bottom",
+                "title": {"text": "covariance type  "}},
+    )
+    return fig
