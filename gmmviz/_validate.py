@@ -111,7 +111,9 @@ def covariances(c: object, k: int) -> np.ndarray:
     for j, s in enumerate(arr, start=1):
         if abs(s[0, 1] - s[1, 0]) > 1e-9 * max(1.0, float(np.abs(s).max())):
             raise InputError(f"The covariance of component {j} must be symmetric (s01 = s10).")
-        d = s[0, 0] * s[1, 1] - s[0, 1] * s[1, 0]
+        # det of s / max|s_ij|: the sign test holds from 1e-300 to 1e+300 without under/overflow
+        u = s / max(float(np.abs(s).max()), np.finfo(float).tiny)
+        d = u[0, 0] * u[1, 1] - u[0, 1] * u[1, 0]
         if not (s[0, 0] > 0 and d > 0):
             raise InputError(
                 f"The covariance of component {j} is not positive definite: both variances must "

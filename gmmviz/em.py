@@ -288,6 +288,7 @@ class GMMRun:
         self._Xs = scaler.x(X)
         self._F = F
         self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._start_means: tuple[tuple, np.ndarray] | None = None
 
     def __getstate__(self) -> dict:
         # Posteriors are recomputed on demand: never pickle the cache (st.cache_data pickles).
@@ -296,7 +297,12 @@ class GMMRun:
     # -- conversions between the internal (scaled) and the user's units
     def _to_original(self, theta: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         w, m, p = theta
-        return w.copy(), self._scaler.means_out(m), g2.unpack(p) * self._scaler.scale**2
+        if self._start_means is not None and theta is self._start_means[0]:
+            # the start's means exactly as given or picked (the scaled round trip can move an ulp)
+            means = self._start_means[1].copy()
+        else:
+            means = self._scaler.means_out(m)
+        return w.copy(), means, g2.unpack(p) * self._scaler.scale**2
 
     def _posterior(self, theta: tuple) -> np.ndarray:
         key = id(theta)
@@ -440,8 +446,8 @@ def _fit(X, k, covariance_type, init, explicit, max_iter, tol, reg_covar, random
     fixed = None if fixed_covariance is None else float(fixed_covariance) / s2
     run = GMMRun(X, scaler, F, k, covariance_type, reg_covar, tol, max_iter)
 
-    q0, theta = _start(X, Xs, F, scaler, k, init, explicit, reg, covariance_type, fixed,
-                       random_state)
+    q0, theta, means0 = _start(X, Xs, F, scaler, k, init, explicit, reg, covariance_type,
+                               fixed, random_state)
     bad = collapsed_components(theta[2], reg_covar)
     if bad:
         j, where = bad[0]
@@ -454,6 +460,8 @@ def _fit(X, k, covariance_type, init, explicit, max_iter, tol, reg_covar, random
     kl = 0.0
     if q0 is not None:
         kl = kl_divergence(np.log(np.where(q0 > 0, q0, 1.0)), wlp - lpn[None, :], q0)
+    if means0 is not None:
+        run._start_means = (theta, means0)
     run.steps.append(GMMStep(run, "init", 0, theta, q0, nll, -nll - kl, kl))
     run.stop_reason = "reached max_iter"
 
@@ -493,13 +501,18 @@ def _start(X, Xs, F, scaler, k, init, explicit, reg, covariance_type, fixed, ran
     -------
     q0 : ndarray of shape (K, n_samples) or None
     theta : tuple of ndarrays of shapes (K,), (K, 2), (K, 3)
+    means0 : ndarray of shape (K, 2) or None
+        The start's means in the user's units when given or picked from the data.
     """
     from sklearn.utils import check_random_state
 
     from gmmviz import starts
 
     rng = check_random_state(random_state)
-    q0 = None
+    q0 = means0 = None
+    w_init, m_init, c_init = explicit
+    if w_init is not None and m_init is not None and (c_init is not None or fixed is not None):
+        init = "identical"  # every value is given: nothing to compute (as scikit-learn)
     if init in ("kmeans", "random_resp"):
         if init == "kmeans":
             q0 = starts.one_hot(starts.kmeans_labels(X, k, rng), k)
@@ -512,25 +525,26 @@ def _start(X, Xs, F, scaler, k, init, explicit, reg, covariance_type, fixed, ran
         w = np.full(k, 1.0 / k)
         p = np.repeat(data_cov[None, :], k, axis=0)
         if init == "random":
-            m = starts.distinct_points(Xs, k, rng)
+            means0 = starts.distinct_points(X, k, rng)
+            m = scaler.means_in(means0)
         elif init == "k-means++":
-            m = scaler.means_in(starts.plusplus_centers(X, k, rng))
+            means0 = starts.plusplus_centers(X, k, rng)
+            m = scaler.means_in(means0)
         elif init == "identical":
             m = np.repeat(Xs.mean(axis=0)[None, :], k, axis=0)
         else:  # the notes' fixed values, identity covariances
             w0, m0 = starts.NOTES_STARTS[init]
-            w, m = w0.copy(), scaler.means_in(m0)
+            w, m, means0 = w0.copy(), scaler.means_in(m0), m0
             p = np.repeat(np.array([[1.0, 0.0, 1.0]]) / scaler.scale**2, k, axis=0)
-    w_init, m_init, c_init = explicit
     if w_init is not None:
         w = w_init.copy()
     if m_init is not None:
-        m = scaler.means_in(m_init)
+        m, means0 = scaler.means_in(m_init), m_init
     if c_init is not None:
         p = g2.pack(c_init) / scaler.scale**2
     if fixed is not None:
         p = np.repeat(np.array([[fixed, 0.0, fixed]]), k, axis=0)
-    return q0, (w, m, p)
+    return q0, (w, m, p), means0
 
 
 def _data_covariance(Xs: np.ndarray, covariance_type: str, reg: float) -> np.ndarray:
@@ -564,11 +578,16 @@ def component_log_prob(
     ndarray of shape (n_points, K)
     """
     X = np.atleast_2d(np.asarray(X, dtype=float))
-    scaler = _Scaler.fit(np.vstack([X, np.asarray(means, dtype=float)]))
+    means = np.asarray(means, dtype=float)
+    packed = g2.pack(covariances)
+    # Centre and scale by the components alone, so far-off points cannot swamp near ones.
+    spread = float(np.sqrt(np.max(np.abs(packed))))
+    scale = float(2.0 ** np.round(np.log2(spread))) if 0 < spread < np.inf else 1.0
+    scaler = _Scaler(means.mean(axis=0), scale)
     Xs = scaler.x(X)
     wlp = g2.weighted_log_prob(
         Xs, g2.quad_features(Xs), np.asarray(weights, dtype=float), scaler.means_in(means),
-        g2.pack(covariances) / scaler.scale**2,
+        packed / scaler.scale**2,
     )
     return (wlp + scaler.log_jacobian()).T
 
