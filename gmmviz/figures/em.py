@@ -287,7 +287,8 @@ def em_figure(run, X: np.ndarray | None = None, *, levels: Sequence[float] = (1,
     # ---- layout
     nll_ok = run_nll[np.isfinite(run_nll)]
     lo, hi = (float(nll_ok.min()), float(nll_ok.max())) if len(nll_ok) else (0.0, 1.0)
-    span = hi - lo if hi > lo else max(1.0, abs(hi))
+    # a flat curve (changes at rounding level, as from an identical start) gets a readable span
+    span = max(hi - lo, 1e-4 * max(1.0, abs(hi)))
     top, bottom = 60, 120
     plot_height = max(height - top - bottom, 100)
     legend_top = NLL_DOMAIN[0] - 80.0 / plot_height  # below the NLL axis title
