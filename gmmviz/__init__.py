@@ -1,7 +1,8 @@
 """gmmviz: K-means and Gaussian mixtures fitted by EM, recorded half-step by half-step."""
 
-from gmmviz import datasets
+from gmmviz import bound, datasets, likelihood
 from gmmviz._errors import InputError
+from gmmviz.bound import bound_table
 from gmmviz.em import (
     COVARIANCE_TYPES,
     GMMRun,
@@ -11,8 +12,19 @@ from gmmviz.em import (
     mixture_density,
     predict_proba,
 )
+from gmmviz.figures import em_figure
 from gmmviz.io import load_points
 from gmmviz.kmeans import KMeansRun, KMeansStep, fit_kmeans
+from gmmviz.limit import center_distance, eps_sweep, fit_eps_limit, hardness
+from gmmviz.selection import (
+    RestartsResult,
+    aic,
+    bic,
+    fit_restarts,
+    identical_start_check,
+    n_parameters,
+    selection_grid,
+)
 from gmmviz.starts import GMM_INITS, NOTES_STARTS, TEXTBOOK_CENTERS
 
 __all__ = [
@@ -25,11 +37,26 @@ __all__ = [
     "KMeansRun",
     "KMeansStep",
     "InputError",
+    "RestartsResult",
+    "aic",
+    "bic",
+    "bound",
+    "bound_table",
+    "center_distance",
     "component_log_prob",
     "datasets",
+    "em_figure",
+    "eps_sweep",
+    "fit_eps_limit",
     "fit_gmm",
     "fit_kmeans",
+    "fit_restarts",
+    "hardness",
+    "identical_start_check",
+    "likelihood",
     "load_points",
     "mixture_density",
+    "n_parameters",
     "predict_proba",
+    "selection_grid",
 ]

@@ -1,0 +1,177 @@
+"""The explorer in headless Chromium: the animated figure, playback, links, clicking a point."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests._server import open_page, wait_for_plotly, wait_for_streamlit_idle
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+pytestmark = pytest.mark.browser
+
+# The EM figure is the first Plotly figure on the page.
+GD = "document.querySelectorAll('.js-plotly-plot')[0]"
+
+
+def _no_failure(page, errors) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert errors == []
+
+
+def _frame_count(page) -> int:
+    return page.evaluate(f"() => ({GD})._transitionData._frames.length")
+
+
+def _slider_text(page) -> str:
+    return page.evaluate(
+        f"() => ({GD}).querySelector('.slider-group > text.slider-label')?.textContent ?? ''")
+
+
+def _point_colors(page) -> list:
+    """The points trace's marker colours as drawn (trace 0: one colour code per point)."""
+    return page.evaluate(f"""() => {{
+        const gd = {GD};
+        const c = gd._fullData[0].marker.color;
+        return Array.from(c, v => (typeof v === 'number' ? v : String(v)));
+    }}""")
+
+
+def _wait_for_em_figure(page) -> None:
+    wait_for_plotly(page, timeout=60_000)
+    page.wait_for_function(
+        f"() => {{ const gd = {GD}; return gd && gd._transitionData && "
+        "gd._transitionData._frames && gd._transitionData._frames.length > 0; }",
+        timeout=60_000)
+
+
+def test_explorer_animates_em_in_the_browser(browser, app_url):
+    page, errors = open_page(browser, app_url, timeout=60_000)
+    try:
+        _wait_for_em_figure(page)
+        # the textbook run, paused at its start: 1 + 2 * 15 half-steps
+        assert _frame_count(page) == 31
+        assert "Start" in _slider_text(page)
+        title = page.evaluate(f"() => ({GD}).layout.title.text")
+        assert "426.22" in title
+        before = _point_colors(page)
+        assert len(before) == 100
+
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "explorer_start.png"))
+
+        page.locator(".js-plotly-plot .updatemenu-button").filter(has_text="Play").first.click()
+        page.wait_for_function(
+            f"() => !(({GD}).querySelector('.slider-group > text.slider-label')?.textContent ?? '')"
+            ".includes('Start')", timeout=30_000)
+        page.wait_for_function(
+            f"() => (({GD}).querySelector('.slider-group > text.slider-label')?.textContent ?? '')"
+            ".includes('Iteration 2')", timeout=30_000)
+        assert "Iteration" in _slider_text(page)
+        after = _point_colors(page)
+        assert len(after) == 100 and after != before
+        # playing does not rerun the script: the page stays idle
+        assert page.locator('[data-testid="stApp"][data-test-script-state="running"]').count() == 0
+        # let it play to the end, where the title shows the final NLL
+        page.wait_for_function(
+            f"() => (({GD}).querySelector('.slider-group > text.slider-label')?.textContent ?? '')"
+            ".includes('Iteration 15 · M-step')", timeout=60_000)
+        _no_failure(page, errors)
+        page.screenshot(path=str(ARTIFACTS / "explorer.png"))
+        DOCS.mkdir(exist_ok=True)
+        shutil.copyfile(ARTIFACTS / "explorer.png", DOCS / "explorer.png")
+    finally:
+        page.close()
+
+
+def _click_point(page, index: int) -> None:
+    """Click data point ``index`` of the EM figure, at its position on screen."""
+    x, y = page.evaluate(f"""() => {{
+        const gd = {GD};
+        const tr = gd._fullData[0];
+        const xa = gd._fullLayout[tr.xaxis === 'x' ? 'xaxis' : 'xaxis' + tr.xaxis.slice(1)];
+        const ya = gd._fullLayout[tr.yaxis === 'y' ? 'yaxis' : 'yaxis' + tr.yaxis.slice(1)];
+        const box = gd.getBoundingClientRect();
+        return [box.left + xa._offset + xa.l2p(tr.x[{index}]),
+                box.top + ya._offset + ya.l2p(tr.y[{index}])];
+    }}""")
+    page.mouse.click(x, y)
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('p, strong'))"
+        f".some(e => e.textContent.includes(\"Bayes' rule for point {index}\"))",
+        timeout=30_000)
+    wait_for_streamlit_idle(page, timeout=30_000)
+
+
+def test_clicking_a_point_inspects_it(browser, app_url):
+    page, errors = open_page(browser, app_url, timeout=60_000)
+    try:
+        _wait_for_em_figure(page)
+        # the first click after the page opened, then another one
+        for index in (17, 63):
+            _click_point(page, index)
+            assert page.get_by_label("Point number", exact=True).input_value() == str(index)
+        _no_failure(page, errors)
+    finally:
+        page.close()
+
+
+def test_a_link_restores_the_controls(browser, app_url):
+    query = "?data=blobs&n=2000&seed=3&k=4&init=kmeans&cov=full&iters=50&tol=0"
+    page, errors = open_page(browser, app_url + "/" + query, timeout=60_000)
+    try:
+        _wait_for_em_figure(page)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert sidebar.get_by_role("combobox", name="Data", exact=True).input_value() == "blobs"
+        assert sidebar.get_by_label("Number of points", exact=True).input_value() == "2000"
+        assert sidebar.get_by_label("Random seed", exact=True).input_value() == "3"
+        assert sidebar.get_by_label("Max iterations", exact=True).input_value() == "50"
+        assert sidebar.get_by_label("Tolerance", exact=True).input_value() == "0"
+        k_slider = sidebar.locator('[data-testid="stSlider"]').filter(has_text="components")
+        assert k_slider.locator('[data-testid="stSliderThumbValue"]').inner_text() == "4"
+        assert sidebar.get_by_role("combobox", name="Initialization").input_value() == "k-means"
+        assert sidebar.get_by_role("combobox", name="Covariance type").input_value().startswith(
+            "full")
+        # 50 iterations with tol = 0: 101 frames
+        assert _frame_count(page) == 101
+        assert page.locator('[data-testid="stAlert"]').filter(has_text="link").count() == 0
+        # the URL keeps the state
+        assert "k=4" in page.url and "init=kmeans" in page.url
+        _no_failure(page, errors)
+    finally:
+        page.close()
+
+
+def test_an_invalid_link_value_shows_a_warning(browser, app_url):
+    page, errors = open_page(browser, app_url + "/?k=99&init=nope", timeout=60_000)
+    try:
+        _wait_for_em_figure(page)
+        alerts = page.locator('[data-testid="stAlert"]')
+        assert alerts.filter(has_text="k='99'").count() == 1
+        assert alerts.filter(has_text="init='nope'").count() == 1
+        assert _frame_count(page) == 31  # the defaults: the textbook run
+        _no_failure(page, errors)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("query", ["?density=1&levels=1,2,3", "?init=manual", "?data=upload"])
+def test_other_views_render_without_errors(browser, app_url, query):
+    page, errors = open_page(browser, app_url + "/" + query, timeout=60_000)
+    try:
+        if "upload" in query:
+            # no file yet: the page asks for one, in the sidebar
+            page.get_by_text("Upload a CSV file with at least two numeric columns").wait_for()
+        else:
+            _wait_for_em_figure(page)
+            types = page.evaluate(f"() => ({GD})._fullData.map(t => t.type)")
+            assert ("contour" in types) == ("density=1" in query)
+        if "manual" in query:
+            assert page.locator('[data-testid="stDataFrame"]').count() >= 2  # editor + table
+        _no_failure(page, errors)
+    finally:
+        page.close()
