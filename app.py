@@ -7,17 +7,17 @@ st.set_page_config(page_title="gmmviz", page_icon=":material/bubble_chart:", lay
 st.navigation(
     {
         "Explore": [
-            st.Page("pages/explorer.py", title="Explorer", icon=":material/scatter_plot:",
+            st.Page("views/explorer.py", title="Explorer", icon=":material/scatter_plot:",
                     default=True),
-            st.Page("pages/compare.py", title="Compare starts", icon=":material/view_column:"),
+            st.Page("views/compare.py", title="Compare starts", icon=":material/view_column:"),
         ],
         "The notes, step by step": [
-            st.Page("pages/kmeans.py", title="1 · K-means", icon=":material/hub:"),
-            st.Page("pages/limit.py", title="2 · K-means as a limit of EM",
+            st.Page("views/kmeans.py", title="1 · K-means", icon=":material/hub:"),
+            st.Page("views/limit.py", title="2 · K-means as a limit of EM",
                     icon=":material/compress:"),
-            st.Page("pages/lower_bound.py", title="3 · Why EM climbs",
+            st.Page("views/lower_bound.py", title="3 · Why EM climbs",
                     icon=":material/trending_up:"),
-            st.Page("pages/likelihood.py", title="4 · Likelihood from scratch",
+            st.Page("views/likelihood.py", title="4 · Likelihood from scratch",
                     icon=":material/casino:"),
         ],
     }

@@ -13,8 +13,8 @@ from gmmviz.datasets import textbook
 from gmmviz.urlstate import EXPLORER
 
 ROOT = Path(__file__).resolve().parent.parent
-BOUND_PAGE = str(ROOT / "pages" / "lower_bound.py")
-LIKELIHOOD_PAGE = str(ROOT / "pages" / "likelihood.py")
+BOUND_PAGE = str(ROOT / "views" / "lower_bound.py")
+LIKELIHOOD_PAGE = str(ROOT / "views" / "likelihood.py")
 POINTS = np.array([1.0, 4.0, 5.0, 6.0, 9.0])
 
 

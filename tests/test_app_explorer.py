@@ -11,9 +11,9 @@ from scipy.stats import multivariate_normal
 from streamlit.testing.v1 import AppTest
 
 import gmmviz
-from pages import _common
+from views import _common
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "explorer.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "views" / "explorer.py")
 TIMEOUT = 120
 
 
@@ -370,16 +370,16 @@ def test_settings_survive_a_visit_to_other_pages():
     at.slider(key="k").set_value(5).run()
     at.number_input(key="iters").set_value(40).run()
     at.multiselect(key="levels").set_value(["3"]).run()
-    at.switch_page("pages/likelihood.py").run()
-    at.switch_page("pages/explorer.py").run()
+    at.switch_page("views/likelihood.py").run()
+    at.switch_page("views/explorer.py").run()
     _ok(at)
     assert at.slider(key="k").value == 5
     assert at.number_input(key="iters").value == 40
     assert at.multiselect(key="levels").value == ["3"]
     # a page with widgets of the same keys takes the values over, and hands them back
-    at.switch_page("pages/compare.py").run()
+    at.switch_page("views/compare.py").run()
     assert at.slider(key="k").value == 5
-    at.switch_page("pages/explorer.py").run()
+    at.switch_page("views/explorer.py").run()
     _ok(at)
     assert at.slider(key="k").value == 5
     assert at.number_input(key="iters").value == 40

@@ -11,8 +11,8 @@ import gmmviz
 from gmmviz.limit import center_distance, fit_eps_limit
 
 ROOT = Path(__file__).resolve().parent.parent
-KMEANS_PAGE = str(ROOT / "pages" / "kmeans.py")
-LIMIT_PAGE = str(ROOT / "pages" / "limit.py")
+KMEANS_PAGE = str(ROOT / "views" / "kmeans.py")
+LIMIT_PAGE = str(ROOT / "views" / "limit.py")
 TIMEOUT = 120
 
 

@@ -22,14 +22,8 @@ def _shot(page, name: str) -> None:
 
 @pytest.fixture(scope="module")
 def app(browser, app_url):
-    """The app's base URL, after one visit to its main page.
-
-    On a fresh server Streamlit runs in its legacy multipage mode until app.py has run once
-    (see test_deep_link_on_a_fresh_server); visiting "/" first checks the pages inside the
-    app's own navigation and layout, whatever the order the tests run in.
-    """
-    page, _ = open_page(browser, app_url, timeout=90_000)
-    page.close()
+    """The app's base URL (deep links work from the first request: see
+    test_deep_link_on_a_fresh_server)."""
     return app_url
 
 
@@ -81,14 +75,8 @@ def test_likelihood_page(browser, app):
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="With a folder named pages/ next to app.py, Streamlit runs a fresh server in its "
-           "legacy multipage mode until app.py's st.navigation has run once: a first visit "
-           "to /lower_bound runs the page on its own (no wide layout, every file in pages/ "
-           "listed in the sidebar). Renaming the folder fixes it.",
-)
 def test_deep_link_on_a_fresh_server(browser):
+    """A shared link opened first on a new server runs inside the app's navigation."""
     with run_streamlit("app.py") as url:
         page, errors = open_page(browser, f"{url}/lower_bound?k=2", timeout=90_000)
         try:

@@ -14,7 +14,7 @@ import streamlit as st
 
 import gmmviz
 from gmmviz.urlstate import EXPLORER, Param
-from pages import _common as ui
+from views import _common as ui
 
 #: URL value -> fit_kmeans' init.
 KINIT_NAMES = {"notes": "notes", "kmeans-pp": "k-means++", "random": "random"}

@@ -16,7 +16,7 @@ from gmmviz import manual as manual_table
 from gmmviz import selection, urlstate
 from gmmviz.figures import compare as cf
 from gmmviz.urlstate import EXPLORER, Param
-from pages import _common as ui
+from views import _common as ui
 
 INIT_CHOICES = tuple(urlstate.INIT_NAMES)
 RESTART_INITS = ("random", "random-resp", "kmeans-pp", "kmeans")
@@ -522,7 +522,7 @@ if _is_open(3) and X is not None:
             label = (f"Open k = {query['k']}, {query['cov']} in the explorer")
             with c:
                 try:
-                    st.page_link("pages/explorer.py", label=label,
+                    st.page_link("views/explorer.py", label=label,
                                  icon=":material/scatter_plot:", query_params=query)
                 except StreamlitPageNotFoundError:  # the page run outside the app
                     st.markdown(f"[{label}](/?{urlencode(query)})")

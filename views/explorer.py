@@ -12,7 +12,7 @@ from scipy.special import logsumexp
 
 import gmmviz
 from gmmviz.figures import PALETTE, responsibility_bars
-from pages import _common as ui
+from views import _common as ui
 
 SCHEMA = ui.EXPLORER_SCHEMA
 FIGURE_HEIGHT = 600

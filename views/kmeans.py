@@ -11,8 +11,8 @@ from gmmviz import urlstate
 from gmmviz.figures.kmeans import hard_soft_figure, kmeans_figure
 from gmmviz.limit import hardness
 from gmmviz.urlstate import EXPLORER, Param
-from pages import _common as ui
-from pages import _kmeans_controls as kc
+from views import _common as ui
+from views import _kmeans_controls as kc
 
 SCHEMA: dict[str, Param] = {
     **kc.KMEANS_SCHEMA,

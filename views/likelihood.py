@@ -19,7 +19,7 @@ from gmmviz.likelihood import (
     gaussian_mle,
 )
 from gmmviz.urlstate import Param
-from pages._common import sync_url, url_state
+from views._common import sync_url, url_state
 
 HEADS, TAILS = 1, 3  # the notes' flips: tails, tails, tails, heads
 MU_RANGE = (-2.0, 12.0)

@@ -12,8 +12,8 @@ import gmmviz
 from gmmviz.figures.kmeans import eps_sweep_figure, limit_figure
 from gmmviz.limit import EPS_STEPS, center_distance, eps_grid, eps_sweep, fit_eps_limit, hardness
 from gmmviz.urlstate import Param
-from pages import _common as ui
-from pages import _kmeans_controls as kc
+from views import _common as ui
+from views import _kmeans_controls as kc
 
 WEIGHT_LABELS = {
     "learned": "learned (π_k = N_k / N)",

@@ -12,7 +12,7 @@ import gmmviz
 from gmmviz.bound import bound_table, describe_step
 from gmmviz.figures.teaching import bound_figure, step_tick_labels
 from gmmviz.urlstate import Param
-from pages._common import (
+from views._common import (
     EXPLORER_SCHEMA,
     cached_fit,
     data_source_controls,
@@ -179,7 +179,7 @@ st.dataframe(
 query = sync_url({**values, "start": controls["start"]}, SCHEMA)
 explorer_query = {name: text for name, text in query.items() if name in EXPLORER_SCHEMA}
 try:
-    st.page_link("pages/explorer.py", label="Open this run in the explorer",
+    st.page_link("views/explorer.py", label="Open this run in the explorer",
                  icon=":material/scatter_plot:", query_params=explorer_query)
 except StreamlitPageNotFoundError:  # the page run on its own, outside the app's navigation
     st.markdown(f"[Open this run in the explorer](/?{urlencode(explorer_query)})")
