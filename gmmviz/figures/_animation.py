@@ -94,7 +94,8 @@ def playback_controls(frame_names: list[str], duration_ms: int = 600, prefix: st
         "x": 0.17, "xanchor": "left", "len": 0.83,
         "y": y, "yanchor": "top",
         "pad": {"t": 30, "b": 10},
-        "currentvalue": {"visible": True, "prefix": prefix, "xanchor": "left",
+        # right-aligned, so a long label never runs into the Play / Pause buttons
+        "currentvalue": {"visible": True, "prefix": prefix, "xanchor": "right",
                          "font": {"size": font_size, "color": "#222222"}},
         # One label per frame would overlap: hide the tick labels, keep the current value.
         "font": {"size": 1, "color": "rgba(0,0,0,0)"},
