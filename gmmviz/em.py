@@ -374,6 +374,7 @@ def fit_gmm(
     reg_covar: float = 1e-6,
     random_state: int | np.random.RandomState | None = None,
     fixed_covariance: float | None = None,
+    learn_weights: bool = True,
 ) -> GMMRun:
     """Fit a Gaussian mixture by EM and record every half-step.
 
@@ -402,6 +403,9 @@ def fit_gmm(
     fixed_covariance : float, optional
         Hold every covariance at ``fixed_covariance * I`` and learn only weights and means (the
         K-means limit of EM as it goes to 0).
+    learn_weights : bool
+        False holds the weights at their start; a component left without responsibility then
+        keeps its mean, as an empty K-means cluster keeps its centre.
 
     Returns
     -------
@@ -432,11 +436,11 @@ def fit_gmm(
     # The inner products have only 6 columns: one BLAS thread beats several on them.
     with threadpool_limits(limits=1, user_api="blas"):
         return _fit(X, k, covariance_type, init, explicit, max_iter, tol, reg_covar,
-                    random_state, fixed_covariance)
+                    random_state, fixed_covariance, bool(learn_weights))
 
 
 def _fit(X, k, covariance_type, init, explicit, max_iter, tol, reg_covar, random_state,
-         fixed_covariance) -> GMMRun:
+         fixed_covariance, learn_weights) -> GMMRun:
     """The EM loop of fit_gmm on validated arguments."""
     scaler = _Scaler.fit(X)
     Xs = scaler.x(X)
@@ -469,6 +473,8 @@ def _fit(X, k, covariance_type, init, explicit, max_iter, tol, reg_covar, random
         q, theta_prev = resp, theta
         e = GMMStep(run, "E", t, theta_prev, theta_prev, nll, -nll, 0.0)
         theta = m_step(Xs, F, q, reg, covariance_type, fixed)
+        if not learn_weights:
+            theta = _hold_weights(theta, theta_prev, q)
         bad = collapsed_components(theta[2], reg_covar)
         if bad:
             j, where = bad[0]
@@ -492,6 +498,14 @@ def _fit(X, k, covariance_type, init, explicit, max_iter, tol, reg_covar, random
             run.stop_reason = "converged: NLL change below tol"
             break
     return run
+
+
+def _hold_weights(theta: tuple, theta_prev: tuple, q: np.ndarray) -> tuple:
+    """The means-only M-step: pi_k stays; a component with no responsibility keeps its mean."""
+    _, means, packed = theta
+    empty = q.sum(axis=-1) < 1e-12
+    means[empty] = theta_prev[1][empty]
+    return theta_prev[0], means, packed
 
 
 def _start(X, Xs, F, scaler, k, init, explicit, reg, covariance_type, fixed, random_state):

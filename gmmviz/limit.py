@@ -18,12 +18,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
-from threadpoolctl import threadpool_limits
 
-from gmmviz import _gauss2d as g2
 from gmmviz import _validate as v
 from gmmviz._errors import InputError
-from gmmviz.em import GMMRun, GMMStep, _nll, _Scaler, e_step, fit_gmm, m_step
+from gmmviz.em import GMMRun, fit_gmm
 from gmmviz.kmeans import KMeansRun, fit_kmeans
 
 EPS_STEPS: tuple[float, ...] = tuple(
@@ -79,56 +77,8 @@ def fit_eps_limit(
     eps = v.non_negative(eps, "eps")
     if not eps > 0:
         raise InputError("The fixed covariance eps must be above 0.")
-    weights = np.full(k, 1.0 / k)
-    if learn_weights:
-        return fit_gmm(X, k, init="identical", weights_init=weights, means_init=centers,
-                       fixed_covariance=eps, max_iter=max_iter, tol=tol)
-    max_iter = v.count(max_iter, "max_iter", 0, 100_000)
-    tol = v.non_negative(tol, "tol")
-    with threadpool_limits(limits=1, user_api="blas"):
-        return _fit_means_only(X, centers, eps, max_iter, tol)
-
-
-def _fit_means_only(X: np.ndarray, centers: np.ndarray, eps: float, max_iter: int,
-                    tol: float) -> GMMRun:
-    """EM with pi_k = 1/K and Sigma_k = eps * I held fixed: the E-step and the M-step's means."""
-    k = centers.shape[0]
-    scaler = _Scaler.fit(X)
-    Xs = scaler.x(X)
-    F = g2.quad_features(Xs)
-    fixed = eps / scaler.scale**2
-    run = GMMRun(X, scaler, F, k, "spherical", 0.0, tol, max_iter)
-    weights = np.full(k, 1.0 / k)
-    packed = np.repeat(np.array([[fixed, 0.0, fixed]]), k, axis=0)
-    theta = (weights, scaler.means_in(centers), packed)
-
-    resp, lpn, wlp = e_step(Xs, F, *theta)
-    nll = _nll(lpn, scaler)
-    run.steps.append(GMMStep(run, "init", 0, theta, None, nll, -nll, 0.0))
-    run.steps[0].means = centers.copy()  # exactly as given (the scaled round trip may move an ulp)
-    run.stop_reason = "reached max_iter"
-    for t in range(1, max_iter + 1):
-        q, theta_prev = resp, theta
-        e = GMMStep(run, "E", t, theta_prev, theta_prev, nll, -nll, 0.0)
-        # M-step for the means only: mu_k = sum_n gamma_nk x_n / sum_n gamma_nk
-        _, means, _ = m_step(Xs, F, q, 0.0, "spherical", fixed)
-        # A component with (numerically) no responsibility keeps its mean, as an empty K-means
-        # cluster does, instead of being pulled to 0 / N_k.
-        empty = q.sum(axis=1) < 1e-12
-        means[empty] = theta_prev[1][empty]
-        theta = (weights, means, packed)
-        resp, lpn_new, wlp_new = e_step(Xs, F, *theta)
-        nll_prev, nll = nll, _nll(lpn_new, scaler)
-        # KL(q || p(z | x, theta_t)) for the old posterior q under the new parameters
-        kl = max(float(np.vdot(q, wlp - wlp_new)) - float(np.sum(lpn - lpn_new)), 0.0)
-        run.steps.append(e)
-        run.steps.append(GMMStep(run, "M", t, theta, theta_prev, nll, -nll - kl, kl))
-        wlp, lpn = wlp_new, lpn_new
-        if abs(nll_prev - nll) / X.shape[0] < tol:
-            run.converged_ = True
-            run.stop_reason = "converged: NLL change below tol"
-            break
-    return run
+    return fit_gmm(X, k, init="identical", weights_init=np.full(k, 1.0 / k), means_init=centers,
+                   fixed_covariance=eps, learn_weights=learn_weights, max_iter=max_iter, tol=tol)
 
 
 def center_distance(a: object, b: object, *, reduce: str = "max") -> float:
