@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,6 @@ import pytest
 from tests._server import open_page, wait_for_plotly, wait_for_streamlit_idle
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 pytestmark = pytest.mark.browser
 
@@ -82,8 +80,6 @@ def test_explorer_animates_em_in_the_browser(browser, app_url):
             ".includes('Iteration 15 · M-step')", timeout=60_000)
         _no_failure(page, errors)
         page.screenshot(path=str(ARTIFACTS / "explorer.png"))
-        DOCS.mkdir(exist_ok=True)
-        shutil.copyfile(ARTIFACTS / "explorer.png", DOCS / "explorer.png")
     finally:
         page.close()
 
