@@ -606,6 +606,29 @@ def component_log_prob(
     return (wlp + scaler.log_jacobian()).T
 
 
+def bayes_terms(x: object, step: GMMStep) -> tuple[np.ndarray, float, np.ndarray]:
+    """The pieces of Bayes' rule for one point under a step's parameters.
+
+    Parameters
+    ----------
+    x : array-like of shape (2,)
+    step : GMMStep
+
+    Returns
+    -------
+    log_numerators : ndarray of shape (n_components,)
+        log pi_k N(x | mu_k, Sigma_k).
+    log_denominator : float
+        log sum_j pi_j N(x | mu_j, Sigma_j) = log p(x).
+    resp : ndarray of shape (n_components,)
+        gamma_k = numerator_k / denominator.
+    """
+    log_num = component_log_prob(np.asarray(x, dtype=float).reshape(1, 2), step.weights,
+                                 step.means, step.covariances)[0]
+    resp, log_den = g2.log_normalize(log_num[:, None])
+    return log_num, float(log_den[0]), resp[:, 0]
+
+
 def predict_proba(X: object, step: GMMStep) -> np.ndarray:
     """Posterior gamma_nk at arbitrary points under a step's parameters, shape (n_points, K)."""
     wlp = component_log_prob(X, step.weights, step.means, step.covariances)

@@ -27,7 +27,7 @@ def _app(query: dict[str, str] | None = None) -> AppTest:
 WIDGETS = {"data": "selectbox", "n": "number_input", "seed": "number_input", "k": "slider",
            "init": "selectbox", "cov": "selectbox", "iters": "number_input",
            "tol": "number_input", "reg": "number_input", "levels": "multiselect",
-           "speed": "slider", "density": "toggle"}
+           "speed": "slider", "density": "toggle", "present": "toggle"}
 
 
 def _ok(at: AppTest) -> None:
@@ -384,3 +384,21 @@ def test_settings_survive_a_visit_to_other_pages():
     assert at.slider(key="k").value == 5
     assert at.number_input(key="iters").value == 40
     assert at.query_params["k"] == "5"
+
+
+def test_presentation_mode_shows_the_animation_alone():
+    at = _app({"present": "1"})
+    _ok(at)
+    assert at.toggle(key="present").value is True
+    headings = _text(at.markdown)
+    assert "Inspect a point" not in headings
+    assert len(_figures(at)) == 1  # no responsibility bars below
+    height_present = _main_figure(at)["layout"]["height"]
+    at_normal = _app()
+    assert "Inspect a point" in _text(at_normal.markdown)
+    assert height_present > _main_figure(at_normal)["layout"]["height"]
+
+
+def test_the_animation_can_be_downloaded(default_app):
+    buttons = default_app.get("download_button")
+    assert any("animation" in b.proto.label for b in buttons)

@@ -479,3 +479,21 @@ def test_too_many_components_names_the_count():
     with pytest.raises(InputError, match=r"2 distinct point"):
         fit_gmm(X, 3)
     assert fit_gmm(X, 2, reg_covar=1e-6).n_iter_ >= 1
+
+
+def test_bayes_terms_match_scipy_densities():
+    from scipy.stats import multivariate_normal
+
+    X, _ = gmmviz.datasets.textbook()
+    run = gmmviz.fit_gmm(X, 3, init="notes-b", reg_covar=0.0, max_iter=5, tol=0.0)
+    step = run.final
+    for n in (0, 17, 99):
+        log_num, log_den, gamma = gmmviz.bayes_terms(X[n], step)
+        dens = np.array([
+            w * multivariate_normal(m, c).pdf(X[n])
+            for w, m, c in zip(step.weights, step.means, step.covariances, strict=True)
+        ])
+        np.testing.assert_allclose(np.exp(log_num), dens, rtol=1e-10)
+        np.testing.assert_allclose(np.exp(log_den), dens.sum(), rtol=1e-10)
+        np.testing.assert_allclose(gamma, dens / dens.sum(), rtol=1e-10)
+        np.testing.assert_allclose(gamma, run.resp_[n], rtol=1e-9)

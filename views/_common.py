@@ -37,6 +37,7 @@ EXPLORER_EXTRA: dict[str, Param] = {
     "levels": Param(["1", "2"], "list", ("1", "2", "3"), low=0, high=3),
     "speed": Param(600, "int", low=50, high=3000),
     "density": Param("0", "choice", ("0", "1")),
+    "present": Param("0", "choice", ("0", "1")),
     # the manual start's table, row after row: pi, mu_x, mu_y, s_xx, s_xy, s_yy
     "start": Param([], "list", low=0, high=60),
 }

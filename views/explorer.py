@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import streamlit as st
-from scipy.special import logsumexp
 
 import gmmviz
 from gmmviz.figures import PALETTE, responsibility_bars
@@ -16,6 +15,7 @@ from views import _common as ui
 
 SCHEMA = ui.EXPLORER_SCHEMA
 FIGURE_HEIGHT = 600
+PRESENTATION_HEIGHT = 780
 # (run, X, fit key, data description, init name) of the last fit that worked
 _LAST_GOOD = "_explorer_last_good"
 _TABLE_RUN = "_explorer_table_run"  # fit key the step selector was last reset for
@@ -47,6 +47,11 @@ with st.sidebar:
     st.toggle(
         "Show the mixture density", key="density",
         help="Shade the mixture density p(x) of the current step behind the points.",
+    )
+    st.toggle(
+        "Presentation mode", key="present",
+        help="Show only the animation, larger, for a projector; collapse the sidebar for more "
+             "room.",
     )
 values = ui.current_values(values, SCHEMA)
 values["start"] = controls["start"]
@@ -142,6 +147,7 @@ if light and run.n_components > 1:
     )
 
 # ----------------------------------------------------------------------------- figure
+presenting = values["present"] == "1"
 levels = tuple(sorted(int(s) for s in values["levels"]))
 if not levels:
     st.caption("No ellipse level is chosen in the sidebar: drawing the 1 σ ellipses.")
@@ -149,7 +155,8 @@ if not levels:
 try:
     fig = ui.cached_em_figure(
         run, X, key, levels=levels, duration_ms=int(values["speed"]),
-        show_density=values["density"] == "1", height=FIGURE_HEIGHT,
+        show_density=values["density"] == "1",
+        height=PRESENTATION_HEIGHT if presenting else FIGURE_HEIGHT,
     )
 except gmmviz.InputError as e:
     st.error(str(e), icon=":material/error:")
@@ -188,6 +195,18 @@ def _clicked_point(evt: Any, figure: Any, X: np.ndarray) -> int | None:
     return None
 
 
+share, export = st.columns([3, 1], vertical_alignment="center")
+share.caption("The address bar holds every setting: copy it to share or bookmark this demo.")
+export.download_button(
+    "Download the animation", data=lambda: fig.to_html(include_plotlyjs=True, auto_play=False),
+    file_name="gmmviz-em.html", mime="text/html", on_click="ignore",
+    icon=":material/download:",
+    help="A standalone HTML file with Play, Pause and the slider; it opens offline in any "
+         "browser.",
+)
+if presenting:
+    st.stop()  # presentation mode: the animation alone
+
 clicked = _clicked_point(event, fig, X)
 if clicked is not None and st.session_state.get(_CLICK) != (key, clicked):
     st.session_state[_CLICK] = (key, clicked)
@@ -221,14 +240,11 @@ with pick:
     if clicked is None:
         st.caption("Click a point in the figure (or type its number) to see why it has "
                    "its colour.")
-gamma = gmmviz.predict_proba(x_n[None, :], final)[0]
+log_num, log_den, gamma = gmmviz.bayes_terms(x_n, final)
 with bars_col:
     bars = responsibility_bars(gamma, title=f"γ of point {n}, final step", height=300)
     st.plotly_chart(bars, key="resp_bars", width="stretch",
                     config={"displayModeBar": False, "staticPlot": True})
-log_num = gmmviz.component_log_prob(x_n[None, :], final.weights, final.means,
-                                    final.covariances)[0]  # log pi_k N(x_n | mu_k, Sigma_k)
-log_den = float(logsumexp(log_num))  # log sum_j pi_j N(x_n | mu_j, Sigma_j)
 with bayes_col:
     st.markdown(f"**Bayes' rule for point {n}**, with the final parameters:")
     st.latex(r"\gamma_{nk} = \frac{\pi_k\,\mathcal{N}(x_n \mid \mu_k, \Sigma_k)}"
