@@ -70,8 +70,11 @@ def test_default_page_shows_the_textbook_run_paused_at_its_start(default_app):
     # the summary and the final NLL
     assert "Converged at iteration" in _text(at.success)
     assert at.metric[0].label == "Final NLL"
-    assert len(at.tabs) == 2
-    assert len(at.latex) >= 5  # Bayes' rule, its numbers, and the equations
+    assert [t.label for t in at.tabs] == ["Inspect a point", "π, μ, Σ at a step",
+                                          "The equations"]
+    # until a point is chosen the inspector only says how to choose one
+    assert "Click a point" in _text(at.info)
+    assert len(_figures(at)) == 1
     assert at.warning.len == 0 and at.error.len == 0
 
 
@@ -349,6 +352,15 @@ def test_inspecting_a_point_fills_in_bayes_rule():
     assert len(_figures(at)) == 2  # the EM figure and the responsibility bars
 
 
+def test_the_equations_tab_shows_the_e_and_m_steps():
+    at = _app()
+    at.session_state["explorer_tab"] = "The equations"
+    at.run()
+    _ok(at)
+    latex = _text(at.latex)
+    assert r"\gamma_{nk}" in latex and r"\pi_k = \frac{N_k}{N}" in latex
+
+
 def test_a_collapsing_run_is_explained_with_what_to_change():
     at = _app({"k": "5", "init": "kmeans-pp", "reg": "0", "seed": "0", "iters": "200"})
     _ok(at)
@@ -390,12 +402,10 @@ def test_presentation_mode_shows_the_animation_alone():
     at = _app({"present": "1"})
     _ok(at)
     assert at.toggle(key="present").value is True
-    headings = _text(at.markdown)
-    assert "Inspect a point" not in headings
-    assert len(_figures(at)) == 1  # no responsibility bars below
+    assert len(at.tabs) == 0  # no inspector, tables or equations below the animation
     height_present = _main_figure(at)["layout"]["height"]
     at_normal = _app()
-    assert "Inspect a point" in _text(at_normal.markdown)
+    assert len(at_normal.tabs) == 3
     assert height_present > _main_figure(at_normal)["layout"]["height"]
 
 

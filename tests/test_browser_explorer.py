@@ -167,7 +167,7 @@ def test_other_views_render_without_errors(browser, app_url, query):
             types = page.evaluate(f"() => ({GD})._fullData.map(t => t.type)")
             assert ("contour" in types) == ("density=1" in query)
         if "manual" in query:
-            assert page.locator('[data-testid="stDataFrame"]').count() >= 2  # editor + table
+            assert page.locator('[data-testid="stDataFrame"]').count() >= 1  # the start's editor
         _no_failure(page, errors)
     finally:
         page.close()

@@ -468,6 +468,32 @@ def gmm_controls(values: Mapping[str, Any], *, prefix: str = "", seed: int | Non
     return kwargs
 
 
+def peek_preset_fit() -> tuple[np.ndarray, int, dict[str, Any]] | None:
+    """The data, k and fit_gmm arguments that :func:`data_source_controls` and
+    :func:`gmm_controls` will give in this run, read from session_state before they are drawn.
+
+    None for an upload or a manual start, whose values need their widgets.
+    """
+    ss = st.session_state
+    try:
+        source, init_name, k = ss["data"], ss["init"], int(ss["k"])
+        if source == "upload" or init_name == "manual":
+            return None
+        X = cached_dataset(source, int(ss["n"]), int(ss["seed"]))
+        if init_name.startswith("notes") and k != 3:
+            init_name = NOTES_FALLBACK
+        return X, k, {
+            "init": urlstate.INIT_NAMES[init_name],
+            "covariance_type": ss["cov"],
+            "max_iter": int(ss["iters"]),
+            "tol": float(ss["tol"]),
+            "reg_covar": float(ss["reg"]),
+            "random_state": int(ss["seed"]),
+        }
+    except (KeyError, TypeError, ValueError, gmmviz.InputError):
+        return None
+
+
 def fit_kwargs(controls: Mapping[str, Any]) -> dict[str, Any]:
     """The keyword arguments of fit_gmm in the result of :func:`gmm_controls` (without
     ``n_components``)."""

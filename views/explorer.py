@@ -20,6 +20,7 @@ PRESENTATION_HEIGHT = 780
 _LAST_GOOD = "_explorer_last_good"
 _TABLE_RUN = "_explorer_table_run"  # fit key the step selector was last reset for
 _CLICK = "_explorer_last_click"  # the last chart selection already applied to the point input
+_INSPECT = "_explorer_inspect"  # a point was clicked or chosen: show its numbers
 
 values = ui.url_state(SCHEMA)
 
@@ -29,6 +30,47 @@ st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>
 # Filled once the run is known; the manual start's table goes between them and the figure.
 head, status, metrics = st.columns([2.3, 1.6, 1.2], vertical_alignment="center")
 manual_area = st.container()
+messages = st.container()
+figure_area = st.container()
+
+
+def _draw_figure(run: gmmviz.GMMRun, X: np.ndarray, key: str) -> tuple[Any, Any]:
+    """The EM animation in ``figure_area``; returns the figure and its selection event."""
+    levels = tuple(sorted(int(s) for s in values["levels"]))
+    with figure_area:
+        if not levels:
+            st.caption("No ellipse level is chosen in the sidebar: drawing the 1 σ ellipses.")
+            levels = (1,)
+        try:
+            fig = ui.cached_em_figure(
+                run, X, key, levels=levels, duration_ms=int(values["speed"]),
+                show_density=values["density"] == "1",
+                height=PRESENTATION_HEIGHT if values["present"] == "1" else FIGURE_HEIGHT,
+            )
+        except gmmviz.InputError as e:
+            st.error(str(e), icon=":material/error:")
+            st.stop()
+        event = st.plotly_chart(
+            fig, key="em_fig", on_select="rerun", selection_mode="points", width="stretch",
+            config={"displaylogo": False, "scrollZoom": False,
+                    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]},
+        )
+    return fig, event
+
+
+# The figure first: for a preset and a named start every setting is already in session_state,
+# so the figure goes to the browser before the sidebar's widgets and is drawn sooner.
+drawn_key = None
+early = ui.peek_preset_fit()
+if early is not None:
+    try:
+        early_run = ui.cached_fit(early[0], early[1], **early[2])
+    except gmmviz.InputError:
+        pass
+    else:
+        drawn_key = ui.fit_key(*early[:2], **early[2])
+        fig, event = _draw_figure(early_run, early[0], drawn_key)
+
 with st.sidebar:
     st.header("Data")
     X, data_text = ui.data_source_controls(values)
@@ -132,41 +174,20 @@ with metrics:
               help="Negative log-likelihood of the data at the final parameters, in nats; "
                    "EM lowers it at every iteration.")
 
-if fit_error:
-    st.error(fit_error, icon=":material/error:")
-if stale:
-    st.caption("The figure shows the last run that worked; change the settings to update it.")
-for text in controls["notices"]:
-    st.info(text, icon=":material/balance:")
-light = [j + 1 for j, w in enumerate(final.weights) if w < 0.01]
-if light and run.n_components > 1:
-    st.warning(
-        f"Component{'s' if len(light) > 1 else ''} {', '.join(map(str, light))} ended with "
-        "almost no weight (π < 1%): it explains hardly any points. Lower **k** or choose "
-        "another start."
-    )
-
-# ----------------------------------------------------------------------------- figure
-presenting = values["present"] == "1"
-levels = tuple(sorted(int(s) for s in values["levels"]))
-if not levels:
-    st.caption("No ellipse level is chosen in the sidebar: drawing the 1 σ ellipses.")
-    levels = (1,)
-try:
-    fig = ui.cached_em_figure(
-        run, X, key, levels=levels, duration_ms=int(values["speed"]),
-        show_density=values["density"] == "1",
-        height=PRESENTATION_HEIGHT if presenting else FIGURE_HEIGHT,
-    )
-except gmmviz.InputError as e:
-    st.error(str(e), icon=":material/error:")
-    st.stop()
-event = st.plotly_chart(
-    fig, key="em_fig", on_select="rerun", selection_mode="points", width="stretch",
-    config={"displaylogo": False, "scrollZoom": False,
-            "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]},
-)
-
+with messages:
+    if fit_error:
+        st.error(fit_error, icon=":material/error:")
+    if stale:
+        st.caption("The figure shows the last run that worked; change the settings to update it.")
+    for text in controls["notices"]:
+        st.info(text, icon=":material/balance:")
+    light = [j + 1 for j, w in enumerate(final.weights) if w < 0.01]
+    if light and run.n_components > 1:
+        st.warning(
+            f"Component{'s' if len(light) > 1 else ''} {', '.join(map(str, light))} ended with "
+            "almost no weight (π < 1%): it explains hardly any points. Lower **k** or choose "
+            "another start."
+        )
 
 def _points_curves(figure: Any) -> set[int]:
     """Indices of the traces that draw the data points: em_figure puts them in trace 0
@@ -195,6 +216,10 @@ def _clicked_point(evt: Any, figure: Any, X: np.ndarray) -> int | None:
     return None
 
 
+# ----------------------------------------------------------------------------- figure
+presenting = values["present"] == "1"
+if drawn_key != key:
+    fig, event = _draw_figure(run, X, key)
 share, export = st.columns([3, 1], vertical_alignment="center")
 share.caption("The address bar holds every setting: copy it to share or bookmark this demo.")
 export.download_button(
@@ -211,6 +236,7 @@ clicked = _clicked_point(event, fig, X)
 if clicked is not None and st.session_state.get(_CLICK) != (key, clicked):
     st.session_state[_CLICK] = (key, clicked)
     st.session_state["point"] = clicked
+    st.session_state[_INSPECT] = "new"
 point = st.session_state.get("point", 0)
 st.session_state["point"] = point if isinstance(point, int) and 0 <= point < X.shape[0] else 0
 
@@ -227,69 +253,83 @@ def _tex_number(log_value: float) -> str:
     return rf"{10 ** (l10 - e):.3g}\times 10^{{{e}}}"
 
 
-st.markdown("### Inspect a point")
-pick, bars_col, bayes_col = st.columns([0.9, 1.6, 2.1], gap="medium")
-with pick:
-    st.number_input(
-        "Point number", min_value=0, max_value=int(X.shape[0]) - 1, step=1, key="point",
-        help="Which data point to explain; clicking a point in the figure selects it too.",
-    )
-    n = int(st.session_state["point"])
-    x_n = X[n]
-    st.markdown(f"x = ({x_n[0]:.4g}, {x_n[1]:.4g})")
-    if clicked is None:
-        st.caption("Click a point in the figure (or type its number) to see why it has "
-                   "its colour.")
-log_num, log_den, gamma = gmmviz.bayes_terms(x_n, final)
-with bars_col:
-    bars = responsibility_bars(gamma, title=f"γ of point {n}, final step", height=300)
-    st.plotly_chart(bars, key="resp_bars", width="stretch",
-                    config={"displayModeBar": False, "staticPlot": True})
-with bayes_col:
-    st.markdown(f"**Bayes' rule for point {n}**, with the final parameters:")
-    st.latex(r"\gamma_{nk} = \frac{\pi_k\,\mathcal{N}(x_n \mid \mu_k, \Sigma_k)}"
-             r"{\sum_j \pi_j\,\mathcal{N}(x_n \mid \mu_j, \Sigma_j)}")
-    den = _tex_number(log_den)
-    lines = [
-        rf"\gamma_{{{n},{j + 1}}} &= \frac{{{_tex_number(float(lv))}}}{{{den}}} = {gamma[j]:.3f}"
-        for j, lv in enumerate(log_num)
-    ]
-    st.latex(r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}")
-    if run.n_components <= 5:
-        terms = " + ".join(_tex_number(float(lv)) for lv in log_num)
-        st.caption("The denominator is the sum of the numerators:")
-        st.latex(terms + " = " + den)
-
-# ----------------------------------------------------------------------------- tables
-st.divider()
-tab_params, tab_eq = st.tabs(["π, μ, Σ at a step", "The equations"])
-with tab_params:
-    options = list(range(len(run.steps)))
-    chosen = st.session_state.get("table_step")
-    if st.session_state.get(_TABLE_RUN) != key or chosen not in options:
-        chosen = options[-1]  # a new run: show its final parameters
-    st.session_state["table_step"] = chosen
-    st.session_state[_TABLE_RUN] = key
-    i = st.select_slider(
-        "Half-step", options=options, key="table_step",
-        format_func=lambda i: run.steps[i].label,
-        help="Pick a half-step of the run to list its parameters.",
-    )
-    step = run.steps[i]
-    table = pd.DataFrame({
-        "component": [f"● {j + 1}" for j in range(run.n_components)],
-        "π": step.weights,
-        "μ x": step.means[:, 0],
-        "μ y": step.means[:, 1],
-        "Σ xx": step.covariances[:, 0, 0],
-        "Σ xy": step.covariances[:, 0, 1],
-        "Σ yy": step.covariances[:, 1, 1],
-    })
-    colours = [PALETTE[j % len(PALETTE)] for j in range(run.n_components)]
-    styled = table.style.format("{:.4g}", subset=table.columns[1:]).apply(
-        lambda col: [f"color: {c}; font-weight: 700" for c in colours], subset=["component"]
-    )
-    st.dataframe(styled, width="stretch", hide_index=True)
-    st.caption(f"{step.label} · NLL = {step.nll:,.3f}")
-with tab_eq:
-    ui.equations_block("em")
+# ----------------------------------------------------------------------------- details
+# Lazy tabs: only the open one runs, so the page's figure draws before anything below it.
+TABS = ["Inspect a point", "π, μ, Σ at a step", "The equations"]
+if st.session_state.get(_INSPECT) == "new":
+    st.session_state["explorer_tab"] = TABS[0]  # a click shows the point's numbers
+    st.session_state[_INSPECT] = True
+tab_point, tab_params, tab_eq = st.tabs(TABS, key="explorer_tab", on_change="rerun")
+if tab_point.open is not False:
+    with tab_point:
+        pick, bars_col, bayes_col = st.columns([0.9, 1.6, 2.1], gap="medium")
+        with pick:
+            st.number_input(
+                "Point number", min_value=0, max_value=int(X.shape[0]) - 1, step=1, key="point",
+                help="Which data point to explain; clicking a point in the figure selects it too.",
+                on_change=lambda: st.session_state.update({_INSPECT: True}),
+            )
+            n = int(st.session_state["point"])
+            x_n = X[n]
+            st.markdown(f"x = ({x_n[0]:.4g}, {x_n[1]:.4g})")
+        if not st.session_state.get(_INSPECT):
+            # Until a point is chosen the tab stays light, so the page's figure draws sooner.
+            bars_col.info("Click a point in the figure, or type its number, to see its "
+                          "responsibilities and Bayes' rule with its numbers filled in.",
+                          icon=":material/ads_click:")
+        else:
+            log_num, log_den, gamma = gmmviz.bayes_terms(x_n, final)
+            with bars_col:
+                bars = responsibility_bars(gamma, title=f"γ of point {n}, final step", height=300)
+                st.plotly_chart(bars, key="resp_bars", width="stretch",
+                                config={"displayModeBar": False, "staticPlot": True})
+            with bayes_col:
+                st.markdown(f"**Bayes' rule for point {n}**, with the final parameters:")
+                st.latex(r"\gamma_{nk} = \frac{\pi_k\,\mathcal{N}(x_n \mid \mu_k, \Sigma_k)}"
+                         r"{\sum_j \pi_j\,\mathcal{N}(x_n \mid \mu_j, \Sigma_j)}")
+                den = _tex_number(log_den)
+                lines = [
+                    rf"\gamma_{{{n},{j + 1}}} &= \frac{{{_tex_number(float(lv))}}}{{{den}}}"
+                    rf" = {gamma[j]:.3f}"
+                    for j, lv in enumerate(log_num)
+                ]
+                st.latex(r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}")
+                if run.n_components <= 5:
+                    terms = " + ".join(_tex_number(float(lv)) for lv in log_num)
+                    st.caption("The denominator is the sum of the numerators:")
+                    st.latex(terms + " = " + den)
+if tab_params.open:
+    with tab_params:
+        options = list(range(len(run.steps)))
+        chosen = st.session_state.get("table_step")
+        if st.session_state.get(_TABLE_RUN) != key or chosen not in options:
+            chosen = options[-1]  # a new run: show its final parameters
+        st.session_state["table_step"] = chosen
+        st.session_state[_TABLE_RUN] = key
+        i = st.select_slider(
+            "Half-step", options=options, key="table_step",
+            format_func=lambda i: run.steps[i].label,
+            help="Pick a half-step of the run to list its parameters.",
+        )
+        step = run.steps[i]
+        table = pd.DataFrame({
+            "component": [f"● {j + 1}" for j in range(run.n_components)],
+            "π": step.weights,
+            "μ x": step.means[:, 0],
+            "μ y": step.means[:, 1],
+            "Σ xx": step.covariances[:, 0, 0],
+            "Σ xy": step.covariances[:, 0, 1],
+            "Σ yy": step.covariances[:, 1, 1],
+        })
+        colours = [PALETTE[j % len(PALETTE)] for j in range(run.n_components)]
+        styled = table.style.format("{:.4g}", subset=table.columns[1:]).apply(
+            lambda col: [f"color: {c}; font-weight: 700" for c in colours], subset=["component"]
+        )
+        # a plain HTML table: light to load, so the page's figure draws sooner
+        st.html(styled.hide(axis="index").set_table_attributes('class="gmmviz-params"')
+                .set_table_styles([{"selector": "td, th", "props": "padding: 0.3rem 0.9rem;"
+                                    " text-align: right; font-size: 1rem;"}]).to_html())
+        st.caption(f"{step.label} · NLL = {step.nll:,.3f}")
+if tab_eq.open:
+    with tab_eq:
+        ui.equations_block("em")
