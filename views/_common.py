@@ -334,16 +334,14 @@ def fit_key(X: np.ndarray, n_components: int, **kwargs: Any) -> str:
     return h.hexdigest()
 
 
-@st.cache_data(max_entries=32, show_spinner="Drawing the figure…")
+@st.cache_resource(max_entries=32, show_spinner="Drawing the figure…")
 def _em_figure(key: str, _run: Any, _X: np.ndarray, options: tuple) -> Any:
+    # A shared, read-only object: the page only serialises it, so no copy is unpickled per
+    # run, and its JSON (the chart's identity, which keeps a clicked point) never changes.
     CALLS["em_figure"] += 1
     from gmmviz.figures import em_figure
 
-    fig = em_figure(_run, _X, **dict(options))
-    # Return the figure in the form a cache hit gives (rebuilt from its dict, as unpickling
-    # does), so its JSON, and with it the chart's identity, is the same on every run: a chart
-    # whose identity changes between runs loses the point a user just clicked.
-    return type(fig)(fig.to_dict())
+    return em_figure(_run, _X, **dict(options))
 
 
 def cached_em_figure(run: gmmviz.GMMRun, X: np.ndarray, key: str, **options: Any) -> Any:
