@@ -49,6 +49,7 @@ def time_first_figure(browser, url: str, timeout_ms: float) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--app", default="app.py", help="app script, relative to the repo root")
+    parser.add_argument("--query", default="", help="query string for the app, e.g. ?present=1")
     parser.add_argument("--runs", type=int, default=5, help="loads per app (default 5)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per load")
     args = parser.parse_args(argv)
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         run_streamlit(TRIVIAL) as trivial_url,
         sync_playwright() as playwright,
     ):
-        urls = {"app": app_url, "trivial": trivial_url}
+        urls = {"app": app_url + args.query, "trivial": trivial_url}
         browser = launch_chromium(playwright)
         try:
             for _ in range(args.runs):
