@@ -21,6 +21,16 @@ from __future__ import annotations
 FONT_SIZE = 16
 
 
+def unique_names(labels: list[str]) -> list[str]:
+    """Frame names made unique (a repeated one gets " (2)", " (3)"...): frames are found by name."""
+    seen: dict[str, int] = {}
+    out = []
+    for lab in labels:
+        seen[lab] = seen.get(lab, 0) + 1
+        out.append(lab if seen[lab] == 1 else f"{lab} ({seen[lab]})")
+    return out
+
+
 def _animate_args(frames: list[str] | None, duration_ms: int, redraw: bool,
                   fromcurrent: bool = False) -> list:
     opts: dict = {

@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from gmmviz._errors import InputError
-from gmmviz.figures._animation import FONT_SIZE, playback_controls
+from gmmviz.figures._animation import FONT_SIZE, playback_controls, unique_names
 from gmmviz.figures._colors import PALETTE, codec, component_color
 from gmmviz.figures._geometry import axis_range
 from gmmviz.figures.em import (
@@ -31,7 +31,6 @@ from gmmviz.figures.em import (
     _ellipse_arrays,
     _mean_size,
     _step_codes,
-    _unique,
     nll_figure,
 )
 
@@ -143,7 +142,7 @@ def compare_figure(runs: Sequence, titles: Sequence[str], *, levels: Sequence[fl
     Scatter = go.Scattergl if webgl else go.Scatter
     n_frames = max(len(r.steps) for r in runs)
     longest = max(range(n_panels), key=lambda p: len(runs[p].steps))
-    names = _unique([s.label for s in runs[longest].steps])
+    names = unique_names([s.label for s in runs[longest].steps])
 
     # ---- per-run state
     codecs = [codec(r.n_components, palette) for r in runs]

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from gmmviz._errors import InputError
-from gmmviz.figures._animation import FONT_SIZE, playback_controls
+from gmmviz.figures._animation import FONT_SIZE, playback_controls, unique_names
 from gmmviz.figures._colors import PALETTE, codec, component_color
 from gmmviz.figures._geometry import axis_range, ellipse_xy
 
@@ -149,7 +149,7 @@ def em_figure(run, X: np.ndarray | None = None, *, levels: Sequence[float] = (1,
     colors = [component_color(j, palette) for j in range(k)]
 
     # ---- per-step state
-    names = _unique([s.label for s in steps])
+    names = unique_names([s.label for s in steps])
     codes = _step_codes(steps, cc, n)
     nll = np.array([s.nll for s in steps], dtype=float)
     cursor_x = _nll_x(steps)
@@ -352,16 +352,6 @@ def _as_trace(spec: dict) -> go.Scatter | go.Scattergl | go.Contour:
     """A validated trace object from a frame's trace dict."""
     cls = {"scatter": go.Scatter, "scattergl": go.Scattergl, "contour": go.Contour}[spec["type"]]
     return cls({key: value for key, value in spec.items() if key != "type"})
-
-
-def _unique(labels: list[str]) -> list[str]:
-    """Labels made unique (a repeated one gets " (2)", " (3)"...): frames are found by name."""
-    seen: dict[str, int] = {}
-    out = []
-    for lab in labels:
-        seen[lab] = seen.get(lab, 0) + 1
-        out.append(lab if seen[lab] == 1 else f"{lab} ({seen[lab]})")
-    return out
 
 
 def _step_codes(steps: Sequence, cc, n: int) -> list[np.ndarray]:

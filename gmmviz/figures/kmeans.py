@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from gmmviz._errors import InputError
-from gmmviz.figures._animation import FONT_SIZE, playback_controls
+from gmmviz.figures._animation import FONT_SIZE, playback_controls, unique_names
 from gmmviz.figures._colors import GRAY, PALETTE, codec, component_color, hex_to_rgb, rgb_string
 from gmmviz.figures._geometry import axis_range, ellipses_path
 from gmmviz.kmeans import assign
@@ -122,15 +122,6 @@ def _title(steps: Sequence, i: int, title: str | None) -> dict:
     return {"title": {"text": text}}
 
 
-def _unique(labels: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for lab in labels:
-        seen[lab] = seen.get(lab, 0) + 1
-        out.append(lab if seen[lab] == 1 else f"{lab} ({seen[lab]})")
-    return out
-
-
 # ----------------------------------------------------------------------------- K-means run
 def kmeans_figure(run, *, duration_ms: int = 700, voronoi: bool = True, height: int = 620,
                   grid: int = 150, title: str | None = None,
@@ -174,7 +165,7 @@ def kmeans_figure(run, *, duration_ms: int = 700, voronoi: bool = True, height: 
     webgl = n > WEBGL_THRESHOLD
     Scatter = go.Scattergl if webgl else go.Scatter
     colors = [component_color(j, palette) for j in range(k)]
-    names = _unique([s.label for s in steps])
+    names = unique_names([s.label for s in steps])
     n_grid = max(40, min(int(grid), int(np.sqrt(GRID_BUDGET / len(steps)))))
 
     centers = np.stack([s.centers for s in steps])  # (n_steps, K, 2)
