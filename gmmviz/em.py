@@ -355,9 +355,23 @@ class GMMRun:
                 f"stop_reason={self.stop_reason!r})")
 
 
-def _nll(log_prob_norm: np.ndarray, scaler: _Scaler) -> float:
-    """-sum_n log p(x_n | theta) in the user's units."""
-    return -(float(log_prob_norm.sum()) + log_prob_norm.shape[-1] * scaler.log_jacobian())
+def _nll(log_prob_norm: np.ndarray, scaler: _Scaler) -> float | np.ndarray:
+    """-sum_n log p(x_n | theta) in the user's units; one value per leading (batch) index."""
+    return -(log_prob_norm.sum(axis=-1) + log_prob_norm.shape[-1] * scaler.log_jacobian())
+
+
+# Stop reasons, shared by fit_gmm and the batched restarts.
+CONVERGED = "converged: NLL change below tol"
+
+
+def collapse_reason(component: int, where: str, iteration: int) -> str:
+    """The stop reason for a singular covariance (``component`` counted from 0)."""
+    return f"component {component + 1} collapsed onto {where} at iteration {iteration}"
+
+
+def unevaluable_reason(iteration: int) -> str:
+    """The stop reason for a likelihood that is not finite."""
+    return f"the likelihood could not be evaluated at iteration {iteration}"
 
 
 def fit_gmm(
@@ -460,7 +474,7 @@ def _fit(X, k, covariance_type, init, explicit, max_iter, tol, reg_covar, random
             f"reg_covar above 0 or choose another initialization."
         )
     resp, lpn, wlp = e_step(Xs, F, *theta)
-    nll = _nll(lpn, scaler)
+    nll = float(_nll(lpn, scaler))
     kl = 0.0
     if q0 is not None:
         kl = kl_divergence(np.log(np.where(q0 > 0, q0, 1.0)), wlp - lpn[None, :], q0)
@@ -478,15 +492,13 @@ def _fit(X, k, covariance_type, init, explicit, max_iter, tol, reg_covar, random
         bad = collapsed_components(theta[2], reg_covar)
         if bad:
             j, where = bad[0]
-            run.stop_reason = (
-                f"component {j + 1} collapsed onto {where} at iteration {t}"
-            )
+            run.stop_reason = collapse_reason(j, where, t)
             break
         resp, lpn_new, wlp_new = e_step(Xs, F, *theta)
         if not np.all(np.isfinite(lpn_new)):
-            run.stop_reason = f"the likelihood could not be evaluated at iteration {t}"
+            run.stop_reason = unevaluable_reason(t)
             break
-        nll_prev, nll = nll, _nll(lpn_new, scaler)
+        nll_prev, nll = nll, float(_nll(lpn_new, scaler))
         # KL(q || p(z|x, theta_t)) with log q = wlp_{t-1} - lpn_{t-1}, log p = wlp_t - lpn_t.
         # Each column of q sums to 1, so the log-normaliser difference enters once per point.
         kl = max(float(np.vdot(q, wlp - wlp_new)) - float(np.sum(lpn - lpn_new)), 0.0)
@@ -495,7 +507,7 @@ def _fit(X, k, covariance_type, init, explicit, max_iter, tol, reg_covar, random
         wlp, lpn = wlp_new, lpn_new
         if abs(nll_prev - nll) / X.shape[0] < tol:
             run.converged_ = True
-            run.stop_reason = "converged: NLL change below tol"
+            run.stop_reason = CONVERGED
             break
     return run
 

@@ -339,10 +339,6 @@ def _run_batch(idx, seeds, X, Xs, F, scaler, k, init, covariance_type, reg, reg_
                tol, out, reasons, report) -> None:
     """fit_gmm's EM loop for the restarts ``idx`` at once; writes their final state to ``out``."""
     n = X.shape[0]
-    log_jac = n * scaler.log_jacobian()
-
-    def nll_of(lpn: np.ndarray) -> np.ndarray:
-        return -(lpn.sum(axis=-1) + log_jac)  # -sum_n log p(x_n | theta), per restart
 
     def finish(rows: np.ndarray, theta: tuple, nll: np.ndarray, t: int | np.ndarray) -> None:
         out["weights"][rows], out["means"][rows], out["packed"][rows] = theta
@@ -367,7 +363,7 @@ def _run_batch(idx, seeds, X, Xs, F, scaler, k, init, covariance_type, reg, reg_
     rows = np.array(ok)
     theta = tuple(np.stack([th[j] for th in thetas]) for j in range(3))
     resp, lpn, _ = em.e_step(Xs, F, *theta)
-    nll = nll_of(lpn)
+    nll = em._nll(lpn, scaler)
     finish(rows, theta, nll, 0)
 
     for t in range(1, max_iter + 1):
@@ -379,14 +375,14 @@ def _run_batch(idx, seeds, X, Xs, F, scaler, k, init, covariance_type, reg, reg_
             b, j = divmod(pos, k)
             if not collapsed[b]:
                 collapsed[b] = True
-                reasons[rows[b]] = f"component {j + 1} collapsed onto {where} at iteration {t}"
+                reasons[rows[b]] = em.collapse_reason(j, where, t)
         keep = ~collapsed
         new = tuple(a[keep] for a in new)
         resp_new, lpn_new, _ = em.e_step(Xs, F, *new)
-        nll_new = nll_of(lpn_new)
+        nll_new = em._nll(lpn_new, scaler)
         finite = np.all(np.isfinite(lpn_new), axis=-1)
         for b in np.flatnonzero(~finite):
-            reasons[rows[keep][b]] = f"the likelihood could not be evaluated at iteration {t}"
+            reasons[rows[keep][b]] = em.unevaluable_reason(t)
         live = rows[keep][finite]
         theta_live = tuple(a[finite] for a in new)
         nll_live = nll_new[finite]
@@ -394,7 +390,7 @@ def _run_batch(idx, seeds, X, Xs, F, scaler, k, init, covariance_type, reg, reg_
         conv = np.abs(nll[keep][finite] - nll_live) / n < tol
         out["converged"][live[conv]] = True
         for i in live[conv]:
-            reasons[i] = "converged: NLL change below tol"
+            reasons[i] = em.CONVERGED
         go = ~conv
         stopped = rows.size - int(go.sum())
         report(int(go.sum()) + stopped * (max_iter - t + 1))
