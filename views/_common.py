@@ -460,6 +460,8 @@ def gmm_controls(values: Mapping[str, Any], *, prefix: str = "", seed: int | Non
                     k, X, values.get("start", []), key=f"{p}manual_table")
             except gmmviz.InputError as e:
                 kwargs["error"] = str(e)
+                # keep the table it came from (and the URL), so that it stays to be corrected
+                kwargs["start"] = list(values.get("start") or [])
             else:
                 kwargs.update(weights_init=w, means_init=m, covariances_init=c,
                               start=manual.encode_rows(rows))
