@@ -13,6 +13,7 @@ The NLL cursor and the title are in every frame.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -33,6 +34,8 @@ LEVEL_DASH = ("solid", "dash", "dot", "dashdot")
 LEVEL_WIDTH = (3.5, 2.5, 2.0, 2.0)
 #: y domain of the NLL panel (the legend goes below it).
 NLL_DOMAIN = (0.55, 1.0)
+# Height in px of the slider and Play / Pause buttons with their padding, at FONT_SIZE.
+CONTROLS_PX = 114
 CURSOR_COLOR = "#D55E00"
 #: Transparent at low density, rising early so the tails show.
 DENSITY_LEVELS = 12
@@ -289,7 +292,10 @@ def em_figure(run, X: np.ndarray | None = None, *, levels: Sequence[float] = (1,
     lo, hi = (float(nll_ok.min()), float(nll_ok.max())) if len(nll_ok) else (0.0, 1.0)
     # a flat curve (changes at rounding level, as from an identical start) gets a readable span
     span = max(hi - lo, 1e-4 * max(1.0, abs(hi)))
-    top, bottom = 60, 120
+    top = 60
+    # Room below the plot for the slider and buttons, which hang from 6% of the plot's height
+    # under its axis: when the margin already holds them, Plotly lays the figure out once.
+    bottom = math.ceil((CONTROLS_PX + 0.06 * (height - top)) / 1.06)
     plot_height = max(height - top - bottom, 100)
     legend_top = NLL_DOMAIN[0] - 80.0 / plot_height  # below the NLL axis title
     fig.update_layout(
