@@ -17,11 +17,14 @@ PAGE = str(Path(__file__).resolve().parent.parent / "views" / "explorer.py")
 TIMEOUT = 120
 
 
-def _app(query: dict[str, str] | None = None) -> AppTest:
+def _app(query: dict[str, str] | None = None, *, first_run_only: bool = False) -> AppTest:
+    """The explorer opened by a new session, after the rerun that the browser asks for once it
+    has drawn the figure (the first run may send the figure and its header alone)."""
     at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
     if query:
         at.query_params.update(query)
-    return at.run()
+    at.run()
+    return at if first_run_only else at.run()
 
 
 WIDGETS = {"data": "selectbox", "n": "number_input", "seed": "number_input", "k": "slider",
@@ -45,6 +48,15 @@ def _main_figure(at: AppTest) -> dict:
 
 def _text(elements) -> str:
     return " ".join(str(e.value) for e in elements)
+
+
+def _types(node) -> list[str]:
+    """The element and block types under ``node``, depth first."""
+    out = []
+    for child in getattr(node, "children", {}).values():
+        out.append(getattr(child, "type", type(child).__name__))
+        out += _types(child)
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -383,7 +395,7 @@ def test_a_start_on_a_singular_covariance_is_an_error_message():
 
 def test_settings_survive_a_visit_to_other_pages():
     app = str(Path(PAGE).parent.parent / "app.py")
-    at = AppTest.from_file(app, default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(app, default_timeout=TIMEOUT).run().run()
     _ok(at)
     at.slider(key="k").set_value(5).run()
     at.number_input(key="iters").set_value(40).run()
@@ -418,3 +430,56 @@ def test_presentation_mode_shows_the_animation_alone():
 def test_the_animation_can_be_downloaded(default_app):
     buttons = default_app.get("download_button")
     assert any("animation" in b.proto.label for b in buttons)
+
+
+# ----------------------------------------------------------------------------- first run
+
+@pytest.mark.parametrize("query", [
+    None,
+    {"data": "blobs", "n": "300", "seed": "3", "k": "4", "init": "kmeans", "cov": "diag"},
+])
+def test_a_new_session_gets_the_figure_and_its_header_before_the_controls(query):
+    at = _app(query, first_run_only=True)
+    _ok(at)
+    # the figure, the header above it and the element that asks for the rerun; no widgets
+    assert _types(at.sidebar) == []
+    assert "bidi_component" in _types(at.main)
+    assert len(_figures(at)) == 1
+    first_spec = _main_figure(at)
+    first_header = (at.caption[0].value, _text(at.success), [m.value for m in at.metric])
+    k = int((query or {}).get("k", 3))
+    assert f"**k** = {k}" in first_header[0]
+    at.run()  # what the browser asks for once the figure has drawn
+    _ok(at)
+    assert "bidi_component" not in _types(at.main)
+    assert at.selectbox(key="data").value == (query or {}).get("data", "textbook")
+    assert at.slider(key="k").value == k
+    # the same figure and header, with every control now beside them
+    assert _main_figure(at) == first_spec
+    assert (at.caption[0].value, _text(at.success), [m.value for m in at.metric]) == first_header
+
+
+@pytest.mark.parametrize("query", [{"init": "manual"}, {"data": "upload"}])
+def test_a_page_that_needs_its_widgets_for_the_fit_draws_them_at_once(query):
+    at = _app(query, first_run_only=True)
+    _ok(at)
+    assert at.selectbox(key="data").value == query.get("data", "textbook")
+    assert "bidi_component" not in _types(at.main)
+
+
+def test_settings_from_another_page_carry_over_to_a_first_visit():
+    app = str(Path(PAGE).parent.parent / "app.py")
+    at = AppTest.from_file(app, default_timeout=TIMEOUT)
+    at.switch_page("views/compare.py").run()
+    _ok(at)
+    at.slider(key="k").set_value(5).run()
+    at.switch_page("views/explorer.py").run()  # the explorer's first run in this session
+    _ok(at)
+    assert "bidi_component" in _types(at.main)
+    assert "**k** = 5" in _text(at.caption)
+    at.run()
+    _ok(at)
+    assert at.slider(key="k").value == 5
+    at.switch_page("views/likelihood.py").run()
+    at.switch_page("views/explorer.py").run()
+    assert at.slider(key="k").value == 5

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
-from tests._server import open_page, wait_for_plotly, wait_for_streamlit_idle
+from tests._server import VIEWPORT, open_page, wait_for_plotly, wait_for_streamlit_idle
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
@@ -14,6 +15,8 @@ pytestmark = pytest.mark.browser
 
 # The EM figure is the first Plotly figure on the page.
 GD = "document.querySelectorAll('.js-plotly-plot')[0]"
+# The first control in the sidebar.
+CONTROLS = '[data-testid="stSidebar"] [data-testid="stSelectbox"]'
 
 
 def _no_failure(page, errors) -> None:
@@ -40,11 +43,15 @@ def _point_colors(page) -> list:
 
 
 def _wait_for_em_figure(page) -> None:
+    """Wait for the EM figure with its frames, then for the controls that a new session gets
+    once the figure has drawn, and for that run to finish."""
     wait_for_plotly(page, timeout=60_000)
     page.wait_for_function(
         f"() => {{ const gd = {GD}; return gd && gd._transitionData && "
         "gd._transitionData._frames && gd._transitionData._frames.length > 0; }",
         timeout=60_000)
+    page.wait_for_selector(CONTROLS, timeout=60_000)
+    wait_for_streamlit_idle(page, timeout=60_000)
 
 
 def test_explorer_animates_em_in_the_browser(browser, app_url):
@@ -110,7 +117,7 @@ def test_clicking_a_point_inspects_it(browser, app_url):
         # the first click after the page opened, then another one
         for index in (17, 63):
             _click_point(page, index)
-            assert page.get_by_label("Point number", exact=True).input_value() == str(index)
+            expect(page.get_by_label("Point number", exact=True)).to_have_value(str(index))
         _no_failure(page, errors)
     finally:
         page.close()
@@ -171,3 +178,43 @@ def test_other_views_render_without_errors(browser, app_url, query):
         _no_failure(page, errors)
     finally:
         page.close()
+
+
+# Records, in the page, when the figure's points and the first sidebar control appear.
+_SEEN_SCRIPT = f"const CONTROLS = '{CONTROLS}';" + """
+window.__seen = {};
+new MutationObserver(() => {
+  const seen = window.__seen, now = performance.now();
+  if (!seen.points && document.querySelector('.js-plotly-plot .scatterlayer .point'))
+    seen.points = now;
+  if (!seen.controls && document.querySelector(CONTROLS)) seen.controls = now;
+}).observe(document, {subtree: true, childList: true});
+"""
+
+
+@pytest.mark.parametrize("query", ["", "?present=1&k=4&init=kmeans"])
+def test_the_figure_draws_first_then_the_controls_follow(browser, app_url, query):
+    controls = CONTROLS
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        # a first load warms the server's caches, as for any visitor after the first
+        page = context.new_page()
+        page.goto(app_url + "/" + query, timeout=60_000)
+        page.wait_for_selector(controls, timeout=60_000)
+        page.close()
+        context.add_init_script(_SEEN_SCRIPT)
+        page = context.new_page()
+        errors: list = []
+        page.on("pageerror", lambda exc: errors.append(exc))
+        page.goto(app_url + "/" + query, timeout=60_000)
+        page.wait_for_selector(controls, timeout=60_000)
+        seen = page.evaluate("window.__seen")
+        assert seen["points"] < seen["controls"]
+        # the bottom margin already holds the slider and the buttons: Plotly kept it
+        size_b, margin_b = page.evaluate(
+            f"() => [({GD})._fullLayout._size.b, ({GD}).layout.margin.b]")
+        assert size_b == margin_b
+        wait_for_streamlit_idle(page, timeout=60_000)
+        _no_failure(page, errors)
+    finally:
+        context.close()

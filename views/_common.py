@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -75,13 +75,17 @@ def _valid(param: Param, value: Any, fallback: Any) -> Any:
         return fallback
 
 
-def url_state(schema: Mapping[str, Param]) -> dict[str, Any]:
+def url_state(schema: Mapping[str, Param], *, assign: bool = True) -> dict[str, Any]:
     """The page's values from the URL query, and widget keys initialised from them.
 
     Call before any widget. On a session's first run, or when the query changed from what the
     app last wrote (a link opened, the address edited), every widget key of ``schema`` is set
     from the query; an invalid value falls back to its default with an ``st.warning``. Otherwise
     the widgets keep their state; a widget that is not on screen gets its last value back.
+
+    With ``assign=False`` the widget keys are left alone: call :func:`assign_widget_keys`
+    before the widgets, or not at all in a run that draws none of them (a key set in a run
+    without its widget would outlive the widget's own state).
 
     Returns
     -------
@@ -104,13 +108,22 @@ def url_state(schema: Mapping[str, Param]) -> dict[str, Any]:
         else:
             value = _valid(param, remembered.get(name, parsed[name]), parsed[name])
         values[name] = value
-        if name not in NON_WIDGET_PARAMS:
-            # Assigned on every run, even unchanged: a widget of another page with the same key
-            # (after navigating) only takes over a value that was set through session state.
-            st.session_state[name] = to_widget(param, value)
     if from_link:
         remembered.update(values)
+    if assign:
+        assign_widget_keys(values, schema)
     return values
+
+
+def assign_widget_keys(values: Mapping[str, Any], schema: Mapping[str, Param]) -> None:
+    """Set the session_state key of every widget parameter of ``schema`` from ``values``.
+
+    Done on every run, even unchanged: a widget of another page with the same key (after
+    navigating) only takes over a value that was set through session state.
+    """
+    for name, param in schema.items():
+        if name not in NON_WIDGET_PARAMS:
+            st.session_state[name] = to_widget(param, values[name])
 
 
 def current_values(values: Mapping[str, Any], schema: Mapping[str, Param]) -> dict[str, Any]:
@@ -189,6 +202,13 @@ def seed_control(values: Mapping[str, Any], *, key: str = "seed") -> int:
     ))
 
 
+def preset_description(source: str, X: np.ndarray, seed: int) -> str:
+    """A short caption of a generated data set, e.g. "blobs, 500 points, seed 0"."""
+    if source == "textbook":
+        return "the textbook's 100 points"
+    return f"{source}, {X.shape[0]:,} points, seed {seed}"
+
+
 def data_source_controls(values: Mapping[str, Any]) -> tuple[np.ndarray | None, str]:
     """The data controls: a preset with its number of points and seed, or an uploaded CSV.
 
@@ -218,9 +238,7 @@ def data_source_controls(values: Mapping[str, Any]) -> tuple[np.ndarray | None, 
         except gmmviz.InputError as e:
             st.error(str(e))
             return None, ""
-        if source == "textbook":
-            return X, "the textbook's 100 points"
-        return X, f"{source}, {X.shape[0]:,} points, seed {seed}"
+        return X, preset_description(source, X, seed)
     seed_control(values)
     return _upload_controls()
 
@@ -468,30 +486,74 @@ def gmm_controls(values: Mapping[str, Any], *, prefix: str = "", seed: int | Non
     return kwargs
 
 
-def peek_preset_fit() -> tuple[np.ndarray, int, dict[str, Any]] | None:
-    """The data, k and fit_gmm arguments that :func:`data_source_controls` and
-    :func:`gmm_controls` will give in this run, read from session_state before they are drawn.
+class PresetFit(NamedTuple):
+    """What :func:`peek_preset_fit` reads from session_state before the widgets are drawn."""
+
+    X: np.ndarray
+    n_components: int
+    kwargs: dict[str, Any]  # the keyword arguments of fit_gmm, without n_components
+    description: str  # as returned by data_source_controls
+    init_name: str  # the URL value, as in gmm_controls' "init_name"
+
+
+def peek_preset_fit(values: Mapping[str, Any]) -> PresetFit | None:
+    """The fit that :func:`data_source_controls` and :func:`gmm_controls` will ask for in this
+    run, from the page's ``values`` (as :func:`url_state` returns them) before the widgets are
+    drawn.
 
     None for an upload or a manual start, whose values need their widgets.
     """
-    ss = st.session_state
+    ss = values
     try:
-        source, init_name, k = ss["data"], ss["init"], int(ss["k"])
+        source, init_name, k, seed = ss["data"], ss["init"], int(ss["k"]), int(ss["seed"])
         if source == "upload" or init_name == "manual":
             return None
-        X = cached_dataset(source, int(ss["n"]), int(ss["seed"]))
-        if init_name.startswith("notes") and k != 3:
-            init_name = NOTES_FALLBACK
-        return X, k, {
-            "init": urlstate.INIT_NAMES[init_name],
+        X = cached_dataset(source, int(ss["n"]), seed)
+        init = init_name
+        if init.startswith("notes") and k != 3:
+            init = NOTES_FALLBACK
+        kwargs = {
+            "init": urlstate.INIT_NAMES[init],
             "covariance_type": ss["cov"],
             "max_iter": int(ss["iters"]),
             "tol": float(ss["tol"]),
             "reg_covar": float(ss["reg"]),
-            "random_state": int(ss["seed"]),
+            "random_state": seed,
         }
+        return PresetFit(X, k, kwargs, preset_description(source, X, seed), init_name)
     except (KeyError, TypeError, ValueError, gmmviz.InputError):
         return None
+
+
+# Reports once the page's first Plotly figure has drawn its points (or after a few seconds
+# regardless), so that the page can send its other elements after the figure.
+_FIGURE_DRAWN_JS = """
+export default function ({ setTriggerValue }) {
+  const start = Date.now();
+  let timer = 0;
+  const check = () => {
+    const drawn = document.querySelector(".js-plotly-plot .scatterlayer .point");
+    if (drawn || Date.now() - start > 6000) {
+      setTriggerValue("drawn", true);
+      return;
+    }
+    timer = setTimeout(check, 25);
+  };
+  check();
+  return () => clearTimeout(timer);
+}
+"""
+_figure_drawn = st.components.v2.component("gmmviz_figure_drawn", js=_FIGURE_DRAWN_JS)
+
+
+def rerun_when_figure_drawn(key: str = "figure_drawn") -> None:
+    """Rerun the script once the browser has drawn the page's first Plotly figure.
+
+    Lets a page send its figure alone on a session's first run and everything else in the
+    rerun, so that Plotly's code and the figure's first drawing do not compete with loading and
+    drawing the other elements. An invisible element; it gives up waiting after 6 s.
+    """
+    _figure_drawn(key=key, on_drawn_change=lambda: None)
 
 
 def fit_kwargs(controls: Mapping[str, Any]) -> dict[str, Any]:

@@ -21,12 +21,12 @@ _LAST_GOOD = "_explorer_last_good"
 _TABLE_RUN = "_explorer_table_run"  # fit key the step selector was last reset for
 _CLICK = "_explorer_last_click"  # the last chart selection already applied to the point input
 _INSPECT = "_explorer_inspect"  # a point was clicked or chosen: show its numbers
+_SHOWN = "_explorer_shown"  # the session's first run, which sends only the figure, is over
 
-values = ui.url_state(SCHEMA)
+# The widget keys are set only once the page draws its widgets (see the figure below).
+values = ui.url_state(SCHEMA, assign=False)
 
-# ----------------------------------------------------------------------------- sidebar
-# Less empty space above the title, so that the whole figure fits a projector's 720 lines.
-st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>")
+# ----------------------------------------------------------------------------- layout
 # Filled once the run is known; the manual start's table goes between them and the figure.
 head, status, metrics = st.columns([2.3, 1.6, 1.2], vertical_alignment="center")
 manual_area = st.container()
@@ -55,21 +55,101 @@ def _draw_figure(run: gmmviz.GMMRun, X: np.ndarray, key: str) -> tuple[Any, Any]
             config={"displaylogo": False, "scrollZoom": False,
                     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]},
         )
+        # Less empty space above the title, so that the figure fits a projector's 720 lines
+        # (after the figure, so that its code loads first).
+        st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>")
     return fig, event
 
 
-# The figure first: for a preset and a named start every setting is already in session_state,
-# so the figure goes to the browser before the sidebar's widgets and is drawn sooner.
+def _summary(run: gmmviz.GMMRun) -> tuple[str, str]:
+    """(kind, text): kind is "success", "info", "warning" or "error" for the run's outcome."""
+    t = run.n_iter_
+    if run.converged_:
+        return "success", (
+            f"**Converged at iteration {t}**: the NLL per point moved less than "
+            f"tol = {run.tol:g}."
+        )
+    reason = run.stop_reason
+    if "collapsed" in reason:
+        return "error", (
+            f"**Stopped: {reason}.** A Gaussian squeezed onto one point (or onto a line) has an "
+            "unbounded density there, so the likelihood runs off to infinity and EM cannot go "
+            "on. To avoid it, raise **reg_covar** (e.g. to 1e-3), choose another "
+            "**initialization** or seed, or lower **k**."
+        )
+    if run.max_iter == 0:
+        return "warning", "**Max iterations is 0**: only the start is shown."
+    if reason == "reached max_iter":
+        if run.tol == 0:
+            return "info", f"**Ran all {t} iterations** (tol = 0 never stops early)."
+        change = abs(run.nll[-1] - run.nll[-2]) / run.n_samples if len(run.nll) > 1 else 0.0
+        return "warning", (
+            f"**Stopped at max iterations ({t}) before converging**: the NLL per point still "
+            f"changed by {change:.2g} in the last iteration (tol = {run.tol:g}). Raise **Max "
+            "iterations** to let EM finish."
+        )
+    return "warning", f"**Stopped at iteration {t}**: {reason}."
+
+
+def _header(run: gmmviz.GMMRun, data_text: str, init_name: str) -> None:
+    """The title with the run's settings, its outcome and its final NLL, above the figure."""
+    final, first = run.final, run.steps[0]
+    with head:
+        st.markdown("### EM for a Gaussian mixture, step by step")
+        init_label = ui.INIT_LABELS[init_name].split(" (")[0]
+        st.caption(
+            f"**Data:** {data_text} · **k** = {run.n_components} · **start:** {init_label} · "
+            f"**covariance:** {run.covariance_type}"
+        )
+    with status:
+        kind, text = _summary(run)
+        {"success": st.success, "info": st.info, "warning": st.warning,
+         "error": st.error}[kind](text)
+    with metrics:
+        st.metric(
+            "Final NLL",
+            f"{final.nll:,.1f}" if abs(final.nll) >= 1000 else f"{final.nll:.2f}",
+            delta=f"{final.nll - first.nll:,.1f}", delta_color="inverse",
+            help="Negative log-likelihood of the data at the final parameters, in nats; EM "
+                 "lowers it at every iteration.",
+        )
+
+
+def _light_warning(run: gmmviz.GMMRun) -> None:
+    """A warning naming the components that ended with almost no weight."""
+    light = [j + 1 for j, w in enumerate(run.final.weights) if w < 0.01]
+    if light and run.n_components > 1:
+        st.warning(
+            f"Component{'s' if len(light) > 1 else ''} {', '.join(map(str, light))} ended with "
+            "almost no weight (π < 1%): it explains hardly any points. Lower **k** or choose "
+            "another start."
+        )
+
+
+# The figure first: for a preset and a named start every setting is known before the widgets
+# are drawn, so the figure goes to the browser before the sidebar's widgets. On a session's
+# first run the page stops after the figure and its header, and reruns once the browser has
+# drawn the figure: Plotly's code and the figure's first drawing then have the network and the
+# CPU to themselves.
 drawn_key = None
-early = ui.peek_preset_fit()
+early = ui.peek_preset_fit(values)
 if early is not None:
     try:
-        early_run = ui.cached_fit(early[0], early[1], **early[2])
+        early_run = ui.cached_fit(early.X, early.n_components, **early.kwargs)
     except gmmviz.InputError:
         pass
     else:
-        drawn_key = ui.fit_key(*early[:2], **early[2])
-        fig, event = _draw_figure(early_run, early[0], drawn_key)
+        drawn_key = ui.fit_key(early.X, early.n_components, **early.kwargs)
+        fig, event = _draw_figure(early_run, early.X, drawn_key)
+        if not st.session_state.get(_SHOWN):
+            st.session_state[_SHOWN] = True
+            _header(early_run, early.description, early.init_name)
+            with messages:
+                _light_warning(early_run)
+            ui.rerun_when_figure_drawn()
+            st.stop()
+st.session_state[_SHOWN] = True
+ui.assign_widget_keys(values, SCHEMA)
 
 with st.sidebar:
     st.header("Data")
@@ -127,53 +207,8 @@ final = run.final
 first = run.steps[0]
 
 
-def _summary(run: gmmviz.GMMRun) -> tuple[str, str]:
-    """(kind, text): kind is "success", "info", "warning" or "error" for the run's outcome."""
-    t = run.n_iter_
-    if run.converged_:
-        return "success", (
-            f"**Converged at iteration {t}**: the NLL per point moved less than "
-            f"tol = {run.tol:g}."
-        )
-    reason = run.stop_reason
-    if "collapsed" in reason:
-        return "error", (
-            f"**Stopped: {reason}.** A Gaussian squeezed onto one point (or onto a line) has an "
-            "unbounded density there, so the likelihood runs off to infinity and EM cannot go "
-            "on. To avoid it, raise **reg_covar** (e.g. to 1e-3), choose another "
-            "**initialization** or seed, or lower **k**."
-        )
-    if run.max_iter == 0:
-        return "warning", "**Max iterations is 0**: only the start is shown."
-    if reason == "reached max_iter":
-        if run.tol == 0:
-            return "info", f"**Ran all {t} iterations** (tol = 0 never stops early)."
-        change = abs(run.nll[-1] - run.nll[-2]) / run.n_samples if len(run.nll) > 1 else 0.0
-        return "warning", (
-            f"**Stopped at max iterations ({t}) before converging**: the NLL per point still "
-            f"changed by {change:.2g} in the last iteration (tol = {run.tol:g}). Raise **Max "
-            "iterations** to let EM finish."
-        )
-    return "warning", f"**Stopped at iteration {t}**: {reason}."
-
-
 # ----------------------------------------------------------------------------- header
-with head:
-    st.markdown("### EM for a Gaussian mixture, step by step")
-    init_label = ui.INIT_LABELS[init_name].split(" (")[0]
-    st.caption(
-        f"**Data:** {data_text} · **k** = {run.n_components} · **start:** {init_label} · "
-        f"**covariance:** {run.covariance_type}"
-    )
-with status:
-    kind, text = _summary(run)
-    {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}[kind](text)
-with metrics:
-    st.metric("Final NLL", f"{final.nll:,.1f}" if abs(final.nll) >= 1000 else f"{final.nll:.2f}",
-              delta=f"{final.nll - first.nll:,.1f}", delta_color="inverse",
-              help="Negative log-likelihood of the data at the final parameters, in nats; "
-                   "EM lowers it at every iteration.")
-
+_header(run, data_text, init_name)
 with messages:
     if fit_error:
         st.error(fit_error, icon=":material/error:")
@@ -181,13 +216,7 @@ with messages:
         st.caption("The figure shows the last run that worked; change the settings to update it.")
     for text in controls["notices"]:
         st.info(text, icon=":material/balance:")
-    light = [j + 1 for j, w in enumerate(final.weights) if w < 0.01]
-    if light and run.n_components > 1:
-        st.warning(
-            f"Component{'s' if len(light) > 1 else ''} {', '.join(map(str, light))} ended with "
-            "almost no weight (π < 1%): it explains hardly any points. Lower **k** or choose "
-            "another start."
-        )
+    _light_warning(run)
 
 def _points_curves(figure: Any) -> set[int]:
     """Indices of the traces that draw the data points: em_figure puts them in trace 0
