@@ -526,9 +526,10 @@ def peek_preset_fit(values: Mapping[str, Any]) -> PresetFit | None:
 
 
 # Reports once the page's first Plotly figure has drawn its points (or after a few seconds
-# regardless), so that the page can send its other elements after the figure.
+# regardless), when its data asks for it; its CSS applies to the whole page while it is shown.
 _FIGURE_DRAWN_JS = """
-export default function ({ setTriggerValue }) {
+export default function ({ data, setTriggerValue }) {
+  if (!data || !data.rerun) return;
   const start = Date.now();
   let timer = 0;
   const check = () => {
@@ -543,17 +544,27 @@ export default function ({ setTriggerValue }) {
   return () => clearTimeout(timer);
 }
 """
-_figure_drawn = st.components.v2.component("gmmviz_figure_drawn", js=_FIGURE_DRAWN_JS)
+# Less empty space above the title, so that more of the figure fits a projector's screen.
+# (on several lines: Streamlit reads a one-line string with brackets as a file name)
+_PAGE_CSS = """
+[data-testid="stMainBlockContainer"] {
+  padding-top: 2.2rem;
+}
+"""
+_figure_drawn = st.components.v2.component(
+    "gmmviz_figure_drawn", js=_FIGURE_DRAWN_JS, css=_PAGE_CSS, isolate_styles=False)
 
 
-def rerun_when_figure_drawn(key: str = "figure_drawn") -> None:
-    """Rerun the script once the browser has drawn the page's first Plotly figure.
+def after_figure(rerun: bool, key: str = "after_figure") -> None:
+    """An invisible element to put after a page's figure, in the same place on every run.
 
-    Lets a page send its figure alone on a session's first run and everything else in the
-    rerun, so that Plotly's code and the figure's first drawing do not compete with loading and
-    drawing the other elements. An invisible element; it gives up waiting after 6 s.
+    It tightens the space above the page's title and, with ``rerun``, reruns the script once
+    the browser has drawn the page's first Plotly figure (giving up waiting after 6 s). A page
+    can so send its figure alone on a session's first run and everything else in the rerun:
+    Plotly's code and the figure's first drawing then do not compete with loading and drawing
+    the other elements. The element stays mounted across runs, so it reruns only once.
     """
-    _figure_drawn(key=key, on_drawn_change=lambda: None)
+    _figure_drawn(key=key, data={"rerun": bool(rerun)}, on_drawn_change=lambda: None)
 
 
 def fit_kwargs(controls: Mapping[str, Any]) -> dict[str, Any]:

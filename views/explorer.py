@@ -55,9 +55,6 @@ def _draw_figure(run: gmmviz.GMMRun, X: np.ndarray, key: str) -> tuple[Any, Any]
             config={"displaylogo": False, "scrollZoom": False,
                     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]},
         )
-        # Less empty space above the title, so that the figure fits a projector's 720 lines
-        # (after the figure, so that its code loads first).
-        st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>")
     return fig, event
 
 
@@ -146,7 +143,8 @@ if early is not None:
             _header(early_run, early.description, early.init_name)
             with messages:
                 _light_warning(early_run)
-            ui.rerun_when_figure_drawn()
+            with figure_area:
+                ui.after_figure(rerun=True)
             st.stop()
 st.session_state[_SHOWN] = True
 ui.assign_widget_keys(values, SCHEMA)
@@ -249,6 +247,8 @@ def _clicked_point(evt: Any, figure: Any, X: np.ndarray) -> int | None:
 presenting = values["present"] == "1"
 if drawn_key != key:
     fig, event = _draw_figure(run, X, key)
+with figure_area:
+    ui.after_figure(rerun=False)
 share, export = st.columns([3, 1], vertical_alignment="center")
 share.caption("The address bar holds every setting: copy it to share or bookmark this demo.")
 export.download_button(
