@@ -398,6 +398,14 @@ COV_LABELS = {
 NOTES_FALLBACK = "kmeans"
 
 
+def fit_init(init_name: str, k: int) -> str:
+    """fit_gmm's ``init`` for the URL value ``init_name``: a notes start needs k = 3 and gives
+    way to :data:`NOTES_FALLBACK` otherwise."""
+    if init_name.startswith("notes") and k != 3:
+        init_name = NOTES_FALLBACK
+    return urlstate.INIT_NAMES[init_name]
+
+
 def gmm_controls(values: Mapping[str, Any], *, prefix: str = "", seed: int | None = None,
                  X: np.ndarray | None = None, manual_container: Any = None) -> dict[str, Any]:
     """The EM controls: k, initialization, covariance type, max iterations, tol, reg_covar.
@@ -428,9 +436,8 @@ def gmm_controls(values: Mapping[str, Any], *, prefix: str = "", seed: int | Non
         format_func=INIT_LABELS.get, help=INIT_HELP,
     )
     notices: list[str] = []
-    init = urlstate.INIT_NAMES[init_name]
-    if init_name.startswith("notes") and k != 3:
-        init = urlstate.INIT_NAMES[NOTES_FALLBACK]
+    init = fit_init(init_name, k)
+    if init != urlstate.INIT_NAMES[init_name]:
         st.warning(
             f"The notes' starting values are for k = 3 only, and k is {k}: using k-means "
             "instead. Set k to 3 to use them.", icon=":material/info:",
@@ -503,26 +510,35 @@ def peek_preset_fit(values: Mapping[str, Any]) -> PresetFit | None:
 
     None for an upload or a manual start, whose values need their widgets.
     """
-    ss = values
+    v = values
     try:
-        source, init_name, k, seed = ss["data"], ss["init"], int(ss["k"]), int(ss["seed"])
+        source, init_name, k, seed = v["data"], v["init"], int(v["k"]), int(v["seed"])
         if source == "upload" or init_name == "manual":
             return None
-        X = cached_dataset(source, int(ss["n"]), seed)
-        init = init_name
-        if init.startswith("notes") and k != 3:
-            init = NOTES_FALLBACK
+        X = cached_dataset(source, int(v["n"]), seed)
         kwargs = {
-            "init": urlstate.INIT_NAMES[init],
-            "covariance_type": ss["cov"],
-            "max_iter": int(ss["iters"]),
-            "tol": float(ss["tol"]),
-            "reg_covar": float(ss["reg"]),
+            "init": fit_init(init_name, k),
+            "covariance_type": v["cov"],
+            "max_iter": int(v["iters"]),
+            "tol": float(v["tol"]),
+            "reg_covar": float(v["reg"]),
             "random_state": seed,
         }
         return PresetFit(X, k, kwargs, preset_description(source, X, seed), init_name)
     except (KeyError, TypeError, ValueError, gmmviz.InputError):
         return None
+
+
+#: Less empty space above a page's title, so that more of its figure fits a projector's screen.
+#: (On several lines: st.components.v2 reads a one-line string with brackets as a file name.)
+COMPACT_TOP_CSS = """[data-testid='stMainBlockContainer'] {
+  padding-top: 2.2rem;
+}"""
+
+
+def compact_top() -> None:
+    """Apply :data:`COMPACT_TOP_CSS` to this page (an element that takes no room)."""
+    st.html(f"<style>{COMPACT_TOP_CSS}</style>")
 
 
 # Reports once the page's first Plotly figure has drawn its points (or after a few seconds
@@ -544,21 +560,14 @@ export default function ({ data, setTriggerValue }) {
   return () => clearTimeout(timer);
 }
 """
-# Less empty space above the title, so that more of the figure fits a projector's screen.
-# (on several lines: Streamlit reads a one-line string with brackets as a file name)
-_PAGE_CSS = """
-[data-testid="stMainBlockContainer"] {
-  padding-top: 2.2rem;
-}
-"""
 _figure_drawn = st.components.v2.component(
-    "gmmviz_figure_drawn", js=_FIGURE_DRAWN_JS, css=_PAGE_CSS, isolate_styles=False)
+    "gmmviz_figure_drawn", js=_FIGURE_DRAWN_JS, css=COMPACT_TOP_CSS, isolate_styles=False)
 
 
 def after_figure(rerun: bool, key: str = "after_figure") -> None:
     """An invisible element to put after a page's figure, in the same place on every run.
 
-    It tightens the space above the page's title and, with ``rerun``, reruns the script once
+    It applies :data:`COMPACT_TOP_CSS` and, with ``rerun``, reruns the script once
     the browser has drawn the page's first Plotly figure (giving up waiting after 6 s). A page
     can so send its figure alone on a session's first run and everything else in the rerun:
     Plotly's code and the figure's first drawing then do not compete with loading and drawing

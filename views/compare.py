@@ -131,7 +131,7 @@ else:
         st.session_state.setdefault(f"panel_seed_{p}", seed)
 
 # ----------------------------------------------------------------------------- sidebar
-st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>")
+ui.compact_top()
 with st.sidebar:
     st.header("Data")
     X, data_text = ui.data_source_controls(values)

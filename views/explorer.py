@@ -129,6 +129,8 @@ def _light_warning(run: gmmviz.GMMRun) -> None:
 # drawn the figure: Plotly's code and the figure's first drawing then have the network and the
 # CPU to themselves.
 drawn_key = None
+first_view = not st.session_state.get(_SHOWN)
+st.session_state[_SHOWN] = True
 early = ui.peek_preset_fit(values)
 if early is not None:
     try:
@@ -138,15 +140,13 @@ if early is not None:
     else:
         drawn_key = ui.fit_key(early.X, early.n_components, **early.kwargs)
         fig, event = _draw_figure(early_run, early.X, drawn_key)
-        if not st.session_state.get(_SHOWN):
-            st.session_state[_SHOWN] = True
+        if first_view:
             _header(early_run, early.description, early.init_name)
             with messages:
                 _light_warning(early_run)
             with figure_area:
                 ui.after_figure(rerun=True)
             st.stop()
-st.session_state[_SHOWN] = True
 ui.assign_widget_keys(values, SCHEMA)
 
 with st.sidebar:
