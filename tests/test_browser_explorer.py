@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tests._server import VIEWPORT, open_page, wait_for_plotly, wait_for_streamlit_idle
@@ -91,9 +92,9 @@ def test_explorer_animates_em_in_the_browser(browser, app_url):
         page.close()
 
 
-def _click_point(page, index: int) -> None:
-    """Click data point ``index`` of the EM figure, at its position on screen."""
-    x, y = page.evaluate(f"""() => {{
+def _point_on_screen(page, index: int) -> tuple[float, float]:
+    """Where data point ``index`` of the EM figure is drawn, in page coordinates."""
+    return page.evaluate(f"""() => {{
         const gd = {GD};
         const tr = gd._fullData[0];
         const xa = gd._fullLayout[tr.xaxis === 'x' ? 'xaxis' : 'xaxis' + tr.xaxis.slice(1)];
@@ -102,11 +103,44 @@ def _click_point(page, index: int) -> None:
         return [box.left + xa._offset + xa.l2p(tr.x[{index}]),
                 box.top + ya._offset + ya.l2p(tr.y[{index}])];
     }}""")
-    page.mouse.click(x, y)
+
+
+def _click_point(page, index: int) -> None:
+    """Click data point ``index`` of the EM figure as a user does: point at it until Plotly's
+    hover names it, then press. Plotly selects on a click the point its last hover found."""
+    # Streamlit turns on click-to-select once the chart is mounted
     page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('p, strong'))"
-        f".some(e => e.textContent.includes(\"Bayes' rule for point {index}\"))",
-        timeout=30_000)
+        f"() => ({GD})._fullLayout.clickmode.includes('select')", timeout=30_000)
+    hovered = (f"() => (({GD})._hoverdata || [])"
+               f".some(p => p.curveNumber === 0 && p.pointNumber === {index})")
+    for _ in range(3):  # a hover that arrives while Plotly redraws is dropped: point again
+        x, y = _point_on_screen(page, index)
+        page.mouse.move(x + 6, y + 6)
+        page.mouse.move(x, y)
+        try:
+            page.wait_for_function(hovered, timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            continue
+    else:
+        raise AssertionError(f"Plotly's hover never found point {index} under the mouse")
+    page.mouse.down()
+    page.mouse.up()
+    try:
+        page.wait_for_function(
+            "() => Array.from(document.querySelectorAll('p, strong'))"
+            f".some(e => e.textContent.includes(\"Bayes' rule for point {index}\"))",
+            timeout=30_000)
+    except PlaywrightTimeoutError:
+        state = page.evaluate(f"""() => {{
+            const gd = {GD};
+            return {{hover: (gd._hoverdata || []).map(p => [p.curveNumber, p.pointNumber]),
+                     selected: gd._fullData[0].selectedpoints ?? null,
+                     clickmode: gd._fullLayout.clickmode, dragmode: gd._fullLayout.dragmode,
+                     script: document.querySelector('[data-testid="stApp"]')
+                         ?.getAttribute('data-test-script-state')}};
+        }}""")
+        raise AssertionError(f"clicking point {index} did not show its numbers: {state}") from None
     wait_for_streamlit_idle(page, timeout=30_000)
 
 
