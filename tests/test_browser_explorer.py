@@ -43,6 +43,22 @@ def _point_colors(page) -> list:
     }}""")
 
 
+def _press(page, label: str) -> None:
+    """Click the EM figure's button whose label contains ``label`` (Play, Pause, Back, Next)."""
+    page.locator(".js-plotly-plot .updatemenu-button").filter(has_text=label).first.click()
+
+
+def _wait_for_label(page, text: str) -> None:
+    """Wait until the slider's current-step label contains ``text``."""
+    page.wait_for_function(
+        f"(t) => (({GD}).querySelector('.slider-group > text.slider-label')?.textContent ?? '')"
+        ".includes(t)", arg=text, timeout=30_000)
+
+
+def _active_step(page) -> int:
+    return page.evaluate(f"() => ({GD})._fullLayout.sliders[0].active")
+
+
 def _wait_for_em_figure(page) -> None:
     """Wait for the EM figure with its frames, then for the controls that a new session gets
     once the figure has drawn, and for that run to finish."""
@@ -70,18 +86,31 @@ def test_explorer_animates_em_in_the_browser(browser, app_url):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "explorer_start.png"))
 
-        page.locator(".js-plotly-plot .updatemenu-button").filter(has_text="Play").first.click()
-        page.wait_for_function(
-            f"() => !(({GD}).querySelector('.slider-group > text.slider-label')?.textContent ?? '')"
-            ".includes('Start')", timeout=30_000)
-        page.wait_for_function(
-            f"() => (({GD}).querySelector('.slider-group > text.slider-label')?.textContent ?? '')"
-            ".includes('Iteration 2')", timeout=30_000)
+        # one half-step forward and back with the figure's own buttons
+        _press(page, "Next")
+        _wait_for_label(page, "Iteration 1 · E-step")
+        assert _point_colors(page) != before  # the E-step coloured the points
+        _press(page, "Back")
+        _wait_for_label(page, "Start")
+        assert _point_colors(page) == before
+
+        _press(page, "Play")
+        _wait_for_label(page, "Iteration 2")
         assert "Iteration" in _slider_text(page)
         after = _point_colors(page)
         assert len(after) == 100 and after != before
-        # playing does not rerun the script: the page stays idle
+        # Pause stops on a half-step, quietly (the page error list is checked below); Next
+        # then moves one half-step on from there
+        _press(page, "Pause")
+        page.wait_for_timeout(500)  # a half-step already on its way may land
+        paused = _active_step(page)
+        page.wait_for_timeout(1_500)
+        assert _active_step(page) == paused
+        _press(page, "Next")
+        page.wait_for_function(f"() => ({GD})._fullLayout.sliders[0].active === {paused + 1}")
+        # none of this reruns the script: the page stays idle
         assert page.locator('[data-testid="stApp"][data-test-script-state="running"]').count() == 0
+        _press(page, "Play")
         # let it play to the end, where the title shows the final NLL
         page.wait_for_function(
             f"() => (({GD}).querySelector('.slider-group > text.slider-label')?.textContent ?? '')"

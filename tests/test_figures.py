@@ -17,12 +17,15 @@ import gmmviz
 from gmmviz.figures import (
     GRAY,
     PALETTE,
+    animation_html,
     axis_range,
     blend,
     codec,
+    compare_figure,
     ellipse_xy,
     ellipses_path,
     em_figure,
+    kmeans_figure,
     nll_figure,
     playback_controls,
     quantize,
@@ -208,12 +211,58 @@ def test_playback_controls_address_every_frame_by_name():
     steps = c["sliders"][0]["steps"]
     assert [s["label"] for s in steps] == names
     assert [s["args"][0] for s in steps] == [[n] for n in names]
-    play, pause = c["updatemenus"][0]["buttons"]
+    play, pause, back, forward = c["updatemenus"][0]["buttons"]
+    assert back["args"][0] == [names[0]] and forward["args"][0] == [names[1]]
     assert play["args"][0] is None and play["args"][1]["fromcurrent"] is True
     assert play["args"][1]["frame"] == {"duration": 250, "redraw": True}
     assert pause["args"][0] == [None] and pause["args"][1]["mode"] == "immediate"
     assert c["sliders"][0]["currentvalue"]["prefix"] == "Step: "
     go.Figure(layout=c)  # plotly accepts it
+
+
+def _step_targets(layout: dict) -> tuple[str, str]:
+    """The frames the Back and Next buttons of a layout go to."""
+    buttons = {b["label"]: b for b in layout["updatemenus"][0]["buttons"]}
+    return buttons["‹ Back"]["args"][0][0], buttons["Next ›"]["args"][0][0]
+
+
+def _walk(fig: go.Figure, start: int, button: int) -> list[int]:
+    """Frame indices visited by pressing Back (0) or Next (1) from frame ``start`` until the
+    button stops moving, reading each frame's layout as plotly.js merges it on showing it."""
+    index = {f.name: i for i, f in enumerate(fig.frames)}
+    seen = [start]
+    layout = fig.layout.to_plotly_json()
+    while len(seen) <= len(fig.frames):
+        target = index[_step_targets(layout)[button]]
+        if target == seen[-1]:
+            break
+        seen.append(target)
+        layout = resolved(fig, target)[1]
+    return seen
+
+
+def _step_figures(textbook_run):
+    X = textbook_run.X
+    k_run = gmmviz.fit_kmeans(X, 3, random_state=0)
+    other = gmmviz.fit_gmm(X, 3, init="kmeans", random_state=0, max_iter=6)
+    return {"em": em_figure(textbook_run), "em at 5": em_figure(textbook_run, frame=5),
+            "kmeans": kmeans_figure(k_run),
+            "compare": compare_figure([textbook_run, other], ["notes-b", "k-means"])}
+
+
+def test_back_and_next_visit_every_frame_one_by_one(textbook_run):
+    for name, fig in _step_figures(textbook_run).items():
+        n = len(fig.frames)
+        start = fig.layout.sliders[0].active or 0
+        forward = _walk(fig, start, 1)
+        assert forward == list(range(start, n)), name
+        backward = _walk(fig, start, 0)
+        assert backward == list(range(start, -1, -1)), name
+        # from the last frame, Back goes all the way to the start
+        last = resolved(fig, n - 1)[1]
+        assert _step_targets(last)[1] == fig.frames[n - 1].name, name
+        index = {f.name: i for i, f in enumerate(fig.frames)}
+        assert index[_step_targets(last)[0]] == n - 2, name
 
 
 # ---------------------------------------------------------------------------- em_figure
@@ -289,8 +338,8 @@ def test_cursor_sits_on_each_steps_nll_and_title_says_it(textbook_run, textbook_
         x, y = data[i_cur]["x"][0], data[i_cur]["y"][0]
         assert y == pytest.approx(step.nll)
         assert run.nll[int(x)] == pytest.approx(step.nll)  # a point of the NLL curve
-        assert layout["title"]["text"] == f"{step.label} · NLL = {step.nll:.2f}"
-    assert fig.frames[0].layout.title.text == "Start · NLL = 426.22"
+        assert layout["title"]["text"] == f"<b>{step.label} · NLL = {step.nll:.2f}</b>"
+    assert fig.frames[0].layout.title.text == "<b>Start · NLL = 426.22</b>"
 
 
 def test_axes_are_fixed_with_equal_scales(textbook_run, textbook_fig):
@@ -416,6 +465,39 @@ def test_plotly_js_resolves_base_frames_to_each_steps_state(browser, textbook_ru
             np.testing.assert_array_equal(state["codes"], as_array(data[i_pts]["marker"]["color"]))
             np.testing.assert_allclose(state["ex"], as_array(data[i_ell]["x"]), rtol=1e-6)
             assert state["title"] == layout["title"]["text"]
+    finally:
+        page.close()
+    assert errors == []
+
+
+@pytest.mark.browser
+def test_back_and_next_buttons_step_in_plotly_js(browser, textbook_run, tmp_path):
+    """Pressing the figure's own Next and Back buttons moves one half-step each time, and the
+    slider follows, in the standalone HTML file (no app); Pause while playing is no error."""
+    fig = em_figure(textbook_run, duration_ms=150)
+    path = tmp_path / "em.html"
+    path.write_text(animation_html(fig), encoding="utf-8")
+    page = browser.new_page()
+    errors: list = []
+    page.on("pageerror", lambda exc: errors.append(exc))
+
+    gd = "document.querySelector('.js-plotly-plot')"
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_function(f"() => {gd}?._fullLayout")
+        presses = ["Next", "Next", "Next", "Back", "Back", "Back", "Back", "Next"]
+        for label, i in zip(presses, [1, 2, 3, 2, 1, 0, 0, 1], strict=True):
+            page.locator(".updatemenu-button").filter(has_text=label).first.click()
+            # the slider follows the frame shown, and so does the title
+            page.wait_for_function(
+                f"([i, t]) => {gd}._fullLayout.sliders[0].active === i && "
+                f"{gd}._fullLayout.title.text === t",
+                arg=[i, resolved(fig, i)[1]["title"]["text"]], timeout=10_000)
+        page.locator(".updatemenu-button").filter(has_text="Play").first.click()
+        page.wait_for_function(f"() => {gd}._fullLayout.sliders[0].active >= 4", timeout=10_000)
+        page.locator(".updatemenu-button").filter(has_text="Pause").first.click()
+        page.wait_for_timeout(500)
+        assert page.evaluate(f"() => {gd}._fullLayout.sliders[0].active") < len(fig.frames) - 1
     finally:
         page.close()
     assert errors == []

@@ -121,8 +121,8 @@ def test_equal_scales_and_fixed_axes(run, fig):
     everything = np.vstack([X_TEXT, *[s.centers for s in run.steps]])
     assert x0 < everything[:, 0].min() and everything[:, 0].max() < x1
     assert y0 < everything[:, 1].min() and everything[:, 1].max() < y1
-    # no frame changes the axes
-    assert all(set(f.layout.to_plotly_json()) == {"title"} for f in fig.frames)
+    # no frame changes the axes: frames set only the title and the Back / Next targets
+    assert all(set(f.layout.to_plotly_json()) == {"title", "updatemenus"} for f in fig.frames)
 
 
 def test_without_voronoi(run):

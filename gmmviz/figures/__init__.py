@@ -1,6 +1,11 @@
 """Plotly figures of recorded runs: EM animations, NLL curves, responsibility bars."""
 
-from gmmviz.figures._animation import playback_controls
+from gmmviz.figures._animation import (
+    QUIET_PAUSE_JS,
+    animation_html,
+    frame_controls,
+    playback_controls,
+)
 from gmmviz.figures._colors import GRAY, PALETTE, ColorCodec, blend, codec, quantize
 from gmmviz.figures._geometry import axis_range, ellipse_xy, ellipses_path
 from gmmviz.figures.compare import compare_figure, nll_overlay, restarts_figure, selection_figure
@@ -14,6 +19,7 @@ from gmmviz.figures.teaching import (
 )
 
 __all__ = [
+    "QUIET_PAUSE_JS",
     "GRAY",
     "PALETTE",
     "ColorCodec",
@@ -34,6 +40,8 @@ __all__ = [
     "limit_figure",
     "nll_figure",
     "nll_overlay",
+    "animation_html",
+    "frame_controls",
     "playback_controls",
     "quantize",
     "responsibility_bars",

@@ -8,17 +8,34 @@ Notes on plotly.js behaviour
   rest stale. The controls therefore redraw by default, with a zero-length transition.
 * Plotly's buttons cannot step "one frame forward from the current one": an ``animate``
   call gets a fixed frame list, and ``fromcurrent`` only trims a list that is played to its
-  end. Single steps are taken with the slider (one step per frame); an app that wants
-  Previous / Next buttons rebuilds the figure at another ``active`` frame.
-* Pause is ``animate([None], mode="immediate")``, which interrupts the running Play call;
-  plotly.js rejects that call's promise with ``undefined`` and the button does not catch it,
-  so the page logs one uncaught "undefined" error per Pause while playing. It is harmless;
-  browser tests that press Pause should expect it.
+  end. The Back / Next buttons therefore name fixed frames, and every frame's ``layout``
+  re-points them at its own neighbours (:func:`frame_controls`): plotly.js applies a frame's
+  layout when it shows the frame, by the slider, by Play or by these buttons. The buttons
+  array is replaced as a whole (plotly.js merges layout arrays item by item, but not the
+  arrays inside an item), so each frame carries all four buttons.
+* Pause is ``animate([None], mode="immediate")``, which interrupts the running Play call
+  (as do Back and Next while playing); plotly.js rejects that call's promise with
+  ``undefined`` and the button does not catch it, so the page would log one uncaught
+  "undefined" error each time. :data:`QUIET_PAUSE_JS` marks such rejections as handled;
+  :func:`animation_html` and the app's pages run it.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 FONT_SIZE = 16
+#: Script for a page with these controls: a promise rejected with ``undefined`` (a Play call
+#: interrupted by Pause, Back or Next) is not reported as an uncaught error.
+QUIET_PAUSE_JS = """if (!window.__gmmvizQuietPause) {
+  window.__gmmvizQuietPause = true;
+  window.addEventListener("unhandledrejection", (event) => {
+    if (event.reason === undefined) event.preventDefault();
+  });
+}"""
+# Space above the controls, under the axis title, and the height of a button at FONT_SIZE.
+SLIDER_PAD_PX = 45
+BUTTONS_PX = 36
 
 
 def unique_names(labels: list[str]) -> list[str]:
@@ -43,10 +60,45 @@ def _animate_args(frames: list[str] | None, duration_ms: int, redraw: bool,
     return [frames, opts]
 
 
+def _buttons(names: list[str], i: int, duration_ms: int, redraw: bool,
+             play_list: list[str] | None = None) -> list[dict]:
+    """Play, Pause, Back (to frame i - 1) and Next (to frame i + 1), seen from frame i."""
+    last = max(len(names) - 1, 0)
+    step = [names[max(i - 1, 0)]], [names[min(i + 1, last)]]
+    return [
+        {"label": "▶ Play", "method": "animate",
+         "args": _animate_args(play_list, duration_ms, redraw, fromcurrent=True)},
+        {"label": "❚❚ Pause", "method": "animate",
+         "args": _animate_args([None], 0, False)},
+        {"label": "‹ Back", "method": "animate", "args": _animate_args(step[0], 0, redraw)},
+        {"label": "Next ›", "method": "animate", "args": _animate_args(step[1], 0, redraw)},
+    ]
+
+
+def frame_controls(frame_names: list[str], i: int, duration_ms: int = 600, *,
+                   redraw: bool = True) -> dict:
+    """The layout frame ``i`` carries so that Back and Next step from it.
+
+    Merge it into the layout of frame ``i`` of a figure whose layout holds
+    :func:`playback_controls` (same names, duration and ``redraw``).
+
+    Returns
+    -------
+    dict
+        ``{"updatemenus": [{"buttons": [...]}]}``: the four buttons, Back naming frame
+        ``i - 1`` and Next frame ``i + 1`` (the first and last frame name themselves).
+    """
+    names = [str(n) for n in frame_names]
+    return {"updatemenus": [{"buttons": _buttons(names, i, duration_ms, redraw)}]}
+
+
 def playback_controls(frame_names: list[str], duration_ms: int = 600, prefix: str = "",
                       *, active: int = 0, redraw: bool = True,
                       font_size: int = FONT_SIZE, y: float = -0.06) -> dict:
-    """Play / Pause buttons and a slider with one step per frame.
+    """Play, Pause, Back and Next buttons above a slider with one step per frame.
+
+    Back and Next move one frame; they work only if every frame's layout holds
+    :func:`frame_controls`.
 
     Parameters
     ----------
@@ -61,7 +113,7 @@ def playback_controls(frame_names: list[str], duration_ms: int = 600, prefix: st
         that frame. Play continues from there (and from wherever the slider was left).
     redraw : bool, default True
         Passed to every ``animate`` call; keep True for WebGL traces, contours, or frames
-        that change the title.
+        that change the title (or the buttons).
     font_size : int, default 16
     y : float, default -0.06
         Vertical position (paper coordinates) of the top of the controls, below the plot.
@@ -77,21 +129,15 @@ def playback_controls(frame_names: list[str], duration_ms: int = 600, prefix: st
     # Play all frames (None) from the current one; after a start at `active` > 0, play the
     # remaining ones, since plotly.js knows no current frame before the first animate call.
     play_list = None if active == 0 else names[active:]
-    buttons = [
-        {"label": "▶ Play", "method": "animate",
-         "args": _animate_args(play_list, duration_ms, redraw, fromcurrent=True)},
-        {"label": "❚❚ Pause", "method": "animate",
-         "args": _animate_args([None], 0, False)},
-    ]
     updatemenus = [{
         "type": "buttons",
         "direction": "left",
         "showactive": False,
         "x": 0.0, "xanchor": "left",
         "y": y, "yanchor": "top",
-        "pad": {"t": 45, "r": 10},
+        "pad": {"t": SLIDER_PAD_PX, "r": 10},
         "font": {"size": font_size},
-        "buttons": buttons,
+        "buttons": _buttons(names, active, duration_ms, redraw, play_list),
     }]
     steps = [
         {"label": name, "method": "animate",
@@ -101,11 +147,13 @@ def playback_controls(frame_names: list[str], duration_ms: int = 600, prefix: st
     sliders = [{
         "active": active,
         "steps": steps,
-        "x": 0.17, "xanchor": "left", "len": 0.83,
+        "x": 0.0, "xanchor": "left", "len": 1.0,
         "y": y, "yanchor": "top",
-        "pad": {"t": 30, "b": 10},
-        # right-aligned, so a long label never runs into the Play / Pause buttons
+        "pad": {"t": SLIDER_PAD_PX, "b": 10},
+        # The current step's name, right-aligned on the buttons' row: the rail goes below
+        # both, over the whole width, so that every step is easy to reach.
         "currentvalue": {"visible": True, "prefix": prefix, "xanchor": "right",
+                         "offset": BUTTONS_PX - font_size,
                          "font": {"size": font_size, "color": "#222222"}},
         # One label per frame would overlap: hide the tick labels, keep the current value.
         "font": {"size": 1, "color": "rgba(0,0,0,0)"},
@@ -113,3 +161,9 @@ def playback_controls(frame_names: list[str], duration_ms: int = 600, prefix: st
         "transition": {"duration": 0},
     }]
     return {"updatemenus": updatemenus, "sliders": sliders}
+
+
+def animation_html(fig: Any) -> str:
+    """A standalone HTML file of an animated figure: plotly.js included, paused on its first
+    frame, Pause quiet in the browser's console (:data:`QUIET_PAUSE_JS`)."""
+    return fig.to_html(include_plotlyjs=True, auto_play=False, post_script=QUIET_PAUSE_JS)

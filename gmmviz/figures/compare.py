@@ -21,7 +21,12 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from gmmviz._errors import InputError
-from gmmviz.figures._animation import FONT_SIZE, playback_controls, unique_names
+from gmmviz.figures._animation import (
+    FONT_SIZE,
+    frame_controls,
+    playback_controls,
+    unique_names,
+)
 from gmmviz.figures._colors import PALETTE, codec, component_color
 from gmmviz.figures._geometry import axis_range
 from gmmviz.figures.em import (
@@ -232,7 +237,8 @@ def compare_figure(runs: Sequence, titles: Sequence[str], *, levels: Sequence[fl
         frames.append(go.Frame(
             data=data, traces=traces, name=names[i],
             baseframe=None if base_of[i] is None else names[base_of[i]],
-            layout={"annotations": annotations(i)}, _validate=False))
+            layout={"annotations": annotations(i), **frame_controls(names, i, duration_ms)},
+            _validate=False))
     fig.frames = frames  # validated once here; the traces above were built without it
 
     # ---- layout

@@ -8,7 +8,7 @@ trace index (``Frame.traces``), and names the previous frame as its ``baseframe`
 changes only the points' colour codes, an M-step only the ellipses and means (and density),
 so each of these is sent once per change. plotly.js resolves a frame by merging its chain of
 base frames, so jumping anywhere with the slider shows the complete state of that step.
-The NLL cursor and the title are in every frame.
+The NLL cursor, the title and the Back / Next buttons' targets are in every frame.
 """
 
 from __future__ import annotations
@@ -21,7 +21,13 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from gmmviz._errors import InputError
-from gmmviz.figures._animation import FONT_SIZE, playback_controls, unique_names
+from gmmviz.figures._animation import (
+    FONT_SIZE,
+    SLIDER_PAD_PX,
+    frame_controls,
+    playback_controls,
+    unique_names,
+)
 from gmmviz.figures._colors import PALETTE, codec, component_color
 from gmmviz.figures._geometry import axis_range, ellipse_xy
 
@@ -35,7 +41,7 @@ LEVEL_WIDTH = (3.5, 2.5, 2.0, 2.0)
 #: y domain of the NLL panel (the legend goes below it).
 NLL_DOMAIN = (0.55, 1.0)
 # Height in px of the slider and Play / Pause buttons with their padding, at FONT_SIZE.
-CONTROLS_PX = 114
+CONTROLS_PX = 140
 CURSOR_COLOR = "#D55E00"
 #: Transparent at low density, rising early so the tails show.
 DENSITY_LEVELS = 12
@@ -67,8 +73,9 @@ def _ellipse_arrays(mean: np.ndarray, cov: np.ndarray, n_std: float,
 def _frame_title(label: str, nll: float, title: str | None) -> dict:
     text = f"{label} · NLL = {nll:.2f}"
     if title:
-        text = f"<b>{title}</b> · {text}"
-    return {"title": {"text": text}}
+        text = f"{title} · {text}"
+    # bold, as Streamlit draws a figure's first title: stepping keeps its weight
+    return {"title": {"text": f"<b>{text}</b>"}}
 
 
 def _nll_x(steps: Sequence) -> np.ndarray:
@@ -284,7 +291,8 @@ def em_figure(run, X: np.ndarray | None = None, *, levels: Sequence[float] = (1,
         frames.append(go.Frame(
             data=data, traces=traces, name=names[i],
             baseframe=names[i - 1] if i > 0 else None,
-            layout=frame_layout(i, new_params), _validate=False))
+            layout={**frame_layout(i, new_params), **frame_controls(names, i, duration_ms)},
+            _validate=False))
     fig.frames = frames
 
     # ---- layout
@@ -298,6 +306,8 @@ def em_figure(run, X: np.ndarray | None = None, *, levels: Sequence[float] = (1,
     bottom = math.ceil((CONTROLS_PX + 0.06 * (height - top)) / 1.06)
     plot_height = max(height - top - bottom, 100)
     legend_top = NLL_DOMAIN[0] - 80.0 / plot_height  # below the NLL axis title
+    # the legend may hang below the plot, down to the row of buttons
+    legend_room = (legend_top + 0.06) * plot_height + SLIDER_PAD_PX - 8.0
     fig.update_layout(
         height=height,
         template="plotly_white",
@@ -305,7 +315,7 @@ def em_figure(run, X: np.ndarray | None = None, *, levels: Sequence[float] = (1,
         margin={"l": 60, "r": 20, "t": top, "b": bottom},
         showlegend=True,
         legend={"x": fig.layout.xaxis2.domain[0] - 0.06, "xanchor": "left",
-                "maxheight": max(legend_top * plot_height + 10.0, 60.0),
+                "maxheight": max(legend_room, 60.0),
                 "y": legend_top, "yanchor": "top",
                 "title": {"text": "ellipses: " + ", ".join(
                     f"{_level_name(lv)} {LEVEL_DASH[i]}" for i, lv in enumerate(levels)),

@@ -19,7 +19,12 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from gmmviz._errors import InputError
-from gmmviz.figures._animation import FONT_SIZE, playback_controls, unique_names
+from gmmviz.figures._animation import (
+    FONT_SIZE,
+    frame_controls,
+    playback_controls,
+    unique_names,
+)
 from gmmviz.figures._colors import GRAY, PALETTE, codec, component_color, hex_to_rgb, rgb_string
 from gmmviz.figures._geometry import axis_range, ellipses_path
 from gmmviz.kmeans import assign
@@ -116,9 +121,11 @@ def _step_note(steps: Sequence, i: int) -> str:
 def _title(steps: Sequence, i: int, title: str | None) -> dict:
     s = steps[i]
     text = s.label if s.kind == "init" else f"{s.label} · J = {s.distortion:.2f}"
-    text += f"<br><span style='font-size:0.8em'>{_step_note(steps, i)}</span>"
     if title:
-        text = f"<b>{title}</b><br>{text}"
+        text = f"{title}<br>{text}"
+    # bold, as Streamlit draws a figure's first title: stepping keeps its weight
+    note = _step_note(steps, i)
+    text = f"<b>{text}</b><br><span style='font-size:0.8em;font-weight:normal'>{note}</span>"
     return {"title": {"text": text}}
 
 
@@ -254,8 +261,9 @@ def kmeans_figure(run, *, duration_ms: int = 700, voronoi: bool = True, height: 
             traces.append(i_vor)
         data += [points_trace(i), *trail_traces(i), centers_trace(i), cursor_trace(i)]
         traces += [i_points, *i_trails, i_centers, i_cursor]
-        frames.append(go.Frame(data=data, traces=traces, name=names[i],
-                               layout=_title(steps, i, title)))
+        frames.append(go.Frame(
+            data=data, traces=traces, name=names[i],
+            layout={**_title(steps, i, title), **frame_controls(names, i, duration_ms)}))
     fig.frames = frames
 
     j_ok = J[np.isfinite(J)]
