@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 import gmmviz
-from gmmviz.figures import PALETTE, responsibility_bars
+from gmmviz.figures import PALETTE, animation_html, responsibility_bars
 from views import _common as ui
 
 SCHEMA = ui.EXPLORER_SCHEMA
@@ -252,7 +252,7 @@ with figure_area:
 share, export = st.columns([3, 1], vertical_alignment="center")
 share.caption("The address bar holds every setting: copy it to share or bookmark this demo.")
 export.download_button(
-    "Download the animation", data=lambda: fig.to_html(include_plotlyjs=True, auto_play=False),
+    "Download the animation", data=lambda: animation_html(fig),
     file_name="gmmviz-em.html", mime="text/html", on_click="ignore",
     icon=":material/download:",
     help="A standalone HTML file with Play, Pause and the slider; it opens offline in any "
