@@ -110,7 +110,12 @@ def test_explorer_animates_em_in_the_browser(browser, app_url):
         page.wait_for_function(f"() => ({GD})._fullLayout.sliders[0].active === {paused + 1}")
         # none of this reruns the script: the page stays idle
         assert page.locator('[data-testid="stApp"][data-test-script-state="running"]').count() == 0
-        _press(page, "Play")
+        # the keyboard steps too (a presentation remote sends Page Up / Page Down)
+        page.keyboard.press("PageDown")
+        page.wait_for_function(f"() => ({GD})._fullLayout.sliders[0].active === {paused + 2}")
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_function(f"() => ({GD})._fullLayout.sliders[0].active === {paused + 1}")
+        page.keyboard.press(" ")  # Space plays
         # let it play to the end, where the title shows the final NLL
         page.wait_for_function(
             f"() => (({GD}).querySelector('.slider-group > text.slider-label')?.textContent ?? '')"

@@ -52,9 +52,19 @@ def test_kmeans_page_plays(browser, app_url):
         assert page.locator(".st-key-kmeans_fig .scatterlayer .point").count() >= 100
         assert page.locator(".st-key-kmeans_fig .heatmaplayer image").count() == 1
 
+        # one half-step at a time: the Next button, then the → key
+        page.locator(".st-key-kmeans_fig .updatemenu-button", has_text="Next").click()
+        page.wait_for_function(
+            f"() => ({_ACTIVE_STEP})('kmeans_fig') === 1", timeout=30_000)
+        title = page.locator(".st-key-kmeans_fig .gtitle").first.text_content()
+        assert title.startswith("Iteration 1")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            f"() => ({_ACTIVE_STEP})('kmeans_fig') === 2", timeout=30_000)
+
         page.locator(".st-key-kmeans_fig .updatemenu-button", has_text="Play").click()
         page.wait_for_function(
-            f"() => ({_ACTIVE_STEP})('kmeans_fig') >= 2", timeout=30_000)
+            f"() => ({_ACTIVE_STEP})('kmeans_fig') >= 3", timeout=30_000)
         # played to the end in the browser, without a rerun of the script
         page.wait_for_function(
             f"() => ({_ACTIVE_STEP})('kmeans_fig') === 14", timeout=30_000)

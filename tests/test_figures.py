@@ -470,21 +470,28 @@ def test_plotly_js_resolves_base_frames_to_each_steps_state(browser, textbook_ru
     assert errors == []
 
 
-@pytest.mark.browser
-def test_back_and_next_buttons_step_in_plotly_js(browser, textbook_run, tmp_path):
-    """Pressing the figure's own Next and Back buttons moves one half-step each time, and the
-    slider follows, in the standalone HTML file (no app); Pause while playing is no error."""
-    fig = em_figure(textbook_run, duration_ms=150)
+def _open_standalone(browser, fig: go.Figure, tmp_path) -> tuple:
+    """Open :func:`animation_html` of ``fig`` in a new page, once its script has run; return
+    (page, the page's uncaught errors)."""
     path = tmp_path / "em.html"
     path.write_text(animation_html(fig), encoding="utf-8")
     page = browser.new_page()
     errors: list = []
     page.on("pageerror", lambda exc: errors.append(exc))
+    page.goto(path.as_uri())
+    page.wait_for_function("() => window.__gmmvizPlayback && "
+                           "document.querySelector('.js-plotly-plot')?._fullLayout")
+    return page, errors
 
+
+@pytest.mark.browser
+def test_back_and_next_buttons_step_in_plotly_js(browser, textbook_run, tmp_path):
+    """Pressing the figure's own Next and Back buttons moves one half-step each time, and the
+    slider follows, in the standalone HTML file (no app); Pause while playing is no error."""
+    fig = em_figure(textbook_run, duration_ms=150)
+    page, errors = _open_standalone(browser, fig, tmp_path)
     gd = "document.querySelector('.js-plotly-plot')"
     try:
-        page.goto(path.as_uri())
-        page.wait_for_function(f"() => {gd}?._fullLayout")
         presses = ["Next", "Next", "Next", "Back", "Back", "Back", "Back", "Next"]
         for label, i in zip(presses, [1, 2, 3, 2, 1, 0, 0, 1], strict=True):
             page.locator(".updatemenu-button").filter(has_text=label).first.click()
@@ -498,6 +505,30 @@ def test_back_and_next_buttons_step_in_plotly_js(browser, textbook_run, tmp_path
         page.locator(".updatemenu-button").filter(has_text="Pause").first.click()
         page.wait_for_timeout(500)
         assert page.evaluate(f"() => {gd}._fullLayout.sliders[0].active") < len(fig.frames) - 1
+    finally:
+        page.close()
+    assert errors == []
+
+
+@pytest.mark.browser
+def test_keys_step_play_and_pause_the_standalone_file(browser, textbook_run, tmp_path):
+    """→ / Page Down step forward, ← / Page Up back, Space plays then pauses."""
+    fig = em_figure(textbook_run, duration_ms=150)
+    page, errors = _open_standalone(browser, fig, tmp_path)
+    active = "() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active"
+    try:
+        assert page.evaluate(active) == 0
+        for key, i in [("ArrowRight", 1), ("PageDown", 2), ("ArrowRight", 3), ("ArrowLeft", 2),
+                       ("PageUp", 1)]:
+            page.keyboard.press(key)
+            page.wait_for_function(f"() => ({active})() === {i}", timeout=10_000)
+        page.keyboard.press(" ")
+        page.wait_for_function(f"() => ({active})() >= 4", timeout=10_000)
+        page.keyboard.press(" ")
+        page.wait_for_timeout(400)  # a half-step on its way may land
+        paused = page.evaluate(active)
+        page.wait_for_timeout(800)
+        assert page.evaluate(active) == paused < len(fig.frames) - 1
     finally:
         page.close()
     assert errors == []

@@ -20,7 +20,7 @@ import streamlit as st
 
 import gmmviz
 from gmmviz import manual, urlstate
-from gmmviz.figures import QUIET_PAUSE_JS
+from gmmviz.figures import PLAYBACK_PAGE_JS
 from gmmviz.urlstate import EXPLORER, Param
 
 # ----------------------------------------------------------------------------- URL state
@@ -539,10 +539,11 @@ COMPACT_TOP_CSS = """[data-testid='stMainBlockContainer'] {
 
 # Reports once the page's first Plotly figure has drawn its points (or after a few seconds
 # regardless), when its data asks for it; its CSS applies to the whole page while it is shown.
-# It also runs QUIET_PAUSE_JS: Pause, Back or Next while playing are no errors.
+# It also runs PLAYBACK_PAGE_JS: keys that step through the page's animation, and no error
+# when Pause, Back or Next interrupt Play.
 _FIGURE_DRAWN_JS = """
 export default function ({ data, setTriggerValue }) {
-""" + QUIET_PAUSE_JS + """
+""" + PLAYBACK_PAGE_JS + """
   if (!data || !data.rerun) return;
   const start = Date.now();
   let timer = 0;
@@ -563,21 +564,21 @@ _figure_drawn = st.components.v2.component(
 
 
 def compact_top(key: str = "compact_top") -> None:
-    """Apply :data:`COMPACT_TOP_CSS` to this page and keep Pause quiet in the browser's console
-    (an element that takes no room): the page element of an animated figure without
-    :func:`after_figure`."""
+    """Apply :data:`COMPACT_TOP_CSS` to this page, with the keys and the quiet Pause of
+    :data:`gmmviz.figures.PLAYBACK_PAGE_JS` (an element that takes no room): the page element
+    of an animated figure without :func:`after_figure`."""
     _figure_drawn(key=key, data={"rerun": False}, on_drawn_change=lambda: None)
 
 
 def after_figure(rerun: bool, key: str = "after_figure") -> None:
     """An invisible element to put after a page's figure, in the same place on every run.
 
-    It applies :data:`COMPACT_TOP_CSS`, keeps Pause quiet (see :func:`compact_top`) and, with
+    It applies :data:`COMPACT_TOP_CSS` and the playback keys (see :func:`compact_top`) and, with
     ``rerun``, reruns the script once the browser has drawn the page's first Plotly figure
-    (giving up waiting after 6 s). A page
-    can so send its figure alone on a session's first run and everything else in the rerun:
-    Plotly's code and the figure's first drawing then do not compete with loading and drawing
-    the other elements. The element stays mounted across runs, so it reruns only once.
+    (giving up waiting after 6 s). A page can so send its figure alone on a session's first
+    run and everything else in the rerun: Plotly's code and the figure's first drawing then
+    do not compete with loading and drawing the other elements. The element stays mounted
+    across runs, so it reruns only once.
     """
     _figure_drawn(key=key, data={"rerun": bool(rerun)}, on_drawn_change=lambda: None)
 

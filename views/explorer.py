@@ -250,7 +250,9 @@ if drawn_key != key:
 with figure_area:
     ui.after_figure(rerun=False)
 share, export = st.columns([3, 1], vertical_alignment="center")
-share.caption("The address bar holds every setting: copy it to share or bookmark this demo.")
+share.caption("**Keys:** → or Page Down steps forward, ← or Page Up back, Space plays or "
+              "pauses. The address bar holds every setting: copy it to share or bookmark "
+              "this demo.")
 export.download_button(
     "Download the animation", data=lambda: animation_html(fig),
     file_name="gmmviz-em.html", mime="text/html", on_click="ignore",

@@ -1,7 +1,7 @@
 """Plotly figures of recorded runs: EM animations, NLL curves, responsibility bars."""
 
 from gmmviz.figures._animation import (
-    QUIET_PAUSE_JS,
+    PLAYBACK_PAGE_JS,
     animation_html,
     frame_controls,
     playback_controls,
@@ -19,7 +19,7 @@ from gmmviz.figures.teaching import (
 )
 
 __all__ = [
-    "QUIET_PAUSE_JS",
+    "PLAYBACK_PAGE_JS",
     "GRAY",
     "PALETTE",
     "ColorCodec",

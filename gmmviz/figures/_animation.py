@@ -16,8 +16,8 @@ Notes on plotly.js behaviour
 * Pause is ``animate([None], mode="immediate")``, which interrupts the running Play call
   (as do Back and Next while playing); plotly.js rejects that call's promise with
   ``undefined`` and the button does not catch it, so the page would log one uncaught
-  "undefined" error each time. :data:`QUIET_PAUSE_JS` marks such rejections as handled;
-  :func:`animation_html` and the app's pages run it.
+  "undefined" error each time. :data:`PLAYBACK_PAGE_JS` marks such rejections as handled
+  (and adds keyboard keys); :func:`animation_html` and the app's pages run it.
 """
 
 from __future__ import annotations
@@ -25,12 +25,40 @@ from __future__ import annotations
 from typing import Any
 
 FONT_SIZE = 16
-#: Script for a page with these controls: a promise rejected with ``undefined`` (a Play call
-#: interrupted by Pause, Back or Next) is not reported as an uncaught error.
-QUIET_PAUSE_JS = """if (!window.__gmmvizQuietPause) {
-  window.__gmmvizQuietPause = true;
+#: Script for a page with these controls (it acts once, however often it runs):
+#:
+#: * the keyboard steps through the first animation in view: → or Page Down is Next, ← or
+#:   Page Up is Back (what a presentation remote sends), Space plays or pauses; not while
+#:   typing in or using another control;
+#: * a promise rejected with ``undefined`` (a Play call interrupted by Pause, Back or Next)
+#:   is not reported as an uncaught error.
+PLAYBACK_PAGE_JS = """if (!window.__gmmvizPlayback) {
+  window.__gmmvizPlayback = true;
   window.addEventListener("unhandledrejection", (event) => {
     if (event.reason === undefined) event.preventDefault();
+  });
+  const KEYS = {ArrowRight: "Next", PageDown: "Next", ArrowLeft: "Back", PageUp: "Back",
+                " ": "Play"};
+  const CONTROLS = "input, textarea, select, button, a, [role=slider], [role=combobox], " +
+    "[role=tab], [role=grid], [contenteditable=true], [contenteditable='']";
+  document.addEventListener("keydown", (event) => {
+    let label = KEYS[event.key];
+    if (!label || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey ||
+        event.shiftKey || (event.target.closest && event.target.closest(CONTROLS))) return;
+    for (const gd of document.querySelectorAll(".js-plotly-plot")) {
+      const box = gd.getBoundingClientRect();
+      if (box.bottom < 40 || box.top > window.innerHeight - 40) continue;  // out of view
+      const buttons = Array.from(gd.querySelectorAll(".updatemenu-button"));
+      if (!buttons.some((b) => b.textContent.includes("Next"))) continue;
+      const t = gd._transitionData || {};
+      const playing = !!t._animationRaf || (t._frameQueue || []).length > 0;
+      if (label === "Play" && playing) label = "Pause";
+      const button = buttons.find((b) => b.textContent.includes(label));
+      if (!button) return;
+      event.preventDefault();
+      button.dispatchEvent(new MouseEvent("click", {bubbles: true}));
+      return;
+    }
   });
 }"""
 # Space above the controls, under the axis title, and the height of a button at FONT_SIZE.
@@ -165,5 +193,5 @@ def playback_controls(frame_names: list[str], duration_ms: int = 600, prefix: st
 
 def animation_html(fig: Any) -> str:
     """A standalone HTML file of an animated figure: plotly.js included, paused on its first
-    frame, Pause quiet in the browser's console (:data:`QUIET_PAUSE_JS`)."""
-    return fig.to_html(include_plotlyjs=True, auto_play=False, post_script=QUIET_PAUSE_JS)
+    frame, with the keys and the quiet Pause of :data:`PLAYBACK_PAGE_JS`."""
+    return fig.to_html(include_plotlyjs=True, auto_play=False, post_script=PLAYBACK_PAGE_JS)
