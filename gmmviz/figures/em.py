@@ -40,7 +40,7 @@ LEVEL_DASH = ("solid", "dash", "dot", "dashdot")
 LEVEL_WIDTH = (3.5, 2.5, 2.0, 2.0)
 #: y domain of the NLL panel (the legend goes below it).
 NLL_DOMAIN = (0.55, 1.0)
-# Height in px of the slider and Play / Pause buttons with their padding, at FONT_SIZE.
+# Height in px of the controls with their padding at FONT_SIZE: the row of buttons, then the slider.
 CONTROLS_PX = 140
 CURSOR_COLOR = "#D55E00"
 #: Transparent at low density, rising early so the tails show.
