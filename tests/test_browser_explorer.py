@@ -115,6 +115,9 @@ def test_explorer_animates_em_in_the_browser(browser, app_url):
         page.wait_for_function(f"() => ({GD})._fullLayout.sliders[0].active === {paused + 2}")
         page.keyboard.press("ArrowLeft")
         page.wait_for_function(f"() => ({GD})._fullLayout.sliders[0].active === {paused + 1}")
+        # and draws no focus frame around the page while it does
+        assert page.evaluate("() => getComputedStyle(document.querySelector("
+                             "'[data-testid=\"stMain\"]'), '::before').boxShadow") == "none"
         page.keyboard.press(" ")  # Space plays
         # let it play to the end, where the title shows the final NLL
         page.wait_for_function(

@@ -530,10 +530,15 @@ def peek_preset_fit(values: Mapping[str, Any]) -> PresetFit | None:
         return None
 
 
-#: Less empty space above a page's title, so that more of its figure fits a projector's screen.
+#: Less empty space above a page's title, so that more of its figure fits a projector's
+#: screen; and no focus frame around the page when the keys step its animation (the page's
+#: scroll container keeps the focus after a click on the figure's buttons).
 #: (On several lines: st.components.v2 reads a one-line string with brackets as a file name.)
-COMPACT_TOP_CSS = """[data-testid='stMainBlockContainer'] {
+PAGE_CSS = """[data-testid='stMainBlockContainer'] {
   padding-top: 2.2rem;
+}
+[data-testid='stMain']:focus-visible::before {
+  box-shadow: none;
 }"""
 
 
@@ -560,11 +565,11 @@ export default function ({ data, setTriggerValue }) {
 }
 """
 _figure_drawn = st.components.v2.component(
-    "gmmviz_figure_drawn", js=_FIGURE_DRAWN_JS, css=COMPACT_TOP_CSS, isolate_styles=False)
+    "gmmviz_figure_drawn", js=_FIGURE_DRAWN_JS, css=PAGE_CSS, isolate_styles=False)
 
 
 def compact_top(key: str = "compact_top") -> None:
-    """Apply :data:`COMPACT_TOP_CSS` to this page, with the keys and the quiet Pause of
+    """Apply :data:`PAGE_CSS` to this page, with the keys and the quiet Pause of
     :data:`gmmviz.figures.PLAYBACK_PAGE_JS` (an element that takes no room): the page element
     of an animated figure without :func:`after_figure`."""
     _figure_drawn(key=key, data={"rerun": False}, on_drawn_change=lambda: None)
@@ -573,7 +578,7 @@ def compact_top(key: str = "compact_top") -> None:
 def after_figure(rerun: bool, key: str = "after_figure") -> None:
     """An invisible element to put after a page's figure, in the same place on every run.
 
-    It applies :data:`COMPACT_TOP_CSS` and the playback keys (see :func:`compact_top`) and, with
+    It applies :data:`PAGE_CSS` and the playback keys (see :func:`compact_top`) and, with
     ``rerun``, reruns the script once the browser has drawn the page's first Plotly figure
     (giving up waiting after 6 s). A page can so send its figure alone on a session's first
     run and everything else in the rerun: Plotly's code and the figure's first drawing then

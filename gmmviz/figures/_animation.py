@@ -61,9 +61,10 @@ PLAYBACK_PAGE_JS = """if (!window.__gmmvizPlayback) {
     }
   });
 }"""
-# Space above the controls, under the axis title, and the height of a button at FONT_SIZE.
-SLIDER_PAD_PX = 45
-BUTTONS_PX = 36
+# Space above the controls (under the axis title), and the height of the slider with the
+# current step's name above its rail, at FONT_SIZE; the buttons go below the slider.
+SLIDER_PAD_PX = 30
+SLIDER_PX = 60
 
 
 def unique_names(labels: list[str]) -> list[str]:
@@ -123,7 +124,7 @@ def frame_controls(frame_names: list[str], i: int, duration_ms: int = 600, *,
 def playback_controls(frame_names: list[str], duration_ms: int = 600, prefix: str = "",
                       *, active: int = 0, redraw: bool = True,
                       font_size: int = FONT_SIZE, y: float = -0.06) -> dict:
-    """Play, Pause, Back and Next buttons above a slider with one step per frame.
+    """A slider with one step per frame, and Play, Pause, Back and Next buttons below it.
 
     Back and Next move one frame; they work only if every frame's layout holds
     :func:`frame_controls`.
@@ -163,7 +164,7 @@ def playback_controls(frame_names: list[str], duration_ms: int = 600, prefix: st
         "showactive": False,
         "x": 0.0, "xanchor": "left",
         "y": y, "yanchor": "top",
-        "pad": {"t": SLIDER_PAD_PX, "r": 10},
+        "pad": {"t": SLIDER_PAD_PX + SLIDER_PX + (font_size - FONT_SIZE), "r": 10},
         "font": {"size": font_size},
         "buttons": _buttons(names, active, duration_ms, redraw, play_list),
     }]
@@ -178,10 +179,10 @@ def playback_controls(frame_names: list[str], duration_ms: int = 600, prefix: st
         "x": 0.0, "xanchor": "left", "len": 1.0,
         "y": y, "yanchor": "top",
         "pad": {"t": SLIDER_PAD_PX, "b": 10},
-        # The current step's name, right-aligned on the buttons' row: the rail goes below
-        # both, over the whole width, so that every step is easy to reach.
+        # The rail spans the whole width, so that every step is easy to reach, with the
+        # current step's name above its right end; the buttons go below, as in a video
+        # player, where a long name never runs into them.
         "currentvalue": {"visible": True, "prefix": prefix, "xanchor": "right",
-                         "offset": BUTTONS_PX - font_size,
                          "font": {"size": font_size, "color": "#222222"}},
         # One label per frame would overlap: hide the tick labels, keep the current value.
         "font": {"size": 1, "color": "rgba(0,0,0,0)"},

@@ -41,7 +41,7 @@ LEVEL_WIDTH = (3.5, 2.5, 2.0, 2.0)
 #: y domain of the NLL panel (the legend goes below it).
 NLL_DOMAIN = (0.55, 1.0)
 # Height in px of the controls with their padding at FONT_SIZE: the row of buttons, then the slider.
-CONTROLS_PX = 140
+CONTROLS_PX = 136
 CURSOR_COLOR = "#D55E00"
 #: Transparent at low density, rising early so the tails show.
 DENSITY_LEVELS = 12
@@ -305,7 +305,7 @@ def em_figure(run, X: np.ndarray | None = None, *, levels: Sequence[float] = (1,
     # under its axis: when the margin already holds them, Plotly lays the figure out once.
     bottom = math.ceil((CONTROLS_PX + 0.06 * (height - top)) / 1.06)
     plot_height = max(height - top - bottom, 100)
-    legend_top = NLL_DOMAIN[0] - 80.0 / plot_height  # below the NLL axis title
+    legend_top = NLL_DOMAIN[0] - 68.0 / plot_height  # below the NLL axis title
     # the legend may hang below the plot, down to the row of buttons
     legend_room = (legend_top + 0.06) * plot_height + SLIDER_PAD_PX - 8.0
     fig.update_layout(
