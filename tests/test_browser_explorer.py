@@ -29,9 +29,13 @@ def _frame_count(page) -> int:
     return page.evaluate(f"() => ({GD})._transitionData._frames.length")
 
 
+# The slider's current-step label, and its active step, as drawn.
+LABEL = f"(({GD}).querySelector('.slider-group > text.slider-label')?.textContent ?? '')"
+ACTIVE = f"({GD})._fullLayout.sliders[0].active"
+
+
 def _slider_text(page) -> str:
-    return page.evaluate(
-        f"() => ({GD}).querySelector('.slider-group > text.slider-label')?.textContent ?? ''")
+    return page.evaluate(f"() => {LABEL}")
 
 
 def _point_colors(page) -> list:
@@ -48,15 +52,18 @@ def _press(page, label: str) -> None:
     page.locator(".js-plotly-plot .updatemenu-button").filter(has_text=label).first.click()
 
 
-def _wait_for_label(page, text: str) -> None:
+def _wait_for_label(page, text: str, timeout: float = 30_000) -> None:
     """Wait until the slider's current-step label contains ``text``."""
-    page.wait_for_function(
-        f"(t) => (({GD}).querySelector('.slider-group > text.slider-label')?.textContent ?? '')"
-        ".includes(t)", arg=text, timeout=30_000)
+    page.wait_for_function(f"(t) => {LABEL}.includes(t)", arg=text, timeout=timeout)
 
 
 def _active_step(page) -> int:
-    return page.evaluate(f"() => ({GD})._fullLayout.sliders[0].active")
+    return page.evaluate(f"() => {ACTIVE}")
+
+
+def _wait_for_step(page, i: int) -> None:
+    """Wait until the slider's active step is ``i``."""
+    page.wait_for_function(f"(i) => {ACTIVE} === i", arg=i)
 
 
 def _wait_for_em_figure(page) -> None:
@@ -107,22 +114,20 @@ def test_explorer_animates_em_in_the_browser(browser, app_url):
         page.wait_for_timeout(1_500)
         assert _active_step(page) == paused
         _press(page, "Next")
-        page.wait_for_function(f"() => ({GD})._fullLayout.sliders[0].active === {paused + 1}")
+        _wait_for_step(page, paused + 1)
         # none of this reruns the script: the page stays idle
         assert page.locator('[data-testid="stApp"][data-test-script-state="running"]').count() == 0
         # the keyboard steps too (a presentation remote sends Page Up / Page Down)
         page.keyboard.press("PageDown")
-        page.wait_for_function(f"() => ({GD})._fullLayout.sliders[0].active === {paused + 2}")
+        _wait_for_step(page, paused + 2)
         page.keyboard.press("ArrowLeft")
-        page.wait_for_function(f"() => ({GD})._fullLayout.sliders[0].active === {paused + 1}")
+        _wait_for_step(page, paused + 1)
         # and draws no focus frame around the page while it does
         assert page.evaluate("() => getComputedStyle(document.querySelector("
                              "'[data-testid=\"stMain\"]'), '::before').boxShadow") == "none"
         page.keyboard.press(" ")  # Space plays
         # let it play to the end, where the title shows the final NLL
-        page.wait_for_function(
-            f"() => (({GD}).querySelector('.slider-group > text.slider-label')?.textContent ?? '')"
-            ".includes('Iteration 15 · M-step')", timeout=60_000)
+        _wait_for_label(page, "Iteration 15 · M-step", timeout=60_000)
         _no_failure(page, errors)
         page.screenshot(path=str(ARTIFACTS / "explorer.png"))
     finally:

@@ -568,24 +568,18 @@ _figure_drawn = st.components.v2.component(
     "gmmviz_figure_drawn", js=_FIGURE_DRAWN_JS, css=PAGE_CSS, isolate_styles=False)
 
 
-def compact_top(key: str = "compact_top") -> None:
-    """Apply :data:`PAGE_CSS` to this page, with the keys and the quiet Pause of
-    :data:`gmmviz.figures.PLAYBACK_PAGE_JS` (an element that takes no room): the page element
-    of an animated figure without :func:`after_figure`."""
-    _figure_drawn(key=key, data={"rerun": False}, on_drawn_change=lambda: None)
+def page_element(*, rerun_when_drawn: bool = False, key: str = "page_element") -> None:
+    """An invisible element that applies :data:`PAGE_CSS` and the playback keys and quiet Pause
+    of :data:`gmmviz.figures.PLAYBACK_PAGE_JS` to the page.
 
-
-def after_figure(rerun: bool, key: str = "after_figure") -> None:
-    """An invisible element to put after a page's figure, in the same place on every run.
-
-    It applies :data:`PAGE_CSS` and the playback keys (see :func:`compact_top`) and, with
-    ``rerun``, reruns the script once the browser has drawn the page's first Plotly figure
-    (giving up waiting after 6 s). A page can so send its figure alone on a session's first
-    run and everything else in the rerun: Plotly's code and the figure's first drawing then
-    do not compete with loading and drawing the other elements. The element stays mounted
-    across runs, so it reruns only once.
+    With ``rerun_when_drawn`` it also reruns the script once the browser has drawn the page's
+    first Plotly figure (giving up waiting after 6 s): a page can so send its figure alone on
+    a session's first run and everything else in the rerun, so that Plotly's code and the
+    figure's first drawing do not compete with loading and drawing the other elements. Put
+    it in the same place on every run (after the figure): it stays mounted, so it reruns
+    only once.
     """
-    _figure_drawn(key=key, data={"rerun": bool(rerun)}, on_drawn_change=lambda: None)
+    _figure_drawn(key=key, data={"rerun": bool(rerun_when_drawn)}, on_drawn_change=lambda: None)
 
 
 def fit_kwargs(controls: Mapping[str, Any]) -> dict[str, Any]:

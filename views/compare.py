@@ -131,7 +131,7 @@ else:
         st.session_state.setdefault(f"panel_seed_{p}", seed)
 
 # ----------------------------------------------------------------------------- sidebar
-ui.compact_top()
+ui.page_element()
 with st.sidebar:
     st.header("Data")
     X, data_text = ui.data_source_controls(values)

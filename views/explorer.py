@@ -145,7 +145,7 @@ if early is not None:
             with messages:
                 _light_warning(early_run)
             with figure_area:
-                ui.after_figure(rerun=True)
+                ui.page_element(rerun_when_drawn=True)
             st.stop()
 ui.assign_widget_keys(values, SCHEMA)
 
@@ -202,7 +202,6 @@ if run is None and last_good is None:
 stale = run is None  # a setting failed: show the last run that worked
 run, X, key, data_text, init_name = last_good
 final = run.final
-first = run.steps[0]
 
 
 # ----------------------------------------------------------------------------- header
@@ -248,7 +247,7 @@ presenting = values["present"] == "1"
 if drawn_key != key:
     fig, event = _draw_figure(run, X, key)
 with figure_area:
-    ui.after_figure(rerun=False)
+    ui.page_element()
 share, export = st.columns([3, 1], vertical_alignment="center")
 share.caption("**Keys:** → or Page Down steps forward, ← or Page Up back, Space plays or "
               "pauses. The address bar holds every setting: copy it to share or bookmark "

@@ -43,7 +43,7 @@ def _show_anisotropic() -> None:
 
 values = ui.url_state(SCHEMA)
 
-ui.compact_top()
+ui.page_element()
 st.title("K-means, step by step")
 st.markdown(
     "K-means splits the points into k groups by repeating two half-steps. **Assign**: every "

@@ -52,7 +52,7 @@ def _limit_figure(key: str, _eps_run: gmmviz.GMMRun, _kmeans: gmmviz.KMeansRun) 
 
 values = ui.url_state(SCHEMA)
 
-ui.compact_top()
+ui.page_element()
 st.title("K-means as the limit of EM")
 st.markdown(
     "Take a Gaussian mixture whose components all have the same round covariance εI, held "

@@ -40,7 +40,9 @@ LEVEL_DASH = ("solid", "dash", "dot", "dashdot")
 LEVEL_WIDTH = (3.5, 2.5, 2.0, 2.0)
 #: y domain of the NLL panel (the legend goes below it).
 NLL_DOMAIN = (0.55, 1.0)
-# Height in px of the controls with their padding at FONT_SIZE: the row of buttons, then the slider.
+# The controls hang this fraction of the plot's height below it; their height in px with
+# their padding at FONT_SIZE (the slider, then the row of buttons).
+CONTROLS_GAP = 0.06
 CONTROLS_PX = 136
 CURSOR_COLOR = "#D55E00"
 #: Transparent at low density, rising early so the tails show.
@@ -301,13 +303,13 @@ def em_figure(run, X: np.ndarray | None = None, *, levels: Sequence[float] = (1,
     # a flat curve (changes at rounding level, as from an identical start) gets a readable span
     span = max(hi - lo, 1e-4 * max(1.0, abs(hi)))
     top = 60
-    # Room below the plot for the slider and buttons, which hang from 6% of the plot's height
-    # under its axis: when the margin already holds them, Plotly lays the figure out once.
-    bottom = math.ceil((CONTROLS_PX + 0.06 * (height - top)) / 1.06)
+    # Room below the plot for the slider and buttons, which hang CONTROLS_GAP of the plot's
+    # height under its axis: when the margin already holds them, Plotly lays the figure out once.
+    bottom = math.ceil((CONTROLS_PX + CONTROLS_GAP * (height - top)) / (1 + CONTROLS_GAP))
     plot_height = max(height - top - bottom, 100)
     legend_top = NLL_DOMAIN[0] - 68.0 / plot_height  # below the NLL axis title
     # the legend may hang below the plot, down to the row of buttons
-    legend_room = (legend_top + 0.06) * plot_height + SLIDER_PAD_PX - 8.0
+    legend_room = (legend_top + CONTROLS_GAP) * plot_height + SLIDER_PAD_PX - 8.0
     fig.update_layout(
         height=height,
         template="plotly_white",
@@ -326,7 +328,7 @@ def em_figure(run, X: np.ndarray | None = None, *, levels: Sequence[float] = (1,
         hovermode="closest",
         uirevision="em",
         **frame_layout(frame, True),
-        **playback_controls(names, duration_ms, prefix="", active=frame),
+        **playback_controls(names, duration_ms, prefix="", active=frame, y=-CONTROLS_GAP),
     )
     fig.update_layout(title={"x": 0.0, "xanchor": "left", "y": 1.0 - 10.0 / height,
                              "yanchor": "top", "yref": "container", "pad": {"l": 10},
