@@ -9,6 +9,7 @@ to 1e+150 behave alike; every number a run reports is in the original units.
 
 from __future__ import annotations
 
+import enum
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -270,7 +271,10 @@ class GMMRun:
     labels_ : ndarray of shape (n_samples,)
     n_iter_ : int
     converged_ : bool
+    stop_kind : StopKind
+        Why the run stopped, for code to branch on.
     stop_reason : str
+        The same as a sentence, for people.
     """
 
     def __init__(self, X: np.ndarray, scaler: _Scaler, F: np.ndarray, n_components: int,
@@ -283,6 +287,7 @@ class GMMRun:
         self.max_iter = max_iter
         self.steps: list[GMMStep] = []
         self.converged_ = False
+        self.stop_kind = StopKind.MAX_ITER
         self.stop_reason = ""
         self._scaler = scaler
         self._Xs = scaler.x(X)
@@ -360,8 +365,18 @@ def _nll(log_prob_norm: np.ndarray, scaler: _Scaler) -> float | np.ndarray:
     return -(log_prob_norm.sum(axis=-1) + log_prob_norm.shape[-1] * scaler.log_jacobian())
 
 
+class StopKind(enum.Enum):
+    """Why an EM run stopped; ``GMMRun.stop_reason`` is its sentence."""
+
+    CONVERGED = "converged"
+    MAX_ITER = "max_iter"
+    COLLAPSED = "collapsed"
+    NOT_EVALUABLE = "not_evaluable"
+
+
 # Stop reasons, shared by fit_gmm and the batched restarts.
 CONVERGED = "converged: NLL change below tol"
+MAX_ITER = "reached max_iter"
 
 
 def collapse_reason(component: int, where: str, iteration: int) -> str:
@@ -481,7 +496,7 @@ def _fit(X, k, covariance_type, init, explicit, max_iter, tol, reg_covar, random
     if means0 is not None:
         run._start_means = (theta, means0)
     run.steps.append(GMMStep(run, "init", 0, theta, q0, nll, -nll - kl, kl))
-    run.stop_reason = "reached max_iter"
+    run.stop_kind, run.stop_reason = StopKind.MAX_ITER, MAX_ITER
 
     for t in range(1, max_iter + 1):
         q, theta_prev = resp, theta
@@ -492,11 +507,11 @@ def _fit(X, k, covariance_type, init, explicit, max_iter, tol, reg_covar, random
         bad = collapsed_components(theta[2], reg_covar)
         if bad:
             j, where = bad[0]
-            run.stop_reason = collapse_reason(j, where, t)
+            run.stop_kind, run.stop_reason = StopKind.COLLAPSED, collapse_reason(j, where, t)
             break
         resp, lpn_new, wlp_new = e_step(Xs, F, *theta)
         if not np.all(np.isfinite(lpn_new)):
-            run.stop_reason = unevaluable_reason(t)
+            run.stop_kind, run.stop_reason = StopKind.NOT_EVALUABLE, unevaluable_reason(t)
             break
         nll_prev, nll = nll, float(_nll(lpn_new, scaler))
         # KL(q || p(z|x, theta_t)) with log q = wlp_{t-1} - lpn_{t-1}, log p = wlp_t - lpn_t.
@@ -507,7 +522,7 @@ def _fit(X, k, covariance_type, init, explicit, max_iter, tol, reg_covar, random
         wlp, lpn = wlp_new, lpn_new
         if abs(nll_prev - nll) / X.shape[0] < tol:
             run.converged_ = True
-            run.stop_reason = CONVERGED
+            run.stop_kind, run.stop_reason = StopKind.CONVERGED, CONVERGED
             break
     return run
 
