@@ -441,7 +441,7 @@ def fit_gmm(
     GMMRun
     """
     from gmmviz import _validate as v
-    from gmmviz.starts import check_gmm_init
+    from gmmviz.starts import canonical_init, check_gmm_init
 
     X = v.points(X)
     k = v.component_count(X, n_components)
@@ -451,6 +451,7 @@ def fit_gmm(
             f"{', '.join(COVARIANCE_TYPES)}."
         )
     check_gmm_init(init, k)
+    init = canonical_init(init)
     max_iter = v.count(max_iter, "max_iter", 0, 100_000)
     tol = v.non_negative(tol, "tol")
     reg_covar = v.non_negative(reg_covar, "reg_covar")

@@ -282,13 +282,14 @@ def fit_restarts(
     -------
     RestartsResult
     """
-    from gmmviz.starts import check_gmm_init
+    from gmmviz.starts import canonical_init, check_gmm_init
 
     X = v.points(X)
     k = v.component_count(X, n_components)
     n_init = v.count(n_init, "n_init", 1, MAX_RESTARTS)
     _check_covariance_type(covariance_type)
     check_gmm_init(init, k)
+    init = canonical_init(init)
     max_iter = v.count(max_iter, "max_iter", 0, 100_000)
     tol = v.non_negative(tol, "tol")
     reg_covar = v.non_negative(reg_covar, "reg_covar")

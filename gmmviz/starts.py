@@ -19,6 +19,34 @@ GMM_INITS = (
 )
 KMEANS_INITS = ("k-means++", "random", "notes")
 
+#: Every start by its URL spelling, with the label a page shows. The library accepts these
+#: spellings as ``init`` too ("manual" means explicit weights, means and covariances).
+GMM_START_LABELS: dict[str, str] = {
+    "notes-b": "notes B (textbook run)",
+    "notes-a": "notes A",
+    "notes-a2": "notes A2",
+    "random": "random",
+    "random-resp": "random responsibilities",
+    "kmeans": "k-means",
+    "kmeans-pp": "k-means++",
+    "identical": "identical",
+    "manual": "manual (edit the table)",
+}
+#: Other spellings of a start (scikit-learn's) -> the URL spelling.
+_ALIASES = {"random_resp": "random-resp", "k-means++": "kmeans-pp"}
+#: URL spelling -> the name the EM code uses.
+_CANONICAL = {"random-resp": "random_resp", "kmeans-pp": "k-means++"}
+
+
+def canonical_init(init: str) -> str:
+    """The EM code's name of a start given in any accepted spelling (unknown names unchanged)."""
+    return _CANONICAL.get(init, init)
+
+
+def url_init(init: str) -> str:
+    """The URL spelling of a start given in any accepted spelling (unknown names unchanged)."""
+    return _ALIASES.get(init, init)
+
 # The notes' fixed starting values for k = 3 (identity covariances).
 NOTES_STARTS: dict[str, tuple[np.ndarray, np.ndarray]] = {
     # the textbook's first illustration
@@ -34,8 +62,9 @@ TEXTBOOK_CENTERS = np.array([[-2.0, 1.0], [-2.0, 0.0], [-2.0, -1.0]])
 
 def check_gmm_init(init: str, n_components: int) -> None:
     """Raise InputError for an unknown init, or a notes start with k other than 3."""
-    if init not in GMM_INITS:
-        raise InputError(f"Unknown init {init!r}: choose one of {', '.join(GMM_INITS)}.")
+    if canonical_init(init) not in GMM_INITS:
+        names = [n for n in GMM_START_LABELS if n != "manual"]
+        raise InputError(f"Unknown init {init!r}: choose one of {', '.join(names)}.")
     if init.startswith("notes") and n_components != 3:
         raise InputError(
             f"The notes' starting values {init!r} are for k = 3 only; set k to 3 or choose "
