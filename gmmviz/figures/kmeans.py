@@ -28,6 +28,7 @@ from gmmviz.figures._animation import (
 from gmmviz.figures._colors import GRAY, PALETTE, codec, component_color, hex_to_rgb, rgb_string
 from gmmviz.figures._geometry import axis_range, ellipses_path
 from gmmviz.kmeans import assign
+from gmmviz.limit import match_components
 
 #: Above this many points the scatter panel uses WebGL (``go.Scattergl``).
 WEBGL_THRESHOLD = 2000
@@ -329,7 +330,7 @@ def hard_soft_figure(gmm_run, kmeans_run, *, height: int = 560, regions: bool = 
         left and each centre's Voronoi region (straight boundaries) on the right.
     connect : bool, default False
         Join every mean to its matched centre (the pairing of
-        :func:`gmmviz.limit.center_distance`).
+        :func:`gmmviz.limit.match_components`, as in :func:`gmmviz.limit.center_distance`).
     grid : int, default 120
         Grid points per axis of the shading.
     titles : (str, str)
@@ -341,8 +342,6 @@ def hard_soft_figure(gmm_run, kmeans_run, *, height: int = 560, regions: bool = 
     -------
     plotly.graph_objects.Figure
     """
-    from scipy.optimize import linear_sum_assignment
-
     from gmmviz.em import predict_proba
 
     X = np.asarray(gmm_run.X, dtype=float)
@@ -388,11 +387,9 @@ def hard_soft_figure(gmm_run, kmeans_run, *, height: int = 560, regions: bool = 
                                  hoverinfo="skip", showlegend=j == 0, name=ellipse_name,
                                  legendgroup="ellipses"), row=1, col=1)
     if connect:
-        d = np.sqrt(((means[:, None, :] - centers[None, :, :]) ** 2).sum(-1))
-        rows, cols = linear_sum_assignment(d)
         sx: list = []
         sy: list = []
-        for i, j in zip(rows, cols, strict=True):
+        for i, j in enumerate(match_components(means, centers)):
             sx += [means[i, 0], centers[j, 0], None]
             sy += [means[i, 1], centers[j, 1], None]
     for col in (1, 2):
