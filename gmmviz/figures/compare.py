@@ -21,23 +21,20 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from gmmviz._errors import InputError
-from gmmviz.figures._animation import (
-    FONT_SIZE,
-    frame_controls,
-    playback_controls,
-    unique_names,
+from gmmviz.figures._animation import FONT_SIZE, frame_controls, playback_controls
+from gmmviz.figures._colors import PALETTE, component_color
+from gmmviz.figures._frames import (
+    MixtureFrames,
+    check_levels,
+    ellipse_traces,
+    equal_axes,
+    levels_legend,
+    means_trace,
+    plain_layout,
+    points_trace,
 )
-from gmmviz.figures._colors import PALETTE, codec, component_color
 from gmmviz.figures._geometry import axis_range
-from gmmviz.figures.em import (
-    LEVEL_DASH,
-    LEVEL_WIDTH,
-    WEBGL_THRESHOLD,
-    _ellipse_arrays,
-    _mean_size,
-    _step_codes,
-    nll_figure,
-)
+from gmmviz.figures.em import nll_figure
 
 __all__ = [
     "MAX_PANELS",
@@ -56,24 +53,13 @@ PANEL_COLORS: tuple[str, ...] = ("#4477AA", "#EE6677", "#228833", "#997700", "#6
 #: Line dash of each covariance type in :func:`selection_figure`.
 COV_DASH = {"full": "solid", "diag": "dash", "spherical": "dot", "tied": "dashdot"}
 COMPARE_ELLIPSE_POINTS = 48
+#: Size of a panel's means against the explorer's.
+MEAN_SCALE = 0.8
 
 
 def panel_color(i: int) -> str:
     """Colour of panel ``i`` (0-based)."""
     return PANEL_COLORS[i % len(PANEL_COLORS)]
-
-
-def _panel_title(title: str, run, i: int) -> str:
-    """Panel title at frame i: the run's name, where it is, and its NLL then."""
-    steps = run.steps
-    if i < len(steps):
-        s = steps[i]
-        where = "start" if s.kind == "init" else f"iteration {s.iteration} · {s.kind}-step"
-    else:
-        s = steps[-1]
-        verb = "converged" if run.converged_ else "stopped"
-        where = f"{verb} at iteration {s.iteration}"
-    return f"<b>{title}</b><br>{where} · NLL = {s.nll:.2f}"
 
 
 def compare_figure(runs: Sequence, titles: Sequence[str], *, levels: Sequence[float] = (1, 2),
@@ -120,147 +106,137 @@ def compare_figure(runs: Sequence, titles: Sequence[str], *, levels: Sequence[fl
         For no runs or more than 6, a title count that does not match, runs on different
         numbers of points, or bad ``levels``.
     """
-    runs = list(runs)
-    titles = [str(t) for t in titles]
-    n_panels = len(runs)
-    if not 1 <= n_panels <= MAX_PANELS:
-        raise InputError(f"Compare 1 to {MAX_PANELS} runs; got {n_panels}.")
-    if len(titles) != n_panels:
-        raise InputError(f"Give one title per run: {n_panels} runs, {len(titles)} titles.")
-    if any(not r.steps for r in runs):
-        raise InputError("A run has no recorded steps to draw; fit it again.")
-    X = runs[0].X
-    n = X.shape[0]
-    if any(r.n_samples != n for r in runs):
-        raise InputError("The runs to compare must be fitted on the same points.")
-    levels = [float(v) for v in levels]
-    if not 1 <= len(levels) <= len(LEVEL_DASH) or min(levels) <= 0:
-        raise InputError(
-            f"Ellipse levels must be 1 to {len(LEVEL_DASH)} positive numbers of standard "
-            f"deviations, e.g. (1, 2); got {tuple(levels)}.")
-    colors = list(colors) if colors else [panel_color(i) for i in range(n_panels)]
-    n_cols = {4: 2}.get(n_panels, min(n_panels, 3))
-    n_rows = math.ceil(n_panels / n_cols)
+    runs, titles = _checked_runs(runs, titles)
+    levels = check_levels(levels)
+    colors = list(colors) if colors else [panel_color(i) for i in range(len(runs))]
+    views = [MixtureFrames.of(r, levels, palette, n_points) for r in runs]
+    n_cols = {4: 2}.get(len(runs), min(len(runs), 3))
+    n_rows = math.ceil(len(runs) / n_cols)
     # about square panels in a page's main column
     height = height or (360 if n_cols == 3 else 440) * n_rows + 190
-    webgl = n > WEBGL_THRESHOLD
-    Scatter = go.Scattergl if webgl else go.Scatter
-    n_frames = max(len(r.steps) for r in runs)
-    longest = max(range(n_panels), key=lambda p: len(runs[p].steps))
-    names = unique_names([s.label for s in runs[longest].steps])
+    fig, panels = _compare_traces(runs, titles, views, n_cols)
+    names = max(views, key=lambda v: len(v.steps)).names  # the longest run's
+    titles_at = _panel_titles(fig, runs, titles, colors)
+    fig.frames = _compare_frames(views, panels, names, titles_at, duration_ms)
+    fig.update_layout(**_compare_layout(levels, height), annotations=titles_at(0),
+                      **playback_controls(names, duration_ms, prefix=""))
+    fig.layout.legend.y = 1.0 + 70 / height
+    ranges = axis_range(runs[0].X, [s.means for v in views for s in v.steps],
+                        [s.covariances for v in views for s in v.steps], levels)
+    for i_points, _ in panels:
+        equal_axes(fig, *ranges, xaxis=fig.data[i_points].xaxis or "x",
+                   yaxis=fig.data[i_points].yaxis or "y", x={"constrain": "range"})
+    return fig
 
-    # ---- per-run state
-    codecs = [codec(r.n_components, palette) for r in runs]
-    codes = [_step_codes(r.steps, cc, n) for r, cc in zip(runs, codecs, strict=True)]
-    (x0, x1), (y0, y1) = axis_range(
-        X, [s.means for r in runs for s in r.steps],
-        [s.covariances for r in runs for s in r.steps], levels)
 
-    def step_index(p: int, i: int) -> int:
-        return min(i, len(runs[p].steps) - 1)
+def _checked_runs(runs: Sequence, titles: Sequence[str]) -> tuple[list, list[str]]:
+    """The runs and their titles as lists, or InputError when they cannot be compared."""
+    runs = list(runs)
+    titles = [str(t) for t in titles]
+    if not 1 <= len(runs) <= MAX_PANELS:
+        raise InputError(f"Compare 1 to {MAX_PANELS} runs; got {len(runs)}.")
+    if len(titles) != len(runs):
+        raise InputError(f"Give one title per run: {len(runs)} runs, {len(titles)} titles.")
+    if any(not r.steps for r in runs):
+        raise InputError("A run has no recorded steps to draw; fit it again.")
+    if any(r.n_samples != runs[0].n_samples for r in runs):
+        raise InputError("The runs to compare must be fitted on the same points.")
+    return runs, titles
 
-    def param_traces(p: int, i: int, fast: bool = True) -> list:
-        s = runs[p].steps[step_index(p, i)]
-        out = []
-        for j in range(runs[p].n_components):
-            for lv in levels:
-                ex, ey = _ellipse_arrays(s.means[j], s.covariances[j], lv, n_points)
-                out.append(Scatter(x=ex, y=ey, _validate=not fast))
-        out.append(Scatter(x=s.means[:, 0].astype(np.float32),
-                           y=s.means[:, 1].astype(np.float32),
-                           marker={"size": _mean_size(s.weights) * 0.8}, _validate=not fast))
-        return out
 
-    # ---- the figure at frame 0
-    specs = [[{} if r * n_cols + c < n_panels else None for c in range(n_cols)]
+def _compare_traces(runs: list, titles: list[str], views: list[MixtureFrames],
+                    n_cols: int) -> tuple[go.Figure, list[tuple[int, list[int]]]]:
+    """One panel per run at its start: points, ellipses, means.
+
+    Returns the figure and, per panel, the index of its points trace and of its parameter
+    traces (ellipses, means).
+    """
+    n_rows = math.ceil(len(runs) / n_cols)
+    specs = [[{} if r * n_cols + c < len(runs) else None for c in range(n_cols)]
              for r in range(n_rows)]
     fig = make_subplots(rows=n_rows, cols=n_cols, specs=specs,
                         subplot_titles=[f"<b>{t}</b>" for t in titles],
                         horizontal_spacing=0.05, vertical_spacing=0.16 / n_rows)
-    legend_panel = max(range(n_panels), key=lambda p: runs[p].n_components)
-    i_points, i_params = [], []
-    for p, run in enumerate(runs):
-        row, col = p // n_cols + 1, p % n_cols + 1
-        k = run.n_components
-        i_points.append(len(fig.data))
-        fig.add_trace(Scatter(
-            x=X[:, 0].astype(np.float32), y=X[:, 1].astype(np.float32), mode="markers",
-            marker=codecs[p].marker(codes[p][0], size=4 if webgl else 7, opacity=0.85,
-                                    line={"width": 0 if webgl else 0.4, "color": "white"}),
-            hoverinfo="skip", showlegend=False, name=f"points: {titles[p]}"), row=row, col=col)
-        params = param_traces(p, 0, fast=False)
-        first = len(fig.data)
-        for j in range(k):
-            for lv in range(len(levels)):
-                tr = params[j * len(levels) + lv]
-                tr.update(mode="lines", connectgaps=False, hoverinfo="skip",
-                          line={"color": component_color(j, palette), "width": LEVEL_WIDTH[lv],
-                                "dash": LEVEL_DASH[lv]},
-                          name=f"component {j + 1}", legendgroup=f"c{j}",
-                          showlegend=p == legend_panel and lv == 0)
-                fig.add_trace(tr, row=row, col=col)
-        means = params[-1]
-        means.update(mode="markers", name="means (size ∝ √π)", showlegend=False,
-                     marker={"symbol": "diamond",
-                             "color": [component_color(j, palette) for j in range(k)],
-                             "line": {"width": 2, "color": "#111111"}},
-                     hovertemplate="μ=(%{x:.3g}, %{y:.3g})<extra></extra>")
-        fig.add_trace(means, row=row, col=col)
-        i_params.append(list(range(first, len(fig.data))))
+    legend_panel = max(range(len(runs)), key=lambda p: runs[p].n_components)
+    X = runs[0].X.astype(np.float32)
+    panels = []
+    for p, view in enumerate(views):
+        cell = {"row": p // n_cols + 1, "col": p % n_cols + 1}
+        i_points = len(fig.data)
+        fig.add_trace(points_trace(X, view.codec.marker(view.codes[0]), size=(7, 4),
+                                   line_width=0.4, opacity=0.85, hoverinfo="skip",
+                                   showlegend=False, name=f"points: {titles[p]}"), **cell)
+        for tr in ellipse_traces(view, 0, legend=p == legend_panel):
+            fig.add_trace(tr, **cell)
+        fig.add_trace(means_trace(view, 0, MEAN_SCALE, labels=False, name="means (size ∝ √π)",
+                                  showlegend=False,
+                                  hovertemplate="μ=(%{x:.3g}, %{y:.3g})<extra></extra>"),
+                      **cell)
+        panels.append((i_points, list(range(i_points + 1, len(fig.data)))))
+    return fig, panels
 
-    # ---- panel titles, one annotation each (frames replace the whole list)
-    base_annotations = [a.to_plotly_json() for a in fig.layout.annotations]
 
-    def annotations(i: int) -> list[dict]:
-        out = []
-        for p, a in enumerate(base_annotations):
-            out.append({**a, "text": _panel_title(titles[p], runs[p], i),
-                        "font": {"size": FONT_SIZE, "color": colors[p]}})
-        return out
+def _compare_frames(views: list[MixtureFrames], panels: list[tuple[int, list[int]]],
+                    names: list[str], titles_at, duration_ms: int) -> list[go.Frame]:
+    """Frame i shows step i of every run (a run that stopped holds its last step).
 
-    # ---- frames
-    keys = [[codes[p][step_index(p, i)].tobytes() for p in range(n_panels)]
-            for i in range(n_frames)]
-    base_of: list[int | None] = [None] * n_frames
+    After an M-step every panel's colours are those of the frame before, so such a frame
+    leaves them out and names the frame that carries them as its base (never a chain).
+    """
+    keys = [[v.codes_key(i) for v in views] for i in range(len(names))]
+    base_of: list[int | None] = [None] * len(names)
     frames = []
-    for i in range(n_frames):
+    for i, name in enumerate(names):
         if i > 0 and keys[i] == keys[i - 1]:
             base_of[i] = base_of[i - 1] if base_of[i - 1] is not None else i - 1
         data, traces = [], []
-        for p in range(n_panels):
+        for view, (i_points, i_params) in zip(views, panels, strict=True):
             if base_of[i] is None:
-                data.append(Scatter(marker={"color": codes[p][step_index(p, i)]},
-                                    _validate=False))
-                traces.append(i_points[p])
-            data.extend(param_traces(p, i))
-            traces.extend(i_params[p])
+                data.append(view.points(i))
+                traces.append(i_points)
+            data.extend([*view.ellipses(i), view.means(i, MEAN_SCALE, labels=False)])
+            traces.extend(i_params)
         frames.append(go.Frame(
-            data=data, traces=traces, name=names[i],
+            data=data, traces=traces, name=name,
             baseframe=None if base_of[i] is None else names[base_of[i]],
-            layout={"annotations": annotations(i), **frame_controls(names, i, duration_ms)},
+            layout={"annotations": titles_at(i), **frame_controls(names, i, duration_ms)},
             _validate=False))
-    fig.frames = frames  # validated once here; the traces above were built without it
+    return frames
 
-    # ---- layout
-    fig.update_layout(
-        height=height, template="plotly_white", font={"size": FONT_SIZE},
-        margin={"l": 40, "r": 20, "t": 100, "b": 150},
+
+def _panel_titles(fig: go.Figure, runs: list, titles: list[str], colors: list[str]):
+    """A function of the frame index giving every panel's title annotation at that frame
+    (frames replace the whole list of annotations)."""
+    base = [a.to_plotly_json() for a in fig.layout.annotations]
+
+    def at(i: int) -> list[dict]:
+        return [{**a, "text": _panel_title(titles[p], runs[p], i),
+                 "font": {"size": FONT_SIZE, "color": colors[p]}} for p, a in enumerate(base)]
+
+    return at
+
+
+def _panel_title(title: str, run, i: int) -> str:
+    """Panel title at frame i: the run's name, where it is, and its NLL then."""
+    steps = run.steps
+    if i < len(steps):
+        s = steps[i]
+        where = "start" if s.kind == "init" else f"iteration {s.iteration} · {s.kind}-step"
+    else:
+        s = steps[-1]
+        verb = "converged" if run.converged_ else "stopped"
+        where = f"{verb} at iteration {s.iteration}"
+    return f"<b>{title}</b><br>{where} · NLL = {s.nll:.2f}"
+
+
+def _compare_layout(levels: list[float], height: int) -> dict:
+    """The figure's layout but for the panel titles and the controls."""
+    return plain_layout(
+        height, {"l": 40, "r": 20, "t": 100, "b": 150},
         legend={"orientation": "h", "x": 0.0, "y": 1.0, "yanchor": "bottom",
-                "title": {"text": "ellipses: " + ", ".join(
-                    f"{lv:g}σ ({LEVEL_DASH[i]})" for i, lv in enumerate(levels)) + "  "},
+                "title": {"text": levels_legend(levels, "{level} ({dash})") + "  "},
                 "font": {"size": FONT_SIZE - 1}, "itemsizing": "constant"},
-        annotations=annotations(0), hovermode="closest", uirevision="compare",
-        **playback_controls(names, duration_ms, prefix=""),
-    )
-    fig.layout.legend.y = 1.0 + 70 / height
-    for p in range(n_panels):
-        xa = fig.data[i_points[p]].xaxis or "x"
-        ya = fig.data[i_points[p]].yaxis or "y"
-        fig.layout[xa.replace("x", "xaxis", 1)].update(
-            range=[x0, x1], autorange=False, zeroline=False, constrain="range")
-        fig.layout[ya.replace("y", "yaxis", 1)].update(
-            range=[y0, y1], autorange=False, zeroline=False, scaleanchor=xa, scaleratio=1)
-    return fig
+        hovermode="closest", uirevision="compare")
 
 
 def nll_overlay(runs: Sequence, titles: Sequence[str], colors: Sequence[str] | None = None, *,
