@@ -317,8 +317,8 @@ def equal_axes(fig: go.Figure, x_range: Sequence[float], y_range: Sequence[float
     fig.layout[xaxis.replace("x", "xaxis", 1)].update(
         range=list(x_range), autorange=False, zeroline=False, **(x or {}))
     fig.layout[yaxis.replace("y", "yaxis", 1)].update(
-        range=list(y_range), autorange=False, zeroline=False, scaleanchor=xaxis, scaleratio=1,
-        **(y or {}))
+        range=list(y_range), autorange=False, zeroline=False, **(y or {}), scaleanchor=xaxis,
+        scaleratio=1)
 
 
 def axis_fonts(fig: go.Figure) -> None:
