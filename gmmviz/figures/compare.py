@@ -24,6 +24,7 @@ from gmmviz._errors import InputError
 from gmmviz.figures._animation import FONT_SIZE, frame_controls, playback_controls
 from gmmviz.figures._colors import PALETTE, component_color
 from gmmviz.figures._frames import (
+    CURSOR_COLOR,
     MixtureFrames,
     check_levels,
     ellipse_traces,
@@ -111,9 +112,8 @@ def compare_figure(runs: Sequence, titles: Sequence[str], *, levels: Sequence[fl
     colors = list(colors) if colors else [panel_color(i) for i in range(len(runs))]
     views = [MixtureFrames.of(r, levels, palette, n_points) for r in runs]
     n_cols = {4: 2}.get(len(runs), min(len(runs), 3))
-    n_rows = math.ceil(len(runs) / n_cols)
     # about square panels in a page's main column
-    height = height or (360 if n_cols == 3 else 440) * n_rows + 190
+    height = height or (360 if n_cols == 3 else 440) * math.ceil(len(runs) / n_cols) + 190
     fig, panels = _compare_traces(runs, titles, views, n_cols)
     names = max(views, key=lambda v: len(v.steps)).names  # the longest run's
     titles_at = _panel_titles(fig, runs, titles, colors)
@@ -121,11 +121,7 @@ def compare_figure(runs: Sequence, titles: Sequence[str], *, levels: Sequence[fl
     fig.update_layout(**_compare_layout(levels, height), annotations=titles_at(0),
                       **playback_controls(names, duration_ms, prefix=""))
     fig.layout.legend.y = 1.0 + 70 / height
-    ranges = axis_range(runs[0].X, [s.means for v in views for s in v.steps],
-                        [s.covariances for v in views for s in v.steps], levels)
-    for i_points, _ in panels:
-        equal_axes(fig, *ranges, xaxis=fig.data[i_points].xaxis or "x",
-                   yaxis=fig.data[i_points].yaxis or "y", x={"constrain": "range"})
+    _panel_axes(fig, runs[0].X, views, [i for i, _ in panels])
     return fig
 
 
@@ -239,6 +235,17 @@ def _compare_layout(levels: list[float], height: int) -> dict:
         hovermode="closest", uirevision="compare")
 
 
+def _panel_axes(fig: go.Figure, X: np.ndarray, views: list[MixtureFrames],
+                i_points: list[int]) -> None:
+    """The same fixed ranges, holding every run's ellipses, and equal scales in every panel."""
+    levels = views[0].levels
+    ranges = axis_range(X, [s.means for v in views for s in v.steps],
+                        [s.covariances for v in views for s in v.steps], levels)
+    for i in i_points:
+        equal_axes(fig, *ranges, xaxis=fig.data[i].xaxis or "x", yaxis=fig.data[i].yaxis or "y",
+                   x={"constrain": "range"})
+
+
 def nll_overlay(runs: Sequence, titles: Sequence[str], colors: Sequence[str] | None = None, *,
                 height: int = 420, zoom: bool = True) -> go.Figure:
     """Every run's NLL at theta_0..theta_T in one chart, each in its panel's colour.
@@ -270,12 +277,9 @@ def nll_overlay(runs: Sequence, titles: Sequence[str], colors: Sequence[str] | N
         return fig
     final = np.array([r.final.nll for r in runs])
     best = int(np.argmin(final))
-    fig.add_trace(go.Scatter(
-        x=[len(runs[best].nll) - 1], y=[final[best]], mode="markers+text",
-        marker={"symbol": "star", "size": 22, "color": colors[best],
-                "line": {"width": 1.5, "color": "#111111"}},
-        text=["lowest"], textposition="bottom center", textfont={"size": FONT_SIZE},
-        name="lowest final NLL", showlegend=False, cliponaxis=False,
+    fig.add_trace(_star(
+        len(runs[best].nll) - 1, final[best], "lowest", color=colors[best], edge="#111111",
+        size=22, textfont={"size": FONT_SIZE}, name="lowest final NLL", showlegend=False,
         hovertemplate=f"{titles[best]}: final NLL = %{{y:.3f}}<extra></extra>"))
     later = np.concatenate([np.asarray(r.nll[1:], dtype=float) for r in runs])
     later = later[np.isfinite(later)]
@@ -323,62 +327,78 @@ def restarts_figure(result, chosen: int | None = None, *, rtol: float = 1e-4,
     ok = np.flatnonzero(np.isfinite(nll))
     labels = result.optimum_labels(rtol)
     jitter = np.random.default_rng(0).uniform(-0.35, 0.35, size=nll.shape[0])
-    colors = [component_color(int(g)) for g in labels[ok]]
-    text = [f"restart {i} (seed {int(result.seeds[i])})<br>final NLL = {nll[i]:.3f}<br>"
-            f"optimum {labels[i] + 1} · {result.n_iter[i]} iterations<br>"
-            f"{result.stop_reasons[i]}" for i in ok]
-    fig = go.Figure(go.Scatter(
-        x=nll[ok], y=jitter[ok], mode="markers", customdata=ok, hovertext=text,
-        hovertemplate="%{hovertext}<extra></extra>", name="restarts",
-        marker={"size": 11, "color": colors, "opacity": 0.8,
-                "line": {"width": 1, "color": "white"}}))
+    fig = go.Figure(_restart_dots(result, ok, labels, jitter))
     n_init = result.n_init
     if ok.size:
         best = result.best_index
-        fig.add_trace(go.Scatter(
-            x=[nll[best]], y=[jitter[best]], mode="markers+text",
-            marker={"symbol": "star", "size": 24, "color": "#111111",
-                    "line": {"width": 1.5, "color": "white"}},
-            text=[f"best of {n_init}"], textposition="bottom center", cliponaxis=False,
+        fig.add_trace(_star(
+            nll[best], jitter[best], f"best of {n_init}",
             textfont={"size": FONT_SIZE, "color": "#111111"}, customdata=[best],
-            name=f"best of {n_init}", hovertemplate=f"best: restart {best}<br>NLL = "
-                                                    "%{x:.3f}<extra></extra>"))
-        optima = result.distinct_optima(rtol)
-        top = optima[optima["count"] > 1].sort_values("count", ascending=False)
-        # Label the most frequent optima, skipping one that would overlap a label already set.
-        span = float(np.ptp(nll[ok])) or 1.0
-        placed: list[float] = []
-        for _, row in top.iterrows():
-            if len(placed) == max_labels:
-                break
-            if any(abs(row["nll"] - x) < 0.04 * span for x in placed):
-                continue
-            placed.append(float(row["nll"]))
-            fig.add_annotation(x=row["nll"], y=0.45, text=f"{int(row['count'])}×",
-                               showarrow=False, yanchor="bottom",
-                               font={"size": FONT_SIZE - 1, "color": "#333333"})
+            name=f"best of {n_init}",
+            hovertemplate=f"best: restart {best}<br>NLL = %{{x:.3f}}<extra></extra>"))
+        _count_labels(fig, result.distinct_optima(rtol), float(np.ptp(nll[ok])), max_labels)
     if chosen is not None and 0 <= int(chosen) < n_init and np.isfinite(nll[int(chosen)]):
         c = int(chosen)
-        fig.add_trace(go.Scatter(
-            x=[nll[c]], y=[jitter[c]], mode="markers",
-            marker={"symbol": "circle-open", "size": 30, "color": "#D55E00",
-                    "line": {"width": 4, "color": "#D55E00"}},
-            name=f"shown: restart {c}", customdata=[c],
-            hovertemplate=f"shown: restart {c}<br>NLL = %{{x:.3f}}<extra></extra>"))
+        fig.add_trace(_ring([nll[c]], [jitter[c]], 30, name=f"shown: restart {c}", customdata=[c],
+                            hovertemplate=f"shown: restart {c}<br>NLL = %{{x:.3f}}<extra></extra>"))
     failed = n_init - ok.size
     note = f" · {failed} start(s) already singular, not shown" if failed else ""
     n_optima = int(labels[ok].max()) + 1 if ok.size else 0
-    fig.update_layout(
-        height=height, template="plotly_white", font={"size": FONT_SIZE},
-        margin={"l": 30, "r": 30, "t": 70, "b": 60}, hovermode="closest",
+    fig.update_layout(**plain_layout(
+        height, {"l": 30, "r": 30, "t": 70, "b": 60}, hovermode="closest",
         title={"text": f"Final NLL of {n_init} restarts: {n_optima} distinct local "
                        f"optim{'um' if n_optima == 1 else 'a'}{note}",
                "font": {"size": FONT_SIZE + 1}},
         legend={"orientation": "h", "y": -0.25, "x": 0.0},
         xaxis={"title": {"text": "final NLL (nats) · lower is better"}},
-        yaxis={"visible": False, "range": [-0.6, 0.85], "fixedrange": True},
-    )
+        yaxis={"visible": False, "range": [-0.6, 0.85], "fixedrange": True}))
     return fig
+
+
+def _restart_dots(result, ok: np.ndarray, labels: np.ndarray, jitter: np.ndarray) -> go.Scatter:
+    """A dot per restart with a finite NLL (rows ``ok``), coloured by the optimum it reached."""
+    nll = np.asarray(result.nll, dtype=float)
+    text = [f"restart {i} (seed {int(result.seeds[i])})<br>final NLL = {nll[i]:.3f}<br>"
+            f"optimum {labels[i] + 1} · {result.n_iter[i]} iterations<br>"
+            f"{result.stop_reasons[i]}" for i in ok]
+    return go.Scatter(
+        x=nll[ok], y=jitter[ok], mode="markers", customdata=ok, hovertext=text,
+        hovertemplate="%{hovertext}<extra></extra>", name="restarts",
+        marker={"size": 11, "color": [component_color(int(g)) for g in labels[ok]],
+                "opacity": 0.8, "line": {"width": 1, "color": "white"}})
+
+
+def _count_labels(fig: go.Figure, optima: pd.DataFrame, span: float, max_labels: int) -> None:
+    """"n×" over the most frequent optima reached more than once, skipping one that would
+    overlap a label already set (closer than 4% of ``span``, the spread of the final NLLs)."""
+    top = optima[optima["count"] > 1].sort_values("count", ascending=False)
+    span = span or 1.0
+    placed: list[float] = []
+    for _, row in top.iterrows():
+        if len(placed) == max_labels:
+            break
+        if any(abs(row["nll"] - x) < 0.04 * span for x in placed):
+            continue
+        placed.append(float(row["nll"]))
+        fig.add_annotation(x=row["nll"], y=0.45, text=f"{int(row['count'])}×",
+                           showarrow=False, yanchor="bottom",
+                           font={"size": FONT_SIZE - 1, "color": "#333333"})
+
+
+def _star(x: float, y: float, label: str, *, color: str = "#111111", edge: str = "white",
+          size: int = 24, **props: object) -> go.Scatter:
+    """A star marking the best value, labelled underneath."""
+    return go.Scatter(x=[x], y=[y], mode="markers+text", text=[label],
+                      marker={"symbol": "star", "size": size, "color": color,
+                              "line": {"width": 1.5, "color": edge}},
+                      textposition="bottom center", cliponaxis=False, **props)
+
+
+def _ring(x: Sequence, y: Sequence, size: int, **props: object) -> go.Scatter:
+    """A ring around the value the page shows (the cursor colour)."""
+    return go.Scatter(x=x, y=y, mode="markers",
+                      marker={"symbol": "circle-open", "size": size, "color": CURSOR_COLOR,
+                              "line": {"width": 4, "color": CURSOR_COLOR}}, **props)
 
 
 def selection_figure(df: pd.DataFrame, criterion: str = "bic", *,
@@ -406,48 +426,44 @@ def selection_figure(df: pd.DataFrame, criterion: str = "bic", *,
     names = {"bic": "BIC = 2·NLL + p·log N", "aic": "AIC = 2·NLL + 2p"}
     fig = make_subplots(rows=1, cols=len(crits), horizontal_spacing=0.08,
                         subplot_titles=[f"{names[c]} (lower is better)" for c in crits])
-    cov_types = list(dict.fromkeys(df["covariance_type"]))
     for col, crit in enumerate(crits, start=1):
-        for ci, cov in enumerate(cov_types):
-            part = df[df["covariance_type"] == cov].sort_values("k")
-            fig.add_trace(go.Scatter(
-                x=part["k"], y=part[crit], mode="lines+markers", name=cov, legendgroup=cov,
-                showlegend=col == 1,
-                line={"color": component_color(ci), "width": 3, "dash": COV_DASH.get(cov)},
-                marker={"size": 9},
-                customdata=np.column_stack([part["k"], part["covariance_type"]]),
-                hovertemplate=f"{cov}, k = %{{x}}<br>{crit.upper()} = %{{y:.1f}}<extra></extra>",
-            ), row=1, col=col)
-        if len(df):
-            best = df.loc[df[crit].idxmin()]
-            fig.add_trace(go.Scatter(
-                x=[best["k"]], y=[best[crit]], mode="markers+text",
-                marker={"symbol": "star", "size": 24, "color": "#111111",
-                        "line": {"width": 1.5, "color": "white"}},
-                text=[f"min: k = {int(best['k'])}, {best['covariance_type']}"],
-                textposition="bottom center", textfont={"size": FONT_SIZE}, cliponaxis=False,
-                customdata=[[int(best["k"]), best["covariance_type"]]],
-                name=f"minimum {crit.upper()}", showlegend=False,
-                hovertemplate=f"minimum {crit.upper()}: %{{y:.1f}}<extra></extra>"),
-                row=1, col=col)
-        if chosen is not None:
-            sel = df[(df["k"] == chosen[0]) & (df["covariance_type"] == chosen[1])]
-            if len(sel):
-                fig.add_trace(go.Scatter(
-                    x=sel["k"], y=sel[crit], mode="markers", showlegend=False,
-                    marker={"symbol": "circle-open", "size": 26, "color": "#D55E00",
-                            "line": {"width": 4, "color": "#D55E00"}},
-                    name="chosen", hoverinfo="skip"), row=1, col=col)
-        fig.update_xaxes(title_text="k (number of components)", dtick=1, row=1, col=col)
-        if len(df):
-            lo, hi = float(df[crit].min()), float(df[crit].max())
-            pad = (hi - lo) or 1.0
-            # room under the minimum for its label
-            fig.update_yaxes(range=[lo - 0.18 * pad, hi + 0.05 * pad], row=1, col=col)
-    fig.update_layout(
-        height=height, template="plotly_white", font={"size": FONT_SIZE},
-        margin={"l": 70, "r": 20, "t": 80, "b": 60}, hovermode="closest",
+        _criterion_panel(fig, df, crit, col, chosen)
+    fig.update_layout(**plain_layout(
+        height, {"l": 70, "r": 20, "t": 80, "b": 60}, hovermode="closest",
         legend={"orientation": "h", "y": 1.12, "x": 0.0, "yanchor": "bottom",
-                "title": {"text": "covariance type  "}},
-    )
+                "title": {"text": "covariance type  "}}))
     return fig
+
+
+def _criterion_panel(fig: go.Figure, df: pd.DataFrame, crit: str, col: int,
+                     chosen: tuple[int, str] | None) -> None:
+    """One criterion against k: a line per covariance type, the minimum starred, ``chosen``
+    ringed."""
+    cell = {"row": 1, "col": col}
+    for ci, cov in enumerate(dict.fromkeys(df["covariance_type"])):
+        part = df[df["covariance_type"] == cov].sort_values("k")
+        fig.add_trace(go.Scatter(
+            x=part["k"], y=part[crit], mode="lines+markers", name=cov, legendgroup=cov,
+            showlegend=col == 1,
+            line={"color": component_color(ci), "width": 3, "dash": COV_DASH.get(cov)},
+            marker={"size": 9}, customdata=np.column_stack([part["k"], part["covariance_type"]]),
+            hovertemplate=f"{cov}, k = %{{x}}<br>{crit.upper()} = %{{y:.1f}}<extra></extra>",
+        ), **cell)
+    if len(df):
+        best = df.loc[df[crit].idxmin()]
+        fig.add_trace(_star(
+            best["k"], best[crit], f"min: k = {int(best['k'])}, {best['covariance_type']}",
+            textfont={"size": FONT_SIZE}, customdata=[[int(best["k"]), best["covariance_type"]]],
+            name=f"minimum {crit.upper()}", showlegend=False,
+            hovertemplate=f"minimum {crit.upper()}: %{{y:.1f}}<extra></extra>"), **cell)
+    if chosen is not None:
+        sel = df[(df["k"] == chosen[0]) & (df["covariance_type"] == chosen[1])]
+        if len(sel):
+            fig.add_trace(_ring(sel["k"], sel[crit], 26, showlegend=False, name="chosen",
+                                hoverinfo="skip"), **cell)
+    fig.update_xaxes(title_text="k (number of components)", dtick=1, **cell)
+    if len(df):
+        lo, hi = float(df[crit].min()), float(df[crit].max())
+        pad = (hi - lo) or 1.0
+        # room under the minimum for its label
+        fig.update_yaxes(range=[lo - 0.18 * pad, hi + 0.05 * pad], **cell)

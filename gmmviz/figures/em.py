@@ -120,8 +120,7 @@ def em_figure(run, X: np.ndarray | None = None, *, levels: Sequence[float] = (1,
     grid = _density_grid(*ranges, density_grid) if show_density else None
     fig = _em_traces(run, X, view, grid, frame)
     fig.frames = _em_frames(view, grid, title, duration_ms)
-    _em_layout(fig, view, ranges, height=height, title=title, frame=frame,
-               duration_ms=duration_ms)
+    _em_layout(fig, view, ranges, height, title, frame, duration_ms)
     return fig
 
 
@@ -199,7 +198,7 @@ def _em_frame_layout(view: MixtureFrames, i: int, title: str | None, with_params
     return out
 
 
-def _em_layout(fig: go.Figure, view: MixtureFrames, ranges: tuple, *, height: int,
+def _em_layout(fig: go.Figure, view: MixtureFrames, ranges: tuple, height: int,
                title: str | None, frame: int, duration_ms: int) -> None:
     """Margins, legend, title, controls and the left panel's axes."""
     # Room below the plot for the slider and buttons, which hang CONTROLS_GAP of the plot's
