@@ -13,7 +13,7 @@ carries them (``Frame.baseframe``, never a chain).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -173,7 +173,8 @@ def _compare_traces(runs: list, titles: list[str], views: list[MixtureFrames],
 
 
 def _compare_frames(views: list[MixtureFrames], panels: list[tuple[int, list[int]]],
-                    names: list[str], titles_at, duration_ms: int) -> list[go.Frame]:
+                    names: list[str], titles_at: Callable[[int], list[dict]],
+                    duration_ms: int) -> list[go.Frame]:
     """Frame i shows step i of every run (a run that stopped holds its last step).
 
     After an M-step every panel's colours are those of the frame before, so such a frame
@@ -200,7 +201,8 @@ def _compare_frames(views: list[MixtureFrames], panels: list[tuple[int, list[int
     return frames
 
 
-def _panel_titles(fig: go.Figure, runs: list, titles: list[str], colors: list[str]):
+def _panel_titles(fig: go.Figure, runs: list, titles: list[str],
+                  colors: list[str]) -> Callable[[int], list[dict]]:
     """A function of the frame index giving every panel's title annotation at that frame
     (frames replace the whole list of annotations)."""
     base = [a.to_plotly_json() for a in fig.layout.annotations]

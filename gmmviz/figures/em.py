@@ -112,8 +112,8 @@ def em_figure(run, X: np.ndarray | None = None, *, levels: Sequence[float] = (1,
     InputError
         If ``X`` does not have the run's shape, or ``levels`` is empty or not positive.
     """
-    view = MixtureFrames.of(run, check_levels(levels), palette, n_points)
     X = _points_of(run, X)
+    view = MixtureFrames.of(run, check_levels(levels), palette, n_points)
     frame = min(max(int(frame), 0), len(view.steps) - 1)
     ranges = axis_range(X, [s.means for s in view.steps], [s.covariances for s in view.steps],
                         view.levels)
@@ -164,7 +164,8 @@ def _em_frames(view: MixtureFrames, grid: tuple | None, title: str | None,
     """One frame per step, carrying what differs from the previous one, which is its base."""
     i_density = 1 if grid is not None else None
     first = 2 if grid is not None else 1
-    i_params = list(range(first, first + len(view.ellipses(0)) + 1))  # ellipses, means
+    n_ellipses = len(view.colors) * len(view.levels)
+    i_params = list(range(first, first + n_ellipses + 1))  # the ellipses, then the means
     i_cursor = i_params[-1] + 2  # after the NLL curve
     frames = []
     for i, name in enumerate(view.names):
@@ -254,6 +255,7 @@ def _density(grid: tuple, step) -> dict:
 
 
 def _density_trace(grid: tuple, step) -> go.Contour:
+    """The styled density contour (filled, transparent where p(x) is low) of ``step``."""
     tr = as_trace(_density(grid, step))
     tr.update(x=grid[0].astype(np.float32), y=grid[1].astype(np.float32),
               contours={"coloring": "fill", "showlines": True}, autocontour=False, zauto=False,
