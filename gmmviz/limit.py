@@ -81,11 +81,43 @@ def fit_eps_limit(
                    fixed_covariance=eps, learn_weights=learn_weights, max_iter=max_iter, tol=tol)
 
 
+def match_components(a: object, b: object) -> np.ndarray:
+    """The one-to-one pairing of two sets of centres with the smallest total distance.
+
+    Solves the assignment problem on d_ij = ||a_i - b_j|| (Hungarian algorithm), so the pairing
+    does not depend on the order of either set.
+
+    Parameters
+    ----------
+    a, b : array-like of shape (n_components, 2)
+
+    Returns
+    -------
+    ndarray of shape (n_components,), dtype int
+        ``a[i]`` is paired with ``b[perm[i]]``; ``perm`` is a permutation of ``0..K-1``.
+
+    Raises
+    ------
+    InputError
+        If the two sets do not have the same number of centres.
+    """
+    a = np.atleast_2d(np.asarray(a, dtype=float))
+    b = np.atleast_2d(np.asarray(b, dtype=float))
+    if a.shape != b.shape:
+        raise InputError(
+            f"Both sets need the same number of centres; got {a.shape[0]} and {b.shape[0]}.")
+    # d_ij = ||a_i - b_j||, then the pairing with the smallest sum of d_ij; for a square
+    # matrix the rows come back as 0..K-1 in order
+    d = np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=-1))
+    _, cols = linear_sum_assignment(d)
+    return cols
+
+
 def center_distance(a: object, b: object, *, reduce: str = "max") -> float:
     """Distance between two sets of centres, matched one to one.
 
-    The centres are paired by the assignment that minimises the total Euclidean distance
-    (Hungarian algorithm), so the answer does not depend on the order of either set.
+    The centres are paired by :func:`match_components`, the assignment that minimises the
+    total Euclidean distance, so the answer does not depend on the order of either set.
 
     Parameters
     ----------
@@ -97,17 +129,12 @@ def center_distance(a: object, b: object, *, reduce: str = "max") -> float:
     -------
     float
     """
-    a = np.atleast_2d(np.asarray(a, dtype=float))
-    b = np.atleast_2d(np.asarray(b, dtype=float))
-    if a.shape != b.shape:
-        raise InputError(
-            f"Both sets need the same number of centres; got {a.shape[0]} and {b.shape[0]}.")
+    perm = match_components(a, b)
     if reduce not in ("max", "mean"):
         raise InputError("reduce must be 'max' or 'mean'.")
-    # d_ij = ||a_i - b_j||, then the pairing with the smallest sum of d_ij
-    d = np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=-1))
-    rows, cols = linear_sum_assignment(d)
-    matched = d[rows, cols]
+    a = np.atleast_2d(np.asarray(a, dtype=float))
+    b = np.atleast_2d(np.asarray(b, dtype=float))
+    matched = np.sqrt(((a - b[perm]) ** 2).sum(axis=-1))
     return float(matched.max() if reduce == "max" else matched.mean())
 
 

@@ -538,3 +538,22 @@ def test_figure_survives_pickling(textbook_fig):
     # st.cache_data pickles the figure.
     clone = pickle.loads(pickle.dumps(textbook_fig))
     assert json.loads(clone.to_json()) == json.loads(textbook_fig.to_json())
+
+
+def test_figure_modules_share_parts_only_through_private_modules():
+    """A figure module (em, compare, kmeans, teaching) never imports another one's private
+    names: what they share lives in the private modules (_frames, _animation, _colors...)."""
+    import ast
+    from pathlib import Path
+
+    import gmmviz.figures
+
+    folder = Path(gmmviz.figures.__file__).parent
+    public = {p.stem for p in folder.glob("*.py") if not p.stem.startswith("_")}
+    assert {"em", "compare", "kmeans", "teaching"} <= public
+    for path in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(
+                    "gmmviz.figures.") and node.module.rsplit(".", 1)[1] in public:
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                assert not private, f"{path.name} imports {private} from {node.module}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,7 +19,7 @@ from gmmviz.figures.kmeans import (
     voronoi_grid,
 )
 from gmmviz.kmeans import assign
-from gmmviz.limit import fit_eps_limit
+from gmmviz.limit import fit_eps_limit, match_components
 
 X_TEXT, _ = datasets.textbook()
 
@@ -177,3 +179,36 @@ def test_eps_sweep_figure_log_axes():
     assert f.layout.xaxis.type == "log" and f.layout.xaxis2.type == "log"
     assert f.layout.yaxis.type == "log"
     assert min(f.data[0].y) > 0  # a zero distance is floored to stay on the log axis
+
+
+def test_match_components_is_the_cheapest_permutation():
+    """Against brute force over every pairing (an independent reference for the Hungarian step)."""
+    rng = np.random.default_rng(3)
+    for k in (1, 2, 4, 5):
+        a, b = rng.normal(size=(k, 2)), rng.normal(size=(k, 2))
+        perm = match_components(a, b)
+        assert sorted(perm.tolist()) == list(range(k))
+        cost = [np.linalg.norm(a - b[list(p)], axis=1).sum()
+                for p in itertools.permutations(range(k))]
+        assert np.linalg.norm(a - b[perm], axis=1).sum() == pytest.approx(min(cost))
+        shuffle = rng.permutation(k)
+        np.testing.assert_array_equal(match_components(a, b[shuffle]), np.argsort(shuffle)[perm])
+    with pytest.raises(gmmviz.InputError):
+        match_components(np.zeros((3, 2)), np.zeros((2, 2)))
+
+
+def test_limit_figure_joins_each_mean_to_its_matched_centre(run):
+    e = fit_eps_limit(X_TEXT, gmmviz.TEXTBOOK_CENTERS, 0.2)
+    f = limit_figure(e, run)
+    links = [t for t in f.data if t.type == "scatter" and t.mode == "lines" and t.name is None]
+    assert len(links) == 2  # one per panel
+    xs = np.array([np.nan if v is None else v for v in links[0].x], dtype=float).reshape(-1, 3)
+    ys = np.array([np.nan if v is None else v for v in links[0].y], dtype=float).reshape(-1, 3)
+    ends = np.stack([xs[:, :2], ys[:, :2]], axis=-1)  # (K, 2 ends, 2)
+    # every link runs from a mixture mean to a K-means centre, each used once, at least cost
+    perm = [int(np.argmin(np.linalg.norm(run.centers_ - c, axis=1))) for c in ends[:, 1]]
+    np.testing.assert_allclose(ends[:, 0], e.means_)
+    np.testing.assert_allclose(ends[:, 1], run.centers_[perm])
+    best = min(np.linalg.norm(e.means_ - run.centers_[list(p)], axis=1).sum()
+               for p in itertools.permutations(range(len(perm))))
+    assert np.linalg.norm(e.means_ - run.centers_[perm], axis=1).sum() == pytest.approx(best)

@@ -168,12 +168,19 @@ def playback_controls(frame_names: list[str], duration_ms: int = 600, prefix: st
         "font": {"size": font_size},
         "buttons": _buttons(names, active, duration_ms, redraw, play_list),
     }]
+    return {"updatemenus": updatemenus,
+            "sliders": [_slider(names, active, redraw, prefix, font_size, y)]}
+
+
+def _slider(names: list[str], active: int, redraw: bool, prefix: str, font_size: int,
+            y: float) -> dict:
+    """A slider with one step per frame and the current step's name above its right end."""
     steps = [
         {"label": name, "method": "animate",
          "args": _animate_args([name], 0, redraw)}
         for name in names
     ]
-    sliders = [{
+    return {
         "active": active,
         "steps": steps,
         "x": 0.0, "xanchor": "left", "len": 1.0,
@@ -188,8 +195,7 @@ def playback_controls(frame_names: list[str], duration_ms: int = 600, prefix: st
         "font": {"size": 1, "color": "rgba(0,0,0,0)"},
         "ticklen": 4, "minorticklen": 0,
         "transition": {"duration": 0},
-    }]
-    return {"updatemenus": updatemenus, "sliders": sliders}
+    }
 
 
 def animation_html(fig: Any) -> str:

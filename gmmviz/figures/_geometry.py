@@ -120,13 +120,32 @@ def axis_range(X: np.ndarray, means_list: Sequence[np.ndarray],
     """
     X = np.asarray(X, dtype=float).reshape(-1, 2)
     X = X[np.isfinite(X).all(axis=1)]
-    if len(X):
-        data = np.array([X[:, 0].min(), X[:, 0].max(), X[:, 1].min(), X[:, 1].max()])
-    else:
-        data = np.array([np.nan] * 4)
+    data = (np.array([X[:, 0].min(), X[:, 0].max(), X[:, 1].min(), X[:, 1].max()]) if len(X)
+            else None)
     levels = list(levels)
-    n_std = max(levels) if levels else 0.0
-    boxes = [data] if len(X) else []
+    boxes = _ellipse_boxes(means_list, covs_list, max(levels) if levels else 0.0)
+    boxes = boxes if data is None else [data, *boxes]
+    if not boxes:
+        return (-1.0, 1.0), (-1.0, 1.0)
+    boxes_arr = np.array(boxes)
+    lo = boxes_arr[:, [0, 2]].min(axis=0)
+    hi = boxes_arr[:, [1, 3]].max(axis=0)
+    if data is not None:
+        span = max(data[1] - data[0], data[3] - data[2])
+        span = span if span > 0 else max(1.0, float(np.abs(data).max()))
+        limit = max_spans * span
+        lo = np.maximum(lo, data[[0, 2]] - limit)
+        hi = np.minimum(hi, data[[1, 3]] + limit)
+    lo, hi = _padded(lo, hi, pad)
+    if aspect is not None and aspect > 0:
+        lo, hi = _equal_units(lo, hi, aspect)
+    return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))
+
+
+def _ellipse_boxes(means_list: Sequence[np.ndarray], covs_list: Sequence[np.ndarray],
+                   n_std: float) -> list[np.ndarray]:
+    """Bounding boxes of every finite ``n_std`` ellipse of every step."""
+    boxes = []
     for means, covs in zip(means_list, covs_list, strict=True):
         means = np.asarray(means, dtype=float).reshape(-1, 2)
         covs = np.asarray(covs, dtype=float).reshape(-1, 2, 2)
@@ -134,34 +153,31 @@ def axis_range(X: np.ndarray, means_list: Sequence[np.ndarray],
             box = ellipse_bounds(mean, cov, n_std)
             if np.isfinite(box).all():
                 boxes.append(box)
-    if not boxes:
-        return (-1.0, 1.0), (-1.0, 1.0)
-    boxes_arr = np.array(boxes)
-    lo = boxes_arr[:, [0, 2]].min(axis=0)
-    hi = boxes_arr[:, [1, 3]].max(axis=0)
-    if len(X):
-        span = max(data[1] - data[0], data[3] - data[2])
-        span = span if span > 0 else max(1.0, float(np.abs(data).max()))
-        limit = max_spans * span
-        lo = np.maximum(lo, data[[0, 2]] - limit)
-        hi = np.minimum(hi, data[[1, 3]] + limit)
+    return boxes
+
+
+def _padded(lo: np.ndarray, hi: np.ndarray, pad: float) -> tuple[np.ndarray, np.ndarray]:
+    """Ranges widened by ``pad`` times the larger span on every side; a flat direction (all
+    points on a line) still gets some height."""
     spans = hi - lo
     big = float(spans.max())
     if big <= 0:
         big = 1.0
-    # A flat direction (all points on a line) still gets some height.
     for i in range(2):
         if spans[i] < 1e-3 * big:
             mid = 0.5 * (lo[i] + hi[i])
             lo[i], hi[i] = mid - 0.05 * big, mid + 0.05 * big
-    lo -= pad * big
-    hi += pad * big
-    if aspect is not None and aspect > 0:
-        width, height = hi[0] - lo[0], hi[1] - lo[1]
-        if width / height < aspect:  # widen x
-            grow = 0.5 * (aspect * height - width)
-            lo[0], hi[0] = lo[0] - grow, hi[0] + grow
-        else:  # heighten y
-            grow = 0.5 * (width / aspect - height)
-            lo[1], hi[1] = lo[1] - grow, hi[1] + grow
-    return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))
+    return lo - pad * big, hi + pad * big
+
+
+def _equal_units(lo: np.ndarray, hi: np.ndarray,
+                 aspect: float) -> tuple[np.ndarray, np.ndarray]:
+    """The shorter range widened about its centre so that width / height == ``aspect``."""
+    width, height = hi[0] - lo[0], hi[1] - lo[1]
+    if width / height < aspect:  # widen x
+        grow = 0.5 * (aspect * height - width)
+        lo[0], hi[0] = lo[0] - grow, hi[0] + grow
+    else:  # heighten y
+        grow = 0.5 * (width / aspect - height)
+        lo[1], hi[1] = lo[1] - grow, hi[1] + grow
+    return lo, hi

@@ -13,7 +13,7 @@ carries them (``Frame.baseframe``, never a chain).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -21,23 +21,21 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from gmmviz._errors import InputError
-from gmmviz.figures._animation import (
-    FONT_SIZE,
-    frame_controls,
-    playback_controls,
-    unique_names,
+from gmmviz.figures._animation import FONT_SIZE, frame_controls, playback_controls
+from gmmviz.figures._colors import PALETTE, component_color
+from gmmviz.figures._frames import (
+    CURSOR_COLOR,
+    MixtureFrames,
+    check_levels,
+    ellipse_traces,
+    equal_axes,
+    levels_legend,
+    means_trace,
+    plain_layout,
+    points_trace,
 )
-from gmmviz.figures._colors import PALETTE, codec, component_color
 from gmmviz.figures._geometry import axis_range
-from gmmviz.figures.em import (
-    LEVEL_DASH,
-    LEVEL_WIDTH,
-    WEBGL_THRESHOLD,
-    _ellipse_arrays,
-    _mean_size,
-    _step_codes,
-    nll_figure,
-)
+from gmmviz.figures.em import nll_figure
 
 __all__ = [
     "MAX_PANELS",
@@ -56,24 +54,13 @@ PANEL_COLORS: tuple[str, ...] = ("#4477AA", "#EE6677", "#228833", "#997700", "#6
 #: Line dash of each covariance type in :func:`selection_figure`.
 COV_DASH = {"full": "solid", "diag": "dash", "spherical": "dot", "tied": "dashdot"}
 COMPARE_ELLIPSE_POINTS = 48
+#: Size of a panel's means against the explorer's.
+MEAN_SCALE = 0.8
 
 
 def panel_color(i: int) -> str:
     """Colour of panel ``i`` (0-based)."""
     return PANEL_COLORS[i % len(PANEL_COLORS)]
-
-
-def _panel_title(title: str, run, i: int) -> str:
-    """Panel title at frame i: the run's name, where it is, and its NLL then."""
-    steps = run.steps
-    if i < len(steps):
-        s = steps[i]
-        where = "start" if s.kind == "init" else f"iteration {s.iteration} · {s.kind}-step"
-    else:
-        s = steps[-1]
-        verb = "converged" if run.converged_ else "stopped"
-        where = f"{verb} at iteration {s.iteration}"
-    return f"<b>{title}</b><br>{where} · NLL = {s.nll:.2f}"
 
 
 def compare_figure(runs: Sequence, titles: Sequence[str], *, levels: Sequence[float] = (1, 2),
@@ -120,147 +107,145 @@ def compare_figure(runs: Sequence, titles: Sequence[str], *, levels: Sequence[fl
         For no runs or more than 6, a title count that does not match, runs on different
         numbers of points, or bad ``levels``.
     """
+    runs, titles = _checked_runs(runs, titles)
+    levels = check_levels(levels)
+    colors = list(colors) if colors else [panel_color(i) for i in range(len(runs))]
+    views = [MixtureFrames.of(r, levels, palette, n_points) for r in runs]
+    n_cols = {4: 2}.get(len(runs), min(len(runs), 3))
+    # about square panels in a page's main column
+    height = height or (360 if n_cols == 3 else 440) * math.ceil(len(runs) / n_cols) + 190
+    fig, panels = _compare_traces(runs, titles, views, n_cols)
+    names = max(views, key=lambda v: len(v.steps)).names  # the longest run's
+    titles_at = _panel_titles(fig, runs, titles, colors)
+    fig.frames = _compare_frames(views, panels, names, titles_at, duration_ms)
+    fig.update_layout(**_compare_layout(levels, height), annotations=titles_at(0),
+                      **playback_controls(names, duration_ms, prefix=""))
+    fig.layout.legend.y = 1.0 + 70 / height
+    _panel_axes(fig, runs[0].X, views, [i for i, _ in panels])
+    return fig
+
+
+def _checked_runs(runs: Sequence, titles: Sequence[str]) -> tuple[list, list[str]]:
+    """The runs and their titles as lists, or InputError when they cannot be compared."""
     runs = list(runs)
     titles = [str(t) for t in titles]
-    n_panels = len(runs)
-    if not 1 <= n_panels <= MAX_PANELS:
-        raise InputError(f"Compare 1 to {MAX_PANELS} runs; got {n_panels}.")
-    if len(titles) != n_panels:
-        raise InputError(f"Give one title per run: {n_panels} runs, {len(titles)} titles.")
+    if not 1 <= len(runs) <= MAX_PANELS:
+        raise InputError(f"Compare 1 to {MAX_PANELS} runs; got {len(runs)}.")
+    if len(titles) != len(runs):
+        raise InputError(f"Give one title per run: {len(runs)} runs, {len(titles)} titles.")
     if any(not r.steps for r in runs):
         raise InputError("A run has no recorded steps to draw; fit it again.")
-    X = runs[0].X
-    n = X.shape[0]
-    if any(r.n_samples != n for r in runs):
+    if any(r.n_samples != runs[0].n_samples for r in runs):
         raise InputError("The runs to compare must be fitted on the same points.")
-    levels = [float(v) for v in levels]
-    if not 1 <= len(levels) <= len(LEVEL_DASH) or min(levels) <= 0:
-        raise InputError(
-            f"Ellipse levels must be 1 to {len(LEVEL_DASH)} positive numbers of standard "
-            f"deviations, e.g. (1, 2); got {tuple(levels)}.")
-    colors = list(colors) if colors else [panel_color(i) for i in range(n_panels)]
-    n_cols = {4: 2}.get(n_panels, min(n_panels, 3))
-    n_rows = math.ceil(n_panels / n_cols)
-    # about square panels in a page's main column
-    height = height or (360 if n_cols == 3 else 440) * n_rows + 190
-    webgl = n > WEBGL_THRESHOLD
-    Scatter = go.Scattergl if webgl else go.Scatter
-    n_frames = max(len(r.steps) for r in runs)
-    longest = max(range(n_panels), key=lambda p: len(runs[p].steps))
-    names = unique_names([s.label for s in runs[longest].steps])
+    return runs, titles
 
-    # ---- per-run state
-    codecs = [codec(r.n_components, palette) for r in runs]
-    codes = [_step_codes(r.steps, cc, n) for r, cc in zip(runs, codecs, strict=True)]
-    (x0, x1), (y0, y1) = axis_range(
-        X, [s.means for r in runs for s in r.steps],
-        [s.covariances for r in runs for s in r.steps], levels)
 
-    def step_index(p: int, i: int) -> int:
-        return min(i, len(runs[p].steps) - 1)
+def _compare_traces(runs: list, titles: list[str], views: list[MixtureFrames],
+                    n_cols: int) -> tuple[go.Figure, list[tuple[int, list[int]]]]:
+    """One panel per run at its start: points, ellipses, means.
 
-    def param_traces(p: int, i: int, fast: bool = True) -> list:
-        s = runs[p].steps[step_index(p, i)]
-        out = []
-        for j in range(runs[p].n_components):
-            for lv in levels:
-                ex, ey = _ellipse_arrays(s.means[j], s.covariances[j], lv, n_points)
-                out.append(Scatter(x=ex, y=ey, _validate=not fast))
-        out.append(Scatter(x=s.means[:, 0].astype(np.float32),
-                           y=s.means[:, 1].astype(np.float32),
-                           marker={"size": _mean_size(s.weights) * 0.8}, _validate=not fast))
-        return out
-
-    # ---- the figure at frame 0
-    specs = [[{} if r * n_cols + c < n_panels else None for c in range(n_cols)]
+    Returns the figure and, per panel, the index of its points trace and of its parameter
+    traces (ellipses, means).
+    """
+    n_rows = math.ceil(len(runs) / n_cols)
+    specs = [[{} if r * n_cols + c < len(runs) else None for c in range(n_cols)]
              for r in range(n_rows)]
     fig = make_subplots(rows=n_rows, cols=n_cols, specs=specs,
                         subplot_titles=[f"<b>{t}</b>" for t in titles],
                         horizontal_spacing=0.05, vertical_spacing=0.16 / n_rows)
-    legend_panel = max(range(n_panels), key=lambda p: runs[p].n_components)
-    i_points, i_params = [], []
-    for p, run in enumerate(runs):
-        row, col = p // n_cols + 1, p % n_cols + 1
-        k = run.n_components
-        i_points.append(len(fig.data))
-        fig.add_trace(Scatter(
-            x=X[:, 0].astype(np.float32), y=X[:, 1].astype(np.float32), mode="markers",
-            marker=codecs[p].marker(codes[p][0], size=4 if webgl else 7, opacity=0.85,
-                                    line={"width": 0 if webgl else 0.4, "color": "white"}),
-            hoverinfo="skip", showlegend=False, name=f"points: {titles[p]}"), row=row, col=col)
-        params = param_traces(p, 0, fast=False)
-        first = len(fig.data)
-        for j in range(k):
-            for lv in range(len(levels)):
-                tr = params[j * len(levels) + lv]
-                tr.update(mode="lines", connectgaps=False, hoverinfo="skip",
-                          line={"color": component_color(j, palette), "width": LEVEL_WIDTH[lv],
-                                "dash": LEVEL_DASH[lv]},
-                          name=f"component {j + 1}", legendgroup=f"c{j}",
-                          showlegend=p == legend_panel and lv == 0)
-                fig.add_trace(tr, row=row, col=col)
-        means = params[-1]
-        means.update(mode="markers", name="means (size ∝ √π)", showlegend=False,
-                     marker={"symbol": "diamond",
-                             "color": [component_color(j, palette) for j in range(k)],
-                             "line": {"width": 2, "color": "#111111"}},
-                     hovertemplate="μ=(%{x:.3g}, %{y:.3g})<extra></extra>")
-        fig.add_trace(means, row=row, col=col)
-        i_params.append(list(range(first, len(fig.data))))
+    legend_panel = max(range(len(runs)), key=lambda p: runs[p].n_components)
+    X = runs[0].X.astype(np.float32)
+    panels = []
+    for p, view in enumerate(views):
+        cell = {"row": p // n_cols + 1, "col": p % n_cols + 1}
+        i_points = len(fig.data)
+        fig.add_trace(points_trace(X, view.codec.marker(view.codes[0]), size=(7, 4),
+                                   line_width=0.4, opacity=0.85, hoverinfo="skip",
+                                   showlegend=False, name=f"points: {titles[p]}"), **cell)
+        for tr in ellipse_traces(view, 0, legend=p == legend_panel):
+            fig.add_trace(tr, **cell)
+        fig.add_trace(means_trace(view, 0, MEAN_SCALE, labels=False, name="means (size ∝ √π)",
+                                  showlegend=False,
+                                  hovertemplate="μ=(%{x:.3g}, %{y:.3g})<extra></extra>"),
+                      **cell)
+        panels.append((i_points, list(range(i_points + 1, len(fig.data)))))
+    return fig, panels
 
-    # ---- panel titles, one annotation each (frames replace the whole list)
-    base_annotations = [a.to_plotly_json() for a in fig.layout.annotations]
 
-    def annotations(i: int) -> list[dict]:
-        out = []
-        for p, a in enumerate(base_annotations):
-            out.append({**a, "text": _panel_title(titles[p], runs[p], i),
-                        "font": {"size": FONT_SIZE, "color": colors[p]}})
-        return out
+def _compare_frames(views: list[MixtureFrames], panels: list[tuple[int, list[int]]],
+                    names: list[str], titles_at: Callable[[int], list[dict]],
+                    duration_ms: int) -> list[go.Frame]:
+    """Frame i shows step i of every run (a run that stopped holds its last step).
 
-    # ---- frames
-    keys = [[codes[p][step_index(p, i)].tobytes() for p in range(n_panels)]
-            for i in range(n_frames)]
-    base_of: list[int | None] = [None] * n_frames
+    After an M-step every panel's colours are those of the frame before, so such a frame
+    leaves them out and names the frame that carries them as its base (never a chain).
+    """
+    keys = [[v.codes_key(i) for v in views] for i in range(len(names))]
+    base_of: list[int | None] = [None] * len(names)
     frames = []
-    for i in range(n_frames):
+    for i, name in enumerate(names):
         if i > 0 and keys[i] == keys[i - 1]:
             base_of[i] = base_of[i - 1] if base_of[i - 1] is not None else i - 1
         data, traces = [], []
-        for p in range(n_panels):
+        for view, (i_points, i_params) in zip(views, panels, strict=True):
             if base_of[i] is None:
-                data.append(Scatter(marker={"color": codes[p][step_index(p, i)]},
-                                    _validate=False))
-                traces.append(i_points[p])
-            data.extend(param_traces(p, i))
-            traces.extend(i_params[p])
+                data.append(view.points(i))
+                traces.append(i_points)
+            data.extend([*view.ellipses(i), view.means(i, MEAN_SCALE, labels=False)])
+            traces.extend(i_params)
         frames.append(go.Frame(
-            data=data, traces=traces, name=names[i],
+            data=data, traces=traces, name=name,
             baseframe=None if base_of[i] is None else names[base_of[i]],
-            layout={"annotations": annotations(i), **frame_controls(names, i, duration_ms)},
+            layout={"annotations": titles_at(i), **frame_controls(names, i, duration_ms)},
             _validate=False))
-    fig.frames = frames  # validated once here; the traces above were built without it
+    return frames
 
-    # ---- layout
-    fig.update_layout(
-        height=height, template="plotly_white", font={"size": FONT_SIZE},
-        margin={"l": 40, "r": 20, "t": 100, "b": 150},
+
+def _panel_titles(fig: go.Figure, runs: list, titles: list[str],
+                  colors: list[str]) -> Callable[[int], list[dict]]:
+    """A function of the frame index giving every panel's title annotation at that frame
+    (frames replace the whole list of annotations)."""
+    base = [a.to_plotly_json() for a in fig.layout.annotations]
+
+    def at(i: int) -> list[dict]:
+        return [{**a, "text": _panel_title(titles[p], runs[p], i),
+                 "font": {"size": FONT_SIZE, "color": colors[p]}} for p, a in enumerate(base)]
+
+    return at
+
+
+def _panel_title(title: str, run, i: int) -> str:
+    """Panel title at frame i: the run's name, where it is, and its NLL then."""
+    steps = run.steps
+    if i < len(steps):
+        s = steps[i]
+        where = "start" if s.kind == "init" else f"iteration {s.iteration} · {s.kind}-step"
+    else:
+        s = steps[-1]
+        verb = "converged" if run.converged_ else "stopped"
+        where = f"{verb} at iteration {s.iteration}"
+    return f"<b>{title}</b><br>{where} · NLL = {s.nll:.2f}"
+
+
+def _compare_layout(levels: list[float], height: int) -> dict:
+    """The figure's layout but for the panel titles and the controls."""
+    return plain_layout(
+        height, {"l": 40, "r": 20, "t": 100, "b": 150},
         legend={"orientation": "h", "x": 0.0, "y": 1.0, "yanchor": "bottom",
-                "title": {"text": "ellipses: " + ", ".join(
-                    f"{lv:g}σ ({LEVEL_DASH[i]})" for i, lv in enumerate(levels)) + "  "},
+                "title": {"text": levels_legend(levels, "{level} ({dash})") + "  "},
                 "font": {"size": FONT_SIZE - 1}, "itemsizing": "constant"},
-        annotations=annotations(0), hovermode="closest", uirevision="compare",
-        **playback_controls(names, duration_ms, prefix=""),
-    )
-    fig.layout.legend.y = 1.0 + 70 / height
-    for p in range(n_panels):
-        xa = fig.data[i_points[p]].xaxis or "x"
-        ya = fig.data[i_points[p]].yaxis or "y"
-        fig.layout[xa.replace("x", "xaxis", 1)].update(
-            range=[x0, x1], autorange=False, zeroline=False, constrain="range")
-        fig.layout[ya.replace("y", "yaxis", 1)].update(
-            range=[y0, y1], autorange=False, zeroline=False, scaleanchor=xa, scaleratio=1)
-    return fig
+        hovermode="closest", uirevision="compare")
+
+
+def _panel_axes(fig: go.Figure, X: np.ndarray, views: list[MixtureFrames],
+                i_points: list[int]) -> None:
+    """The same fixed ranges, holding every run's ellipses, and equal scales in every panel."""
+    levels = views[0].levels
+    ranges = axis_range(X, [s.means for v in views for s in v.steps],
+                        [s.covariances for v in views for s in v.steps], levels)
+    for i in i_points:
+        equal_axes(fig, *ranges, xaxis=fig.data[i].xaxis or "x", yaxis=fig.data[i].yaxis or "y",
+                   x={"constrain": "range"})
 
 
 def nll_overlay(runs: Sequence, titles: Sequence[str], colors: Sequence[str] | None = None, *,
@@ -294,12 +279,9 @@ def nll_overlay(runs: Sequence, titles: Sequence[str], colors: Sequence[str] | N
         return fig
     final = np.array([r.final.nll for r in runs])
     best = int(np.argmin(final))
-    fig.add_trace(go.Scatter(
-        x=[len(runs[best].nll) - 1], y=[final[best]], mode="markers+text",
-        marker={"symbol": "star", "size": 22, "color": colors[best],
-                "line": {"width": 1.5, "color": "#111111"}},
-        text=["lowest"], textposition="bottom center", textfont={"size": FONT_SIZE},
-        name="lowest final NLL", showlegend=False, cliponaxis=False,
+    fig.add_trace(_star(
+        len(runs[best].nll) - 1, final[best], "lowest", color=colors[best], edge="#111111",
+        size=22, textfont={"size": FONT_SIZE}, name="lowest final NLL", showlegend=False,
         hovertemplate=f"{titles[best]}: final NLL = %{{y:.3f}}<extra></extra>"))
     later = np.concatenate([np.asarray(r.nll[1:], dtype=float) for r in runs])
     later = later[np.isfinite(later)]
@@ -347,62 +329,78 @@ def restarts_figure(result, chosen: int | None = None, *, rtol: float = 1e-4,
     ok = np.flatnonzero(np.isfinite(nll))
     labels = result.optimum_labels(rtol)
     jitter = np.random.default_rng(0).uniform(-0.35, 0.35, size=nll.shape[0])
-    colors = [component_color(int(g)) for g in labels[ok]]
-    text = [f"restart {i} (seed {int(result.seeds[i])})<br>final NLL = {nll[i]:.3f}<br>"
-            f"optimum {labels[i] + 1} · {result.n_iter[i]} iterations<br>"
-            f"{result.stop_reasons[i]}" for i in ok]
-    fig = go.Figure(go.Scatter(
-        x=nll[ok], y=jitter[ok], mode="markers", customdata=ok, hovertext=text,
-        hovertemplate="%{hovertext}<extra></extra>", name="restarts",
-        marker={"size": 11, "color": colors, "opacity": 0.8,
-                "line": {"width": 1, "color": "white"}}))
+    fig = go.Figure(_restart_dots(result, ok, labels, jitter))
     n_init = result.n_init
     if ok.size:
         best = result.best_index
-        fig.add_trace(go.Scatter(
-            x=[nll[best]], y=[jitter[best]], mode="markers+text",
-            marker={"symbol": "star", "size": 24, "color": "#111111",
-                    "line": {"width": 1.5, "color": "white"}},
-            text=[f"best of {n_init}"], textposition="bottom center", cliponaxis=False,
+        fig.add_trace(_star(
+            nll[best], jitter[best], f"best of {n_init}",
             textfont={"size": FONT_SIZE, "color": "#111111"}, customdata=[best],
-            name=f"best of {n_init}", hovertemplate=f"best: restart {best}<br>NLL = "
-                                                    "%{x:.3f}<extra></extra>"))
-        optima = result.distinct_optima(rtol)
-        top = optima[optima["count"] > 1].sort_values("count", ascending=False)
-        # Label the most frequent optima, skipping one that would overlap a label already set.
-        span = float(np.ptp(nll[ok])) or 1.0
-        placed: list[float] = []
-        for _, row in top.iterrows():
-            if len(placed) == max_labels:
-                break
-            if any(abs(row["nll"] - x) < 0.04 * span for x in placed):
-                continue
-            placed.append(float(row["nll"]))
-            fig.add_annotation(x=row["nll"], y=0.45, text=f"{int(row['count'])}×",
-                               showarrow=False, yanchor="bottom",
-                               font={"size": FONT_SIZE - 1, "color": "#333333"})
+            name=f"best of {n_init}",
+            hovertemplate=f"best: restart {best}<br>NLL = %{{x:.3f}}<extra></extra>"))
+        _count_labels(fig, result.distinct_optima(rtol), float(np.ptp(nll[ok])), max_labels)
     if chosen is not None and 0 <= int(chosen) < n_init and np.isfinite(nll[int(chosen)]):
         c = int(chosen)
-        fig.add_trace(go.Scatter(
-            x=[nll[c]], y=[jitter[c]], mode="markers",
-            marker={"symbol": "circle-open", "size": 30, "color": "#D55E00",
-                    "line": {"width": 4, "color": "#D55E00"}},
-            name=f"shown: restart {c}", customdata=[c],
-            hovertemplate=f"shown: restart {c}<br>NLL = %{{x:.3f}}<extra></extra>"))
+        fig.add_trace(_ring([nll[c]], [jitter[c]], 30, name=f"shown: restart {c}", customdata=[c],
+                            hovertemplate=f"shown: restart {c}<br>NLL = %{{x:.3f}}<extra></extra>"))
     failed = n_init - ok.size
     note = f" · {failed} start(s) already singular, not shown" if failed else ""
     n_optima = int(labels[ok].max()) + 1 if ok.size else 0
-    fig.update_layout(
-        height=height, template="plotly_white", font={"size": FONT_SIZE},
-        margin={"l": 30, "r": 30, "t": 70, "b": 60}, hovermode="closest",
+    fig.update_layout(**plain_layout(
+        height, {"l": 30, "r": 30, "t": 70, "b": 60}, hovermode="closest",
         title={"text": f"Final NLL of {n_init} restarts: {n_optima} distinct local "
                        f"optim{'um' if n_optima == 1 else 'a'}{note}",
                "font": {"size": FONT_SIZE + 1}},
         legend={"orientation": "h", "y": -0.25, "x": 0.0},
         xaxis={"title": {"text": "final NLL (nats) · lower is better"}},
-        yaxis={"visible": False, "range": [-0.6, 0.85], "fixedrange": True},
-    )
+        yaxis={"visible": False, "range": [-0.6, 0.85], "fixedrange": True}))
     return fig
+
+
+def _restart_dots(result, ok: np.ndarray, labels: np.ndarray, jitter: np.ndarray) -> go.Scatter:
+    """A dot per restart with a finite NLL (rows ``ok``), coloured by the optimum it reached."""
+    nll = np.asarray(result.nll, dtype=float)
+    text = [f"restart {i} (seed {int(result.seeds[i])})<br>final NLL = {nll[i]:.3f}<br>"
+            f"optimum {labels[i] + 1} · {result.n_iter[i]} iterations<br>"
+            f"{result.stop_reasons[i]}" for i in ok]
+    return go.Scatter(
+        x=nll[ok], y=jitter[ok], mode="markers", customdata=ok, hovertext=text,
+        hovertemplate="%{hovertext}<extra></extra>", name="restarts",
+        marker={"size": 11, "color": [component_color(int(g)) for g in labels[ok]],
+                "opacity": 0.8, "line": {"width": 1, "color": "white"}})
+
+
+def _count_labels(fig: go.Figure, optima: pd.DataFrame, span: float, max_labels: int) -> None:
+    """"n×" over the most frequent optima reached more than once, skipping one that would
+    overlap a label already set (closer than 4% of ``span``, the spread of the final NLLs)."""
+    top = optima[optima["count"] > 1].sort_values("count", ascending=False)
+    span = span or 1.0
+    placed: list[float] = []
+    for _, row in top.iterrows():
+        if len(placed) == max_labels:
+            break
+        if any(abs(row["nll"] - x) < 0.04 * span for x in placed):
+            continue
+        placed.append(float(row["nll"]))
+        fig.add_annotation(x=row["nll"], y=0.45, text=f"{int(row['count'])}×",
+                           showarrow=False, yanchor="bottom",
+                           font={"size": FONT_SIZE - 1, "color": "#333333"})
+
+
+def _star(x: float, y: float, label: str, *, color: str = "#111111", edge: str = "white",
+          size: int = 24, **props: object) -> go.Scatter:
+    """A star marking the best value, labelled underneath."""
+    return go.Scatter(x=[x], y=[y], mode="markers+text", text=[label],
+                      marker={"symbol": "star", "size": size, "color": color,
+                              "line": {"width": 1.5, "color": edge}},
+                      textposition="bottom center", cliponaxis=False, **props)
+
+
+def _ring(x: Sequence, y: Sequence, size: int, **props: object) -> go.Scatter:
+    """A ring around the value the page shows (the cursor colour)."""
+    return go.Scatter(x=x, y=y, mode="markers",
+                      marker={"symbol": "circle-open", "size": size, "color": CURSOR_COLOR,
+                              "line": {"width": 4, "color": CURSOR_COLOR}}, **props)
 
 
 def selection_figure(df: pd.DataFrame, criterion: str = "bic", *,
@@ -430,48 +428,44 @@ def selection_figure(df: pd.DataFrame, criterion: str = "bic", *,
     names = {"bic": "BIC = 2·NLL + p·log N", "aic": "AIC = 2·NLL + 2p"}
     fig = make_subplots(rows=1, cols=len(crits), horizontal_spacing=0.08,
                         subplot_titles=[f"{names[c]} (lower is better)" for c in crits])
-    cov_types = list(dict.fromkeys(df["covariance_type"]))
     for col, crit in enumerate(crits, start=1):
-        for ci, cov in enumerate(cov_types):
-            part = df[df["covariance_type"] == cov].sort_values("k")
-            fig.add_trace(go.Scatter(
-                x=part["k"], y=part[crit], mode="lines+markers", name=cov, legendgroup=cov,
-                showlegend=col == 1,
-                line={"color": component_color(ci), "width": 3, "dash": COV_DASH.get(cov)},
-                marker={"size": 9},
-                customdata=np.column_stack([part["k"], part["covariance_type"]]),
-                hovertemplate=f"{cov}, k = %{{x}}<br>{crit.upper()} = %{{y:.1f}}<extra></extra>",
-            ), row=1, col=col)
-        if len(df):
-            best = df.loc[df[crit].idxmin()]
-            fig.add_trace(go.Scatter(
-                x=[best["k"]], y=[best[crit]], mode="markers+text",
-                marker={"symbol": "star", "size": 24, "color": "#111111",
-                        "line": {"width": 1.5, "color": "white"}},
-                text=[f"min: k = {int(best['k'])}, {best['covariance_type']}"],
-                textposition="bottom center", textfont={"size": FONT_SIZE}, cliponaxis=False,
-                customdata=[[int(best["k"]), best["covariance_type"]]],
-                name=f"minimum {crit.upper()}", showlegend=False,
-                hovertemplate=f"minimum {crit.upper()}: %{{y:.1f}}<extra></extra>"),
-                row=1, col=col)
-        if chosen is not None:
-            sel = df[(df["k"] == chosen[0]) & (df["covariance_type"] == chosen[1])]
-            if len(sel):
-                fig.add_trace(go.Scatter(
-                    x=sel["k"], y=sel[crit], mode="markers", showlegend=False,
-                    marker={"symbol": "circle-open", "size": 26, "color": "#D55E00",
-                            "line": {"width": 4, "color": "#D55E00"}},
-                    name="chosen", hoverinfo="skip"), row=1, col=col)
-        fig.update_xaxes(title_text="k (number of components)", dtick=1, row=1, col=col)
-        if len(df):
-            lo, hi = float(df[crit].min()), float(df[crit].max())
-            pad = (hi - lo) or 1.0
-            # room under the minimum for its label
-            fig.update_yaxes(range=[lo - 0.18 * pad, hi + 0.05 * pad], row=1, col=col)
-    fig.update_layout(
-        height=height, template="plotly_white", font={"size": FONT_SIZE},
-        margin={"l": 70, "r": 20, "t": 80, "b": 60}, hovermode="closest",
+        _criterion_panel(fig, df, crit, col, chosen)
+    fig.update_layout(**plain_layout(
+        height, {"l": 70, "r": 20, "t": 80, "b": 60}, hovermode="closest",
         legend={"orientation": "h", "y": 1.12, "x": 0.0, "yanchor": "bottom",
-                "title": {"text": "covariance type  "}},
-    )
+                "title": {"text": "covariance type  "}}))
     return fig
+
+
+def _criterion_panel(fig: go.Figure, df: pd.DataFrame, crit: str, col: int,
+                     chosen: tuple[int, str] | None) -> None:
+    """One criterion against k: a line per covariance type, the minimum starred, ``chosen``
+    ringed."""
+    cell = {"row": 1, "col": col}
+    for ci, cov in enumerate(dict.fromkeys(df["covariance_type"])):
+        part = df[df["covariance_type"] == cov].sort_values("k")
+        fig.add_trace(go.Scatter(
+            x=part["k"], y=part[crit], mode="lines+markers", name=cov, legendgroup=cov,
+            showlegend=col == 1,
+            line={"color": component_color(ci), "width": 3, "dash": COV_DASH.get(cov)},
+            marker={"size": 9}, customdata=np.column_stack([part["k"], part["covariance_type"]]),
+            hovertemplate=f"{cov}, k = %{{x}}<br>{crit.upper()} = %{{y:.1f}}<extra></extra>",
+        ), **cell)
+    if len(df):
+        best = df.loc[df[crit].idxmin()]
+        fig.add_trace(_star(
+            best["k"], best[crit], f"min: k = {int(best['k'])}, {best['covariance_type']}",
+            textfont={"size": FONT_SIZE}, customdata=[[int(best["k"]), best["covariance_type"]]],
+            name=f"minimum {crit.upper()}", showlegend=False,
+            hovertemplate=f"minimum {crit.upper()}: %{{y:.1f}}<extra></extra>"), **cell)
+    if chosen is not None:
+        sel = df[(df["k"] == chosen[0]) & (df["covariance_type"] == chosen[1])]
+        if len(sel):
+            fig.add_trace(_ring(sel["k"], sel[crit], 26, showlegend=False, name="chosen",
+                                hoverinfo="skip"), **cell)
+    fig.update_xaxes(title_text="k (number of components)", dtick=1, **cell)
+    if len(df):
+        lo, hi = float(df[crit].min()), float(df[crit].max())
+        pad = (hi - lo) or 1.0
+        # room under the minimum for its label
+        fig.update_yaxes(range=[lo - 0.18 * pad, hi + 0.05 * pad], **cell)

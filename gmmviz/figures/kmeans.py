@@ -12,6 +12,7 @@ and the distortion curve go once in ``fig.data``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -19,23 +20,30 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from gmmviz._errors import InputError
-from gmmviz.figures._animation import (
-    FONT_SIZE,
-    frame_controls,
-    playback_controls,
-    unique_names,
-)
+from gmmviz.figures._animation import FONT_SIZE, frame_controls, playback_controls, unique_names
 from gmmviz.figures._colors import GRAY, PALETTE, codec, component_color, hex_to_rgb, rgb_string
+from gmmviz.figures._frames import (
+    CURSOR_COLOR,
+    EDGE,
+    POINT_HOVER,
+    as_trace,
+    check_steps,
+    cursor_trace,
+    equal_axes,
+    frame_title,
+    plain_layout,
+    points_trace,
+    row_ids,
+    scatter_type,
+)
 from gmmviz.figures._geometry import axis_range, ellipses_path
 from gmmviz.kmeans import assign
+from gmmviz.limit import match_components
 
-#: Above this many points the scatter panel uses WebGL (``go.Scattergl``).
-WEBGL_THRESHOLD = 2000
 #: Voronoi cells (grid side squared, summed over frames) that one figure may carry.
 GRID_BUDGET = 600_000
 #: How much of a cluster's colour tints its Voronoi region (the rest is white).
 REGION_TINT = 0.18
-CURSOR_COLOR = "#D55E00"
 # The other method's centres, drawn in outline on top of a panel.
 _OUTLINE_DIAMOND = {"symbol": "diamond-open", "size": 17, "color": "#111111",
                     "line": {"width": 2.5}}
@@ -85,10 +93,12 @@ def _discrete_scale(colors: Sequence[str]) -> list:
     return scale
 
 
-def _label_scale(k: int, palette: tuple[str, ...]) -> list:
-    """Colorscale for point codes 0..k: cluster colours, then grey (code k) for "unassigned"."""
+def _label_colors(labels: np.ndarray, k: int, palette: tuple[str, ...]) -> dict:
+    """Marker colours of points by cluster: codes 0..k-1 in the cluster colours, then grey
+    (code k) for "unassigned"."""
     colors = [component_color(j, palette) for j in range(k)] + [GRAY]
-    return [[i / k, c] for i, c in enumerate(colors)]
+    return {"color": labels, "colorscale": [[i / k, c] for i, c in enumerate(colors)],
+            "cmin": 0, "cmax": k}
 
 
 def _distortion_x(steps: Sequence) -> np.ndarray:
@@ -118,15 +128,76 @@ def _step_note(steps: Sequence, i: int) -> str:
     return note
 
 
-def _title(steps: Sequence, i: int, title: str | None) -> dict:
-    s = steps[i]
-    text = s.label if s.kind == "init" else f"{s.label} · J = {s.distortion:.2f}"
-    if title:
-        text = f"{title}<br>{text}"
-    # bold, as Streamlit draws a figure's first title: stepping keeps its weight
-    note = _step_note(steps, i)
-    text = f"<b>{text}</b><br><span style='font-size:0.8em;font-weight:normal'>{note}</span>"
-    return {"title": {"text": text}}
+@dataclass(frozen=True)
+class _LloydFrames:
+    """What a recorded K-means run shows at each half-step: the updates of its frames.
+
+    Attributes
+    ----------
+    steps : list of KMeansStep
+    names : list of str
+        Unique frame names, from the step labels.
+    centers : ndarray of shape (n_steps, n_clusters, 2)
+    codes : list of ndarray of shape (n_samples,), dtype uint8
+        Each point's cluster; ``n_clusters`` (grey) before the first assignment.
+    distortion : ndarray of shape (n_steps,)
+        J after every half-step (NaN at the start).
+    distortion_x : ndarray of shape (n_steps,)
+        Where each step sits on the distortion curve (see :func:`_distortion_x`).
+    x_range, y_range : (float, float)
+        The left panel's fixed ranges.
+    n_grid : int
+        Grid points per axis of the Voronoi shading.
+    kind : {"scatter", "scattergl"}
+    """
+
+    steps: list
+    names: list[str]
+    centers: np.ndarray
+    codes: list[np.ndarray]
+    distortion: np.ndarray
+    distortion_x: np.ndarray
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    n_grid: int
+    kind: str
+
+    @classmethod
+    def of(cls, run, grid: int) -> _LloydFrames:
+        steps = check_steps(run)
+        X = np.asarray(run.X, dtype=float)
+        centers = np.stack([s.centers for s in steps])
+        k = centers.shape[1]
+        x_range, y_range = axis_range(X, list(centers), [np.zeros((k, 2, 2))] * len(steps), [1.0])
+        codes = [np.full(len(X), k, dtype=np.uint8) if s.kind == "init" else
+                 s.labels.astype(np.uint8) for s in steps]
+        J = np.array([np.nan if s.kind == "init" else s.distortion for s in steps])
+        n_grid = max(40, min(int(grid), int(np.sqrt(GRID_BUDGET / len(steps)))))
+        return cls(steps, unique_names([s.label for s in steps]), centers, codes, J,
+                   _distortion_x(steps), x_range, y_range, n_grid, scatter_type(len(X)))
+
+    def voronoi(self, i: int) -> dict:
+        _, _, z = voronoi_grid(self.centers[i], self.x_range, self.y_range, self.n_grid)
+        return {"type": "heatmap", "z": z}
+
+    def points(self, i: int) -> dict:
+        return {"type": self.kind, "marker": {"color": self.codes[i]}}
+
+    def trails(self, i: int) -> list[dict]:
+        """The path of every centre over steps 0..i."""
+        return [{"type": "scatter", "x": self.centers[: i + 1, j, 0],
+                 "y": self.centers[: i + 1, j, 1]} for j in range(self.centers.shape[1])]
+
+    def centres(self, i: int) -> dict:
+        return {"type": "scatter", "x": self.centers[i, :, 0], "y": self.centers[i, :, 1]}
+
+    def cursor(self, i: int) -> dict:
+        return {"type": "scatter", "x": [self.distortion_x[i]], "y": [self.distortion[i]]}
+
+    def title(self, i: int, title: str | None) -> dict:
+        s = self.steps[i]
+        text = s.label if s.kind == "init" else f"{s.label} · J = {s.distortion:.2f}"
+        return frame_title(text, title, sep="<br>", note=_step_note(self.steps, i))
 
 
 # ----------------------------------------------------------------------------- K-means run
@@ -164,133 +235,91 @@ def kmeans_figure(run, *, duration_ms: int = 700, voronoi: bool = True, height: 
         centres, the distortion curve, the cursor; ``fig.layout.meta`` maps these roles to
         trace indices.
     """
-    steps = list(run.steps)
-    if not steps:
-        raise InputError("The run has no recorded steps to draw; fit it again.")
-    X = np.asarray(run.X, dtype=float)
-    n, k = X.shape[0], steps[0].centers.shape[0]
-    webgl = n > WEBGL_THRESHOLD
-    Scatter = go.Scattergl if webgl else go.Scatter
-    colors = [component_color(j, palette) for j in range(k)]
-    names = unique_names([s.label for s in steps])
-    n_grid = max(40, min(int(grid), int(np.sqrt(GRID_BUDGET / len(steps)))))
-
-    centers = np.stack([s.centers for s in steps])  # (n_steps, K, 2)
-    zeros = np.zeros((k, 2, 2))
-    (x0, x1), (y0, y1) = axis_range(X, list(centers), [zeros] * len(steps), [1.0])
-    codes = [np.full(n, k, dtype=np.uint8) if s.kind == "init" else s.labels.astype(np.uint8)
-             for s in steps]
-    J = np.array([np.nan if s.kind == "init" else s.distortion for s in steps])
-    jx = _distortion_x(steps)
-
-    # ---- trace indices: [voronoi], points, trails (K), centres, curve, cursor
-    idx = 0
-    i_vor = None
-    if voronoi:
-        i_vor, idx = 0, 1
-    i_points = idx
-    i_trails = list(range(idx + 1, idx + 1 + k))
-    i_centers = idx + 1 + k
-    i_curve, i_cursor = i_centers + 1, i_centers + 2
-
-    def vor_trace(i: int) -> go.Heatmap:
-        _, _, z = voronoi_grid(steps[i].centers, (x0, x1), (y0, y1), n_grid)
-        return go.Heatmap(z=z)
-
-    def points_trace(i: int):
-        return Scatter(marker={"color": codes[i]})
-
-    def trail_traces(i: int) -> list:
-        # the path of centre j over steps 0..i
-        return [go.Scatter(x=centers[: i + 1, j, 0], y=centers[: i + 1, j, 1]) for j in range(k)]
-
-    def centers_trace(i: int) -> go.Scatter:
-        return go.Scatter(x=centers[i, :, 0], y=centers[i, :, 1])
-
-    def cursor_trace(i: int) -> go.Scatter:
-        return go.Scatter(x=[jx[i]], y=[J[i]])
-
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.64, 0.36], horizontal_spacing=0.09)
-    if voronoi:
-        v = vor_trace(0)
-        v.update(x0=x0, dx=(x1 - x0) / (n_grid - 1), y0=y0, dy=(y1 - y0) / (n_grid - 1),
-                 zmin=-0.5, zmax=k - 0.5, zsmooth=False, showscale=False, hoverinfo="skip",
-                 colorscale=_discrete_scale([_tint(c, REGION_TINT) for c in colors]),
-                 name="Voronoi regions")
-        fig.add_trace(v, row=1, col=1)
-    pts = points_trace(0)
-    pts.update(x=X[:, 0], y=X[:, 1], mode="markers",
-               customdata=np.arange(n, dtype=np.int32 if n > 32767 else np.int16),
-               marker={"colorscale": _label_scale(k, palette), "cmin": 0, "cmax": k,
-                       "showscale": False, "size": 5 if webgl else 9, "opacity": 0.9,
-                       "line": {"width": 0 if webgl else 0.6, "color": "white"}},
-               name="points", showlegend=False,
-               hovertemplate="point %{customdata}<br>x=%{x:.4g}<br>y=%{y:.4g}<extra></extra>")
-    fig.add_trace(pts, row=1, col=1)
-    for j, tr in enumerate(trail_traces(0)):
-        tr.update(mode="lines+markers", line={"color": colors[j], "width": 3},
-                  marker={"size": 6, "color": colors[j]}, hoverinfo="skip",
-                  name=f"path of centre {j + 1}", showlegend=False)
-        fig.add_trace(tr, row=1, col=1)
-    c = centers_trace(0)
-    c.update(mode="markers+text", text=[f"μ{j + 1}" for j in range(k)],
-             textposition="top right", textfont={"size": FONT_SIZE, "color": "#111111"},
-             marker={"symbol": "x", "size": 20, "color": colors,
-                     "line": {"width": 2, "color": "#111111"}},
-             customdata=np.arange(1, k + 1), name="centres", showlegend=False,
-             hovertemplate="centre %{customdata}<br>μ=(%{x:.4g}, %{y:.4g})<extra></extra>")
-    fig.add_trace(c, row=1, col=1)
-    kinds = [s.kind for s in steps]
-    fig.add_trace(go.Scatter(
-        x=jx[1:], y=J[1:], mode="lines+markers", line={"color": "#333333", "width": 3},
-        marker={"size": 9, "color": "#333333",
-                "symbol": ["circle-open" if kd == "assign" else "circle" for kd in kinds[1:]]},
-        name="J", showlegend=False,
-        customdata=[s.kind for s in steps[1:]],
-        hovertemplate="after %{customdata}: J = %{y:.2f}<extra></extra>"), row=1, col=2)
-    cur = cursor_trace(0)
-    cur.update(mode="markers", marker={"size": 18, "color": CURSOR_COLOR}, hoverinfo="skip",
-               name="current step", showlegend=False)
-    fig.add_trace(cur, row=1, col=2)
-
+    view = _LloydFrames.of(run, grid)
+    fig, roles = _kmeans_traces(run, view, voronoi, palette)
     frames = []
-    for i in range(len(steps)):
-        data, traces = [], []
-        if voronoi:
-            data.append(vor_trace(i))
-            traces.append(i_vor)
-        data += [points_trace(i), *trail_traces(i), centers_trace(i), cursor_trace(i)]
-        traces += [i_points, *i_trails, i_centers, i_cursor]
-        frames.append(go.Frame(
-            data=data, traces=traces, name=names[i],
-            layout={**_title(steps, i, title), **frame_controls(names, i, duration_ms)}))
+    for i, name in enumerate(view.names):
+        data = [view.voronoi(i)] if voronoi else []
+        data += [view.points(i), *view.trails(i), view.centres(i), view.cursor(i)]
+        traces = [roles["voronoi"]] if voronoi else []
+        traces += [roles["points"], *roles["trails"], roles["centers"], roles["cursor"]]
+        frames.append(go.Frame(data=data, traces=traces, name=name, layout={
+            **view.title(i, title), **frame_controls(view.names, i, duration_ms)}))
     fig.frames = frames
-
-    j_ok = J[np.isfinite(J)]
-    lo, hi = (float(j_ok.min()), float(j_ok.max())) if len(j_ok) else (0.0, 1.0)
-    span = hi - lo if hi > lo else max(1.0, abs(hi))
-    t_max = max(float(jx.max()), 1.0)
     fig.update_layout(
-        height=height, template="plotly_white", font={"size": FONT_SIZE},
-        margin={"l": 60, "r": 20, "t": 100 if title else 80, "b": 150},
-        hovermode="closest", uirevision="kmeans",
-        meta={"voronoi": i_vor, "points": i_points, "trails": i_trails, "centers": i_centers,
-              "curve": i_curve, "cursor": i_cursor, "grid": n_grid},
-        **_title(steps, 0, title),
-        **playback_controls(names, duration_ms, prefix="", y=-0.1),
-    )
+        **plain_layout(height, {"l": 60, "r": 20, "t": 100 if title else 80, "b": 150}),
+        hovermode="closest", uirevision="kmeans", meta={**roles, "grid": view.n_grid},
+        **view.title(0, title), **playback_controls(view.names, duration_ms, prefix="", y=-0.1))
     fig.update_layout(title={"x": 0.0, "xanchor": "left", "y": 1.0, "yanchor": "top",
                              "pad": {"t": 14}, "font": {"size": FONT_SIZE + 2}})
-    fig.update_xaxes(range=[x0, x1], autorange=False, title_text="x₁", zeroline=False,
-                     showgrid=False, constrain="domain", row=1, col=1)
-    fig.update_yaxes(range=[y0, y1], autorange=False, title_text="x₂", zeroline=False,
-                     showgrid=False, scaleanchor="x", scaleratio=1, constrain="domain",
-                     row=1, col=1)
+    grid_off = {"title_text": "x₁", "showgrid": False, "constrain": "domain"}
+    equal_axes(fig, view.x_range, view.y_range, x=grid_off, y={**grid_off, "title_text": "x₂"})
+    _distortion_axes(fig, view)
+    return fig
+
+
+def _kmeans_traces(run, view: _LloydFrames, voronoi: bool,
+                   palette: tuple[str, ...]) -> tuple[go.Figure, dict]:
+    """The figure's traces at the start, and the index of each role's trace(s).
+
+    Trace order: [Voronoi heatmap], points, one trail per centre, centres, curve, cursor.
+    """
+    X = np.asarray(run.X, dtype=float)
+    k = view.centers.shape[1]
+    colors = [component_color(j, palette) for j in range(k)]
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.64, 0.36], horizontal_spacing=0.09)
+    roles: dict = {"voronoi": None}
+    if voronoi:
+        roles["voronoi"] = 0
+        fig.add_trace(_regions_trace(view.voronoi(0)["z"], view.x_range, view.y_range, colors,
+                                     "Voronoi regions"), row=1, col=1)
+    roles["points"] = len(fig.data)
+    fig.add_trace(points_trace(X, {**_label_colors(view.codes[0], k, palette), "showscale": False},
+                               size=(9, 5), line_width=0.6, opacity=0.9,
+                               customdata=row_ids(len(X)), name="points", showlegend=False,
+                               hovertemplate=POINT_HOVER), row=1, col=1)
+    roles["trails"] = list(range(len(fig.data), len(fig.data) + k))
+    for j, update in enumerate(view.trails(0)):
+        fig.add_trace(as_trace(update).update(
+            mode="lines+markers", line={"color": colors[j], "width": 3},
+            marker={"size": 6, "color": colors[j]}, hoverinfo="skip",
+            name=f"path of centre {j + 1}", showlegend=False), row=1, col=1)
+    roles["centers"] = len(fig.data)
+    fig.add_trace(as_trace(view.centres(0)).update(
+        mode="markers+text", text=[f"μ{j + 1}" for j in range(k)], textposition="top right",
+        textfont={"size": FONT_SIZE, "color": "#111111"},
+        marker={"symbol": "x", "size": 20, "color": colors, "line": EDGE},
+        customdata=np.arange(1, k + 1), name="centres", showlegend=False,
+        hovertemplate="centre %{customdata}<br>μ=(%{x:.4g}, %{y:.4g})<extra></extra>"),
+        row=1, col=1)
+    roles["curve"], roles["cursor"] = len(fig.data), len(fig.data) + 1
+    _distortion_traces(fig, view)
+    return fig, roles
+
+
+def _distortion_traces(fig: go.Figure, view: _LloydFrames) -> None:
+    """The distortion J after every half-step (open circles after an assignment), and the
+    cursor on the start."""
+    steps = view.steps[1:]
+    fig.add_trace(go.Scatter(
+        x=view.distortion_x[1:], y=view.distortion[1:], mode="lines+markers",
+        line={"color": "#333333", "width": 3},
+        marker={"size": 9, "color": "#333333",
+                "symbol": ["circle-open" if s.kind == "assign" else "circle" for s in steps]},
+        name="J", showlegend=False, customdata=[s.kind for s in steps],
+        hovertemplate="after %{customdata}: J = %{y:.2f}<extra></extra>"), row=1, col=2)
+    fig.add_trace(cursor_trace(view.cursor(0)), row=1, col=2)
+
+
+def _distortion_axes(fig: go.Figure, view: _LloydFrames) -> None:
+    J = view.distortion[np.isfinite(view.distortion)]
+    lo, hi = (float(J.min()), float(J.max())) if len(J) else (0.0, 1.0)
+    span = hi - lo if hi > lo else max(1.0, abs(hi))
+    t_max = max(float(view.distortion_x.max()), 1.0)
     fig.update_xaxes(range=[0.0, t_max + 0.5], autorange=False, title_text="iteration",
                      dtick=1 if t_max <= 20 else None, row=1, col=2)
     fig.update_yaxes(range=[lo - 0.08 * span, hi + 0.08 * span], autorange=False,
                      title_text="distortion J", row=1, col=2)
-    return fig
 
 
 # ----------------------------------------------------------------------------- end states
@@ -306,11 +335,11 @@ def _regions_trace(labels: np.ndarray, x_range: Sequence[float], y_range: Sequen
 
 
 def hard_soft_figure(gmm_run, kmeans_run, *, height: int = 560, regions: bool = True,
-                   connect: bool = False, grid: int = 120,
-                   titles: tuple[str, str] = ("Gaussian mixture (colour = responsibilities)",
-                                              "K-means (colour = cluster)"),
-                   ellipse_name: str = "1σ and 2σ ellipses",
-                   palette: tuple[str, ...] = PALETTE) -> go.Figure:
+                     connect: bool = False, grid: int = 120,
+                     titles: tuple[str, str] = ("Gaussian mixture (colour = responsibilities)",
+                                                "K-means (colour = cluster)"),
+                     ellipse_name: str = "1σ and 2σ ellipses",
+                     palette: tuple[str, ...] = PALETTE) -> go.Figure:
     """The end of an EM run beside the end of a K-means run on the same data.
 
     Left: the points coloured by the mixture's responsibilities (blended colours for shared
@@ -329,7 +358,7 @@ def hard_soft_figure(gmm_run, kmeans_run, *, height: int = 560, regions: bool = 
         left and each centre's Voronoi region (straight boundaries) on the right.
     connect : bool, default False
         Join every mean to its matched centre (the pairing of
-        :func:`gmmviz.limit.center_distance`).
+        :func:`gmmviz.limit.match_components`, as in :func:`gmmviz.limit.center_distance`).
     grid : int, default 120
         Grid points per axis of the shading.
     titles : (str, str)
@@ -341,92 +370,102 @@ def hard_soft_figure(gmm_run, kmeans_run, *, height: int = 560, regions: bool = 
     -------
     plotly.graph_objects.Figure
     """
-    from scipy.optimize import linear_sum_assignment
-
-    from gmmviz.em import predict_proba
-
+    means, covs, centers = _end_parameters(gmm_run, kmeans_run)
+    colors = [component_color(j, palette) for j in range(len(means))]
     X = np.asarray(gmm_run.X, dtype=float)
-    k = gmm_run.n_components
-    means = np.asarray(gmm_run.means_, dtype=float)
-    centers = np.asarray(kmeans_run.centers_, dtype=float)
-    if centers.shape != means.shape:
-        raise InputError(
-            f"The mixture has {k} components but K-means has {centers.shape[0]} clusters; "
-            "compare runs with the same k.")
-    covs = np.asarray(gmm_run.covariances_, dtype=float)
-    colors = [component_color(j, palette) for j in range(k)]
-    cc = codec(k, palette)
-    n = X.shape[0]
-    webgl = n > WEBGL_THRESHOLD
-    Scatter = go.Scattergl if webgl else go.Scatter
-    size = 5 if webgl else 9
-    line = {"width": 0 if webgl else 0.5, "color": "white"}
-    (x0, x1), (y0, y1) = axis_range(X, [means, centers], [covs, np.zeros_like(covs)], [2.0])
-
+    ranges = axis_range(X, [means, centers], [covs, np.zeros_like(covs)], [2.0])
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.06, subplot_titles=titles)
     if regions:
-        gx, gy, vor = voronoi_grid(centers, (x0, x1), (y0, y1), grid)
-        xx, yy = np.meshgrid(gx, gy)
-        win = predict_proba(np.column_stack([xx.ravel(), yy.ravel()]), gmm_run.final)
-        fig.add_trace(_regions_trace(win.argmax(axis=1).reshape(grid, grid), (x0, x1),
-                                     (y0, y1), colors, "largest responsibility"), row=1, col=1)
-        fig.add_trace(_regions_trace(vor, (x0, x1), (y0, y1), colors, "Voronoi regions"),
-                      row=1, col=2)
-    fig.add_trace(Scatter(
-        x=X[:, 0], y=X[:, 1], mode="markers",
-        marker=cc.marker(cc.encode(gmm_run.resp_), size=size, opacity=0.9, line=line),
-        name="points (mixture)", showlegend=False, hoverinfo="skip"), row=1, col=1)
-    fig.add_trace(Scatter(
-        x=X[:, 0], y=X[:, 1], mode="markers",
-        marker={"color": kmeans_run.labels_.astype(np.uint8),
-                "colorscale": _label_scale(k, palette), "cmin": 0, "cmax": k, "size": size,
-                "opacity": 0.9, "line": line},
-        name="points (K-means)", showlegend=False, hoverinfo="skip"), row=1, col=2)
-    for j in range(k):
+        _add_regions(fig, gmm_run, centers, ranges, grid, colors)
+    _add_end_points(fig, X, gmm_run, kmeans_run, palette)
+    for j in range(len(means)):
         ex, ey = ellipses_path(means[j:j + 1], covs[j:j + 1], (1.0, 2.0))
         fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", line={"color": colors[j], "width": 2.5},
                                  hoverinfo="skip", showlegend=j == 0, name=ellipse_name,
                                  legendgroup="ellipses"), row=1, col=1)
-    if connect:
-        d = np.sqrt(((means[:, None, :] - centers[None, :, :]) ** 2).sum(-1))
-        rows, cols = linear_sum_assignment(d)
-        sx: list = []
-        sy: list = []
-        for i, j in zip(rows, cols, strict=True):
-            sx += [means[i, 0], centers[j, 0], None]
-            sy += [means[i, 1], centers[j, 1], None]
+    links = _links(means, centers) if connect else None
     for col in (1, 2):
-        if connect:
-            fig.add_trace(go.Scatter(x=sx, y=sy, mode="lines",
-                                     line={"color": "#111111", "width": 2},
-                                     hoverinfo="skip", showlegend=False), row=1, col=col)
-        own_em = col == 1
-        fig.add_trace(go.Scatter(
-            x=means[:, 0], y=means[:, 1], mode="markers",
-            marker={"symbol": "diamond", "size": 18, "color": colors,
-                    "line": {"width": 2, "color": "#111111"}} if own_em else _OUTLINE_DIAMOND,
-            name="mixture means", showlegend=own_em, legendgroup="em",
-            hovertemplate="mixture mean<br>(%{x:.4g}, %{y:.4g})<extra></extra>"), row=1, col=col)
-        fig.add_trace(go.Scatter(
-            x=centers[:, 0], y=centers[:, 1], mode="markers",
-            marker=_OUTLINE_X if own_em else {"symbol": "x", "size": 18, "color": colors,
-                                              "line": {"width": 2, "color": "#111111"}},
-            name="K-means centres", showlegend=own_em, legendgroup="km",
-            hovertemplate="K-means centre<br>(%{x:.4g}, %{y:.4g})<extra></extra>"),
-            row=1, col=col)
-    fig.update_layout(
-        height=height, template="plotly_white", font={"size": FONT_SIZE},
-        margin={"l": 60, "r": 20, "t": 50, "b": 40}, hovermode="closest",
-        legend={"orientation": "h", "x": 0.0, "y": -0.12, "yanchor": "top"},
-    )
+        _add_centres(fig, col, means, centers, colors, links)
+    fig.update_layout(**plain_layout(height, {"l": 60, "r": 20, "t": 50, "b": 40}),
+                      hovermode="closest",
+                      legend={"orientation": "h", "x": 0.0, "y": -0.12, "yanchor": "top"})
     fig.update_annotations(font={"size": FONT_SIZE + 1})
-    for col in (1, 2):
-        fig.update_xaxes(range=[x0, x1], autorange=False, title_text="x₁", zeroline=False,
-                         showgrid=False, constrain="domain", row=1, col=col)
-        fig.update_yaxes(range=[y0, y1], autorange=False, zeroline=False, showgrid=False,
-                         constrain="domain", scaleanchor="x" if col == 1 else "x2",
-                         scaleratio=1, title_text="x₂" if col == 1 else None, row=1, col=col)
+    axis = {"showgrid": False, "constrain": "domain"}
+    equal_axes(fig, *ranges, x={**axis, "title_text": "x₁"}, y={**axis, "title_text": "x₂"})
+    equal_axes(fig, *ranges, xaxis="x2", yaxis="y2", x={**axis, "title_text": "x₁"}, y=axis)
     return fig
+
+
+def _end_parameters(gmm_run, kmeans_run) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The mixture's final means and covariances and K-means' final centres, or InputError
+    when the two runs have different numbers of clusters."""
+    means = np.asarray(gmm_run.means_, dtype=float)
+    centers = np.asarray(kmeans_run.centers_, dtype=float)
+    if centers.shape != means.shape:
+        raise InputError(
+            f"The mixture has {gmm_run.n_components} components but K-means has "
+            f"{centers.shape[0]} clusters; compare runs with the same k.")
+    return means, np.asarray(gmm_run.covariances_, dtype=float), centers
+
+
+def _add_regions(fig: go.Figure, gmm_run, centers: np.ndarray, ranges: tuple, grid: int,
+                 colors: list[str]) -> None:
+    """Where each component has the largest responsibility (left), each centre's Voronoi
+    region (right)."""
+    from gmmviz.em import predict_proba
+
+    gx, gy, vor = voronoi_grid(centers, *ranges, grid)
+    xx, yy = np.meshgrid(gx, gy)
+    win = predict_proba(np.column_stack([xx.ravel(), yy.ravel()]), gmm_run.final)
+    fig.add_trace(_regions_trace(win.argmax(axis=1).reshape(grid, grid), *ranges, colors,
+                                 "largest responsibility"), row=1, col=1)
+    fig.add_trace(_regions_trace(vor, *ranges, colors, "Voronoi regions"), row=1, col=2)
+
+
+def _add_end_points(fig: go.Figure, X: np.ndarray, gmm_run, kmeans_run,
+                    palette: tuple[str, ...]) -> None:
+    """The points in their blended responsibility colours (left) and cluster colours (right)."""
+    k = gmm_run.n_components
+    cc = codec(k, palette)
+    style = {"size": (9, 5), "line_width": 0.5, "opacity": 0.9, "showlegend": False,
+             "hoverinfo": "skip"}
+    fig.add_trace(points_trace(X, cc.marker(cc.encode(gmm_run.resp_)), name="points (mixture)",
+                               **style), row=1, col=1)
+    fig.add_trace(points_trace(X, _label_colors(kmeans_run.labels_.astype(np.uint8), k, palette),
+                               name="points (K-means)", **style), row=1, col=2)
+
+
+def _links(means: np.ndarray, centers: np.ndarray) -> tuple[list, list]:
+    """Segments joining every mean to its matched centre, broken by None."""
+    sx: list = []
+    sy: list = []
+    for i, j in enumerate(match_components(means, centers)):
+        sx += [means[i, 0], centers[j, 0], None]
+        sy += [means[i, 1], centers[j, 1], None]
+    return sx, sy
+
+
+def _add_centres(fig: go.Figure, col: int, means: np.ndarray, centers: np.ndarray,
+                 colors: list[str], links: tuple[list, list] | None) -> None:
+    """The mixture means (diamonds) and K-means centres (crosses) on one panel: the panel's
+    own in colour, the other method's in outline; on top, the links between them."""
+    if links is not None:
+        fig.add_trace(go.Scatter(x=links[0], y=links[1], mode="lines",
+                                 line={"color": "#111111", "width": 2},
+                                 hoverinfo="skip", showlegend=False), row=1, col=col)
+    own_em = col == 1
+    fig.add_trace(go.Scatter(
+        x=means[:, 0], y=means[:, 1], mode="markers",
+        marker={"symbol": "diamond", "size": 18, "color": colors, "line": EDGE} if own_em
+        else _OUTLINE_DIAMOND,
+        name="mixture means", showlegend=own_em, legendgroup="em",
+        hovertemplate="mixture mean<br>(%{x:.4g}, %{y:.4g})<extra></extra>"), row=1, col=col)
+    fig.add_trace(go.Scatter(
+        x=centers[:, 0], y=centers[:, 1], mode="markers",
+        marker=_OUTLINE_X if own_em else {"symbol": "x", "size": 18, "color": colors,
+                                          "line": EDGE},
+        name="K-means centres", showlegend=own_em, legendgroup="km",
+        hovertemplate="K-means centre<br>(%{x:.4g}, %{y:.4g})<extra></extra>"), row=1, col=col)
 
 
 def limit_figure(eps_run, kmeans_run, *, height: int = 560, regions: bool = True,

@@ -79,45 +79,71 @@ def bound_figure(
     plotly.graph_objects.Figure
     """
     table = source if isinstance(source, pd.DataFrame) else bound_table(source)
-    n = len(table)
-    lo, hi = (0, n - 1) if window is None else (max(0, int(window[0])), min(n - 1, int(window[1])))
-    if hi < lo:
-        lo, hi = hi, lo
+    lo, hi = _rows_shown(len(table), window)
     view = table.iloc[lo:hi + 1]
     x = view["step"].to_numpy()
-    labels = step_tick_labels(view)
-    log_p = view["log_p"].to_numpy(dtype=float)
-    elbo = view["elbo"].to_numpy(dtype=float)
-    kl = view["kl"].to_numpy(dtype=float)
-
-    top, bottom = float(log_p.max()), float(min(elbo.min(), log_p.min()))
-    span = max(top - bottom, 1e-9 * max(abs(top), 1.0), 1e-12)
-    floor = bottom - 0.12 * span
-
     fig = make_subplots(
         rows=2, cols=1, shared_xaxes=True, row_heights=[0.64, 0.36], vertical_spacing=0.1,
         subplot_titles=("log p = L + KL at every half-step",
                         "The gap KL alone, log scale (after an E-step KL = 0: off the scale)"),
     )
-    hover = [
-        f"{lab}<br>log p = {a:.6g}<br>L = {b:.6g}<br>KL = {c:.4g}"
-        for lab, a, b, c in zip(view["label"], log_p, elbo, kl, strict=True)
-    ]
+    hover = [f"{lab}<br>log p = {a:.6g}<br>L = {b:.6g}<br>KL = {c:.4g}" for lab, a, b, c in
+             zip(view["label"], view["log_p"], view["elbo"], view["kl"], strict=True)]
+    y_range = _bound_bars(fig, view, hover)
+    _kl_panel(fig, x, view["kl"].to_numpy(dtype=float), hover)
+    if current is not None and lo <= current <= hi:  # a band on both panels
+        fig.add_vrect(x0=current - 0.5, x1=current + 0.5, fillcolor=CURRENT_COLOR, opacity=0.22,
+                      line_width=0, layer="below", row="all", col=1)
+    stride = max(1, int(np.ceil(len(x) / 16)))
+    fig.update_xaxes(tickvals=x[::stride], ticktext=step_tick_labels(view)[::stride],
+                     range=[lo - 0.6, hi + 0.6])
+    fig.update_xaxes(title_text="half-step", row=2, col=1)
+    fig.update_yaxes(title_text="nats", range=y_range, row=1, col=1)
+    fig.update_yaxes(title_text="KL (nats)", type="log", row=2, col=1)
+    _layout(fig, height)
+    fig.update_layout(
+        barmode="overlay", bargap=0.15,
+        legend={"orientation": "h", "x": 0, "y": 1.1, "xanchor": "left", "yanchor": "bottom"},
+        margin={"t": 110},
+    )
+    fig.update_annotations(font_size=FONT_SIZE)
+    return fig
+
+
+def _rows_shown(n: int, window: tuple[int, int] | None) -> tuple[int, int]:
+    """First and last row of a table of ``n`` rows to show: all, or ``window`` clipped."""
+    lo, hi = (0, n - 1) if window is None else (max(0, int(window[0])), min(n - 1, int(window[1])))
+    return (hi, lo) if hi < lo else (lo, hi)
+
+
+def _bound_bars(fig: go.Figure, view: pd.DataFrame, hover: list[str]) -> list[float]:
+    """Top panel: a bar of L from a floor below the lowest value shown, the KL gap stacked on
+    it, and the line of log p = L + KL. Returns the panel's y range."""
+    x = view["step"].to_numpy()
+    log_p = view["log_p"].to_numpy(dtype=float)
+    elbo = view["elbo"].to_numpy(dtype=float)
+    top, bottom = float(log_p.max()), float(min(elbo.min(), log_p.min()))
+    span = max(top - bottom, 1e-9 * max(abs(top), 1.0), 1e-12)
+    floor = bottom - 0.12 * span
     fig.add_trace(go.Bar(
         x=x, y=elbo - floor, base=floor, name="L(q, θ): the lower bound",
         marker={"color": BOUND_COLOR, "opacity": 0.75}, hovertext=hover, hoverinfo="text",
         width=0.8,
     ), row=1, col=1)
     fig.add_trace(go.Bar(
-        x=x, y=kl, base=elbo, name="KL gap", marker={"color": GAP_COLOR}, hovertext=hover,
-        hoverinfo="text", width=0.8,
+        x=x, y=view["kl"].to_numpy(dtype=float), base=elbo, name="KL gap",
+        marker={"color": GAP_COLOR}, hovertext=hover, hoverinfo="text", width=0.8,
     ), row=1, col=1)
     fig.add_trace(go.Scatter(
         x=x, y=log_p, mode="lines+markers", name="log p(X | θ)",
         line={"color": LOGP_COLOR, "width": 3}, marker={"size": 9}, hovertext=hover,
         hoverinfo="text",
     ), row=1, col=1)
+    return [floor, top + 0.06 * span]
 
+
+def _kl_panel(fig: go.Figure, x: np.ndarray, kl: np.ndarray, hover: list[str]) -> None:
+    """Bottom panel: the positive gaps (after each M-step) on a log scale."""
     positive = kl > 0
     if positive.any():
         fig.add_trace(go.Scatter(
@@ -130,24 +156,6 @@ def bound_figure(
         fig.add_annotation(text="KL = 0 at every half-step shown", xref="x2 domain",
                            yref="y2 domain", x=0.5, y=0.5, showarrow=False,
                            font={"size": FONT_SIZE})
-    if current is not None and lo <= current <= hi:
-        for row in (1, 2):
-            fig.add_vrect(x0=current - 0.5, x1=current + 0.5, fillcolor=CURRENT_COLOR,
-                          opacity=0.22, line_width=0, layer="below", row=row, col=1)
-
-    stride = max(1, int(np.ceil(len(x) / 16)))
-    fig.update_xaxes(tickvals=x[::stride], ticktext=labels[::stride], range=[lo - 0.6, hi + 0.6])
-    fig.update_xaxes(title_text="half-step", row=2, col=1)
-    fig.update_yaxes(title_text="nats", range=[floor, top + 0.06 * span], row=1, col=1)
-    fig.update_yaxes(title_text="KL (nats)", type="log", row=2, col=1)
-    _layout(fig, height)
-    fig.update_layout(
-        barmode="overlay", bargap=0.15,
-        legend={"orientation": "h", "x": 0, "y": 1.1, "xanchor": "left", "yanchor": "bottom"},
-        margin={"t": 110},
-    )
-    fig.update_annotations(font_size=FONT_SIZE)
-    return fig
 
 
 # --------------------------------------------------------------------------- the coin
@@ -172,14 +180,9 @@ def coin_figure(w: float, heads: int = 1, tails: int = 3, *, height: int = 520) 
     plotly.graph_objects.Figure
     """
     w = float(w)
-    lw = coin_likelihood(w, heads, tails)
-    w_star = coin_mle(heads, tails)
-    l_star = coin_likelihood(w_star, heads, tails)
-    star_text = _fraction_text(w_star)
-
-    grid = np.linspace(0.0, 1.0, 401)
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.14,
                         subplot_titles=("Likelihood L(w)", "Log-likelihood log L(w)"))
+    grid = np.linspace(0.0, 1.0, 401)
     fig.add_trace(go.Scatter(x=grid, y=coin_likelihood(grid, heads, tails), mode="lines",
                              name="L(w)", line={"color": BOUND_COLOR, "width": 4},
                              showlegend=False), row=1, col=1)
@@ -188,9 +191,26 @@ def coin_figure(w: float, heads: int = 1, tails: int = 3, *, height: int = 520) 
     fig.add_trace(go.Scatter(x=inner, y=log_curve, mode="lines", name="log L(w)",
                              line={"color": BOUND_COLOR, "width": 4}, showlegend=False),
                   row=1, col=2)
+    l_star, log_star = _coin_maximum(fig, heads, tails)
+    low = float(np.min(log_curve))
+    _coin_current(fig, w, heads, tails, low)
+    fig.update_xaxes(title_text="w = probability of heads", range=[0, 1])
+    fig.update_yaxes(range=[0, l_star * 1.75], row=1, col=1)
+    fig.update_yaxes(range=[low, log_star + 0.25 * (log_star - low)], row=1, col=2)
+    _layout(fig, height)
+    fig.update_layout(legend={"orientation": "h", "x": 0, "y": -0.2, "xanchor": "left",
+                              "yanchor": "top"}, margin={"b": 110})
+    fig.update_annotations(selector={"text": "Likelihood L(w)"}, font_size=FONT_SIZE)
+    fig.update_annotations(selector={"text": "Log-likelihood log L(w)"}, font_size=FONT_SIZE)
+    return fig
 
-    # The maximum, on both panels.
+
+def _coin_maximum(fig: go.Figure, heads: int, tails: int) -> tuple[float, float]:
+    """The maximum w* on both panels, with a note on the left; returns L(w*) and log L(w*)."""
+    w_star = coin_mle(heads, tails)
+    l_star = coin_likelihood(w_star, heads, tails)
     log_star = coin_log_likelihood(w_star, heads, tails)
+    star_text = _fraction_text(w_star)
     for col, y_star in ((1, l_star), (2, log_star)):
         fig.add_vline(x=w_star, line={"color": MAX_COLOR, "width": 2, "dash": "dash"},
                       row=1, col=col)
@@ -207,48 +227,39 @@ def coin_figure(w: float, heads: int = 1, tails: int = 3, *, height: int = 520) 
         align="left", font={"size": FONT_SIZE - 2, "color": MAX_COLOR},
         bgcolor="rgba(255,255,255,0.85)",
     )
+    return l_star, log_star
 
-    # The current w, labelled on the side where the curve falls away (clear of it).
+
+def _coin_current(fig: go.Figure, w: float, heads: int, tails: int, low: float) -> None:
+    """The current w on both panels, its values labelled on the side where the curve falls
+    away (clear of it); log L = -inf is written at the bottom (``low``) of the right panel."""
     if w > 0.75:
         side = "top left"
     elif w < 0.05:
         side = "top right"
     else:
-        side = "middle right" if w >= w_star else "middle left"
-    log_w = coin_log_likelihood(w, heads, tails)
+        side = "middle right" if w >= coin_mle(heads, tails) else "middle left"
+    marker = {"color": CURRENT_COLOR, "size": 16, "line": {"color": "#111111", "width": 1.5}}
+    text = {"textposition": side, "cliponaxis": False,
+            "textfont": {"size": FONT_SIZE, "color": "#111111"}}
+    lw = coin_likelihood(w, heads, tails)
     fig.add_trace(go.Scatter(
-        x=[w], y=[lw], mode="markers+text", name=f"your w = {w:.2f}",
-        marker={"color": CURRENT_COLOR, "size": 16, "line": {"color": "#111111", "width": 1.5}},
-        text=[f"  {lw:.4f}  "], textposition=side, cliponaxis=False,
-        textfont={"size": FONT_SIZE, "color": "#111111"},
-        hovertemplate="w = %{x:.3f}<br>L = %{y:.5f}<extra></extra>",
-    ), row=1, col=1)
-    low = float(np.min(log_curve))
+        x=[w], y=[lw], mode="markers+text", name=f"your w = {w:.2f}", marker=marker,
+        text=[f"  {lw:.4f}  "], hovertemplate="w = %{x:.3f}<br>L = %{y:.5f}<extra></extra>",
+        **text), row=1, col=1)
+    log_w = coin_log_likelihood(w, heads, tails)
     if np.isfinite(log_w):
         fig.add_trace(go.Scatter(
-            x=[w], y=[log_w], mode="markers+text", showlegend=False,
-            marker={"color": CURRENT_COLOR, "size": 16,
-                    "line": {"color": "#111111", "width": 1.5}},
-            text=[f"  {log_w:.2f}  "], textposition=side, cliponaxis=False,
-            textfont={"size": FONT_SIZE, "color": "#111111"},
-            hovertemplate="w = %{x:.3f}<br>log L = %{y:.4f}<extra></extra>",
-        ), row=1, col=2)
+            x=[w], y=[log_w], mode="markers+text", showlegend=False, marker=marker,
+            text=[f"  {log_w:.2f}  "],
+            hovertemplate="w = %{x:.3f}<br>log L = %{y:.4f}<extra></extra>", **text),
+            row=1, col=2)
     else:
         fig.add_annotation(x=w, y=low, xref="x2", yref="y2", text="log L = −∞",
                            showarrow=False, yanchor="bottom",
                            font={"size": FONT_SIZE, "color": "#111111"})
     fig.add_vline(x=w, line={"color": CURRENT_COLOR, "width": 2}, row=1, col=1)
     fig.add_vline(x=w, line={"color": CURRENT_COLOR, "width": 2}, row=1, col=2)
-
-    fig.update_xaxes(title_text="w = probability of heads", range=[0, 1])
-    fig.update_yaxes(range=[0, l_star * 1.75], row=1, col=1)
-    fig.update_yaxes(range=[low, log_star + 0.25 * (log_star - low)], row=1, col=2)
-    _layout(fig, height)
-    fig.update_layout(legend={"orientation": "h", "x": 0, "y": -0.2, "xanchor": "left",
-                              "yanchor": "top"}, margin={"b": 110})
-    fig.update_annotations(selector={"text": "Likelihood L(w)"}, font_size=FONT_SIZE)
-    fig.update_annotations(selector={"text": "Log-likelihood log L(w)"}, font_size=FONT_SIZE)
-    return fig
 
 
 # --------------------------------------------------------------------------- five points
@@ -291,6 +302,27 @@ def gaussian_points_figure(
         line={"color": BOUND_COLOR, "width": 4}, fill="tozeroy",
         fillcolor="rgba(0,114,178,0.10)", hoverinfo="skip",
     ))
+    _stems(fig, pts, dens, mu, sigma)
+    fig.add_vline(x=mu, line={"color": CURRENT_COLOR, "width": 2, "dash": "dot"},
+                  annotation_text="μ", annotation_position="top",
+                  annotation_font={"size": FONT_SIZE, "color": CURRENT_COLOR})
+    fig.update_layout(title={
+        "text": (f"likelihood = product of the {len(dens)} densities = "
+                 f"{np.exp(log_lik):.3g}<br>"
+                 f"log-likelihood = sum of their logs = {log_lik:.3f}"),
+        "x": 0.0, "xanchor": "left", "y": 0.97, "yanchor": "top",
+        "font": {"size": FONT_SIZE + 2},
+    })
+    fig.update_xaxes(title_text="x", range=list(x_range), zeroline=False)
+    fig.update_yaxes(title_text="density", range=[-0.06 * peak, 1.45 * peak])
+    _layout(fig, height)
+    fig.update_layout(legend={"orientation": "h", "x": 0, "y": -0.18, "xanchor": "left",
+                              "yanchor": "top"}, margin={"t": 100, "b": 110})
+    return fig
+
+
+def _stems(fig: go.Figure, pts: np.ndarray, dens: np.ndarray, mu: float, sigma: float) -> None:
+    """Each point's density as a stem from the axis, labelled with its value, and the points."""
     stem_x = np.repeat(pts, 3)
     stem_y = np.column_stack([np.zeros_like(dens), dens, np.full_like(dens, np.nan)]).ravel()
     stem_x = stem_x.astype(float)
@@ -312,22 +344,6 @@ def gaussian_points_figure(
         marker={"color": "#111111", "size": 15, "symbol": "diamond"},
         hovertemplate="x = %{x}<extra></extra>",
     ))
-    fig.add_vline(x=mu, line={"color": CURRENT_COLOR, "width": 2, "dash": "dot"},
-                  annotation_text="μ", annotation_position="top",
-                  annotation_font={"size": FONT_SIZE, "color": CURRENT_COLOR})
-    fig.update_layout(title={
-        "text": (f"likelihood = product of the {len(dens)} densities = "
-                 f"{np.exp(log_lik):.3g}<br>"
-                 f"log-likelihood = sum of their logs = {log_lik:.3f}"),
-        "x": 0.0, "xanchor": "left", "y": 0.97, "yanchor": "top",
-        "font": {"size": FONT_SIZE + 2},
-    })
-    fig.update_xaxes(title_text="x", range=list(x_range), zeroline=False)
-    fig.update_yaxes(title_text="density", range=[-0.06 * peak, 1.45 * peak])
-    _layout(fig, height)
-    fig.update_layout(legend={"orientation": "h", "x": 0, "y": -0.18, "xanchor": "left",
-                              "yanchor": "top"}, margin={"t": 100, "b": 110})
-    return fig
 
 
 def gaussian_log_likelihood_figure(
@@ -372,22 +388,22 @@ def gaussian_log_likelihood_figure(
         hovertemplate="μ = %{x:.2f}<br>σ = %{y:.2f}<br>log p = %{z:.2f}<extra></extra>",
         name="log-likelihood",
     ))
-    fig.add_trace(go.Scatter(
-        x=[mu_hat], y=[sigma_hat], mode="markers+text", name="maximum likelihood",
-        marker={"color": MAX_COLOR, "size": 18, "symbol": "star",
-                "line": {"color": "#111111", "width": 1}},
-        text=[f"best: {best:.2f}"], textposition="top right",
-        textfont={"size": FONT_SIZE, "color": "#111111"},
-    ))
-    fig.add_trace(go.Scatter(
-        x=[mu], y=[sigma], mode="markers+text", name="your μ, σ",
-        marker={"color": CURRENT_COLOR, "size": 16, "line": {"color": "#111111", "width": 1.5}},
-        text=[f"{here:.2f}"], textposition="bottom center",
-        textfont={"size": FONT_SIZE, "color": "#111111"},
-    ))
+    fig.add_trace(_labelled_point(mu_hat, sigma_hat, f"best: {best:.2f}", "top right",
+                                  name="maximum likelihood",
+                                  marker={"color": MAX_COLOR, "size": 18, "symbol": "star",
+                                          "line": {"color": "#111111", "width": 1}}))
+    fig.add_trace(_labelled_point(mu, sigma, f"{here:.2f}", "bottom center", name="your μ, σ",
+                                  marker={"color": CURRENT_COLOR, "size": 16,
+                                          "line": {"color": "#111111", "width": 1.5}}))
     fig.update_xaxes(title_text="μ", range=list(mu_range))
     fig.update_yaxes(title_text="σ", range=list(sigma_range))
     _layout(fig, height)
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": -0.18, "xanchor": "left",
                               "yanchor": "top"}, margin={"t": 30, "b": 110})
     return fig
+
+
+def _labelled_point(x: float, y: float, text: str, position: str, **props: object) -> go.Scatter:
+    """One marker with its value written beside it."""
+    return go.Scatter(x=[x], y=[y], mode="markers+text", text=[text], textposition=position,
+                      textfont={"size": FONT_SIZE, "color": "#111111"}, **props)
