@@ -5,11 +5,13 @@ Importable from tests as ``from tests._apptest import ...``.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
@@ -75,6 +77,13 @@ def chart_spec(at: AppTest, key: str | None = None) -> dict:
     raise AssertionError(f"no chart with key {key!r}")
 
 
+def array_length(array: list | dict) -> int:
+    """The length of a Plotly data array, plain or as a base64 typed array."""
+    if isinstance(array, dict):
+        return len(base64.b64decode(array["bdata"])) // np.dtype(array["dtype"]).itemsize
+    return len(array)
+
+
 def metric(at: AppTest, label: str) -> str:
     """The value shown by the metric labelled ``label``."""
     return next(m.value for m in at.metric if m.label == label)
@@ -86,3 +95,10 @@ def table(at: AppTest, column: str) -> pd.DataFrame:
         if column in frame.value.columns:
             return frame.value
     raise AssertionError(f"no table with a column {column!r}")
+
+
+def play_duration(at: AppTest, key: str | None = None) -> int:
+    """The time per frame, in ms, of the Play button of the chart with ``key``."""
+    play = chart_spec(at, key)["layout"]["updatemenus"][0]["buttons"][0]
+    assert "Play" in play["label"], play
+    return play["args"][1]["frame"]["duration"]

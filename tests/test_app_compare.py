@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from urllib.parse import parse_qs, urlparse
 
 import numpy as np
@@ -12,11 +11,13 @@ from streamlit.testing.v1 import AppTest
 import gmmviz
 from gmmviz import manual, selection
 from tests._apptest import (
+    array_length,
     assert_ok,
     chart_spec,
     metric,
     open_app,
     page_path,
+    play_duration,
     query,
     set_widget,
     table,
@@ -33,13 +34,6 @@ def _app(params: dict[str, str] | None = None, tab: str | None = None) -> AppTes
 def _panel_titles(spec: dict) -> list[str]:
     n = sum(1 for t in spec["data"] if (t.get("name") or "").startswith("points"))
     return [a["text"] for a in spec["layout"]["annotations"][:n]]
-
-
-def _length(array: list | dict) -> int:
-    """The length of a trace's data array, plain or as Plotly's base64 typed array."""
-    if isinstance(array, dict):
-        return len(base64.b64decode(array["bdata"])) // np.dtype(array["dtype"]).itemsize
-    return len(array)
 
 
 def _data(q: dict[str, str]) -> np.ndarray:
@@ -76,14 +70,13 @@ def _assert_shows_the_direct_fits(at: AppTest) -> None:
     assert len(_panel_titles(spec)) == len(runs)
     # each panel draws every point and one ellipse set per component
     points = [t for t in spec["data"] if (t.get("name") or "").startswith("points")]
-    assert [_length(t["x"]) for t in points] == [len(X)] * len(runs)
+    assert [array_length(t["x"]) for t in points] == [len(X)] * len(runs)
     components = {t["name"] for t in spec["data"]
                   if (t.get("name") or "").startswith("component")}
     assert components == {f"component {j}" for j in range(1, k + 1)}
     # one frame per half-step of the longest run
     assert len(spec["frames"]) == max(len(r.steps) for r in runs)
-    play = spec["layout"]["updatemenus"][0]["buttons"][0]
-    assert play["args"][1]["frame"]["duration"] == int(q["speed"])
+    assert play_duration(at, "compare_fig") == int(q["speed"])
     shown = table(at, "final NLL")
     np.testing.assert_allclose(shown["final NLL"], [r.final.nll for r in runs], rtol=1e-9)
     assert shown["iterations"].tolist() == [r.n_iter_ for r in runs]
@@ -237,7 +230,7 @@ def test_restarts_tab_and_its_controls():
     at = _app({"restarts": "30"}, tab="Restarts")
     assert_ok(at)
     strip = chart_spec(at, "restarts_fig")
-    assert _length(strip["data"][0]["customdata"]) == 30  # one dot per restart
+    assert array_length(strip["data"][0]["customdata"]) == 30  # one dot per restart
     assert any("best of 30" in (t.get("name") or "") for t in strip["data"])
     best = at.number_input(key="restart_pick").value
     assert "best of n" in text(at.markdown)
@@ -258,7 +251,7 @@ def test_restarts_tab_and_its_controls():
     assert float(q["rtol"]) == 1e-4
     # 12 dots, and the restart shown is the best one: restart i is fit_gmm with seed 0 + i
     strip = chart_spec(at, "restarts_fig")
-    assert _length(strip["data"][0]["customdata"]) == 12
+    assert array_length(strip["data"][0]["customdata"]) == 12
     X, _ = gmmviz.datasets.textbook()
     nll = [gmmviz.fit_gmm(X, 3, init="kmeans-pp", max_iter=50, tol=1e-4, reg_covar=1e-6,
                           random_state=i).final.nll for i in range(12)]
