@@ -183,10 +183,12 @@ def open_page(browser: Any, url: str, timeout: float = 30_000) -> tuple[Any, lis
     return page, errors
 
 
-def wait_for_plotly(page: Any, timeout: float = 30_000) -> Any:
-    """Wait until at least one Plotly figure has been drawn; return its locator."""
-    page.wait_for_selector(".js-plotly-plot .main-svg", state="attached", timeout=timeout)
-    return page.locator(".js-plotly-plot").first
+def wait_for_plotly(page: Any, timeout: float = 30_000, key: str | None = None) -> Any:
+    """Wait until the Plotly figure in the Streamlit element with ``key`` (None: any figure)
+    has been drawn; return its locator."""
+    selector = _figure_selector(key)
+    page.wait_for_selector(f"{selector} .main-svg", state="attached", timeout=timeout)
+    return page.locator(selector).first
 
 
 # ----------------------------------------------------------------------------- reading a page

@@ -477,6 +477,13 @@ def test_a_page_that_needs_its_widgets_for_the_fit_draws_them_at_once(query):
     assert_ok(at)
     assert at.selectbox(key="data").value == query.get("data", "textbook")
     assert _asks_for_rerun(at) is not True
+    # every control of the sidebar is there on the first run, and the widget the fit needs
+    assert at.slider(key="k").value == 3 and at.selectbox(key="init").value == query.get(
+        "init", "notes-b")
+    if query.get("init") == "manual":
+        assert len(at.data_editor) == 1
+    else:
+        assert at.get("file_uploader") and "Upload a CSV file" in text(at.info)
 
 
 def test_settings_from_another_page_carry_over_to_a_first_visit():

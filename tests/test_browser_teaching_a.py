@@ -26,9 +26,8 @@ TALL = 2000  # px: the whole page in one screenshot
 def test_kmeans_page_plays(browser, app_url):
     page, errors = open_page(browser, f"{app_url}/kmeans?speed=150", timeout=TIMEOUT)
     try:
-        wait_for_plotly(page, timeout=TIMEOUT)
-        page.wait_for_selector(".st-key-kmeans_fig .js-plotly-plot .main-svg", timeout=TIMEOUT)
-        page.wait_for_selector(".st-key-compare_fig .js-plotly-plot .main-svg", timeout=TIMEOUT)
+        wait_for_plotly(page, TIMEOUT, "kmeans_fig")
+        wait_for_plotly(page, TIMEOUT, "compare_fig")
         no_page_errors(page, errors)
         # the textbook run from the textbook's centres: 7 iterations, 15 half-steps
         assert frame_count(page, "kmeans_fig") == 15
@@ -65,9 +64,8 @@ def test_kmeans_page_plays(browser, app_url):
 def test_limit_page_renders(browser, app_url):
     page, errors = open_page(browser, f"{app_url}/limit?eps=0.05&weights=equal", timeout=TIMEOUT)
     try:
-        wait_for_plotly(page, timeout=TIMEOUT)
-        page.wait_for_selector(".st-key-limit_fig .js-plotly-plot .main-svg", timeout=TIMEOUT)
-        page.wait_for_selector(".st-key-sweep_fig .js-plotly-plot .main-svg", timeout=TIMEOUT)
+        wait_for_plotly(page, TIMEOUT, "limit_fig")
+        wait_for_plotly(page, TIMEOUT, "sweep_fig")
         no_page_errors(page, errors)
         # the state from the link is kept (and written back) by the page
         assert "eps=0.05" in page.url and "weights=equal" in page.url
