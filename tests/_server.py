@@ -183,7 +183,264 @@ def open_page(browser: Any, url: str, timeout: float = 30_000) -> tuple[Any, lis
     return page, errors
 
 
-def wait_for_plotly(page: Any, timeout: float = 30_000) -> Any:
-    """Wait until at least one Plotly figure has been drawn; return its locator."""
-    page.wait_for_selector(".js-plotly-plot .main-svg", state="attached", timeout=timeout)
-    return page.locator(".js-plotly-plot").first
+def wait_for_plotly(page: Any, timeout: float = 30_000, key: str | None = None) -> Any:
+    """Wait until the Plotly figure in the Streamlit element with ``key`` (None: any figure)
+    has been drawn; return its locator."""
+    selector = _figure_selector(key)
+    page.wait_for_selector(f"{selector} .main-svg", state="attached", timeout=timeout)
+    return page.locator(selector).first
+
+
+# ----------------------------------------------------------------------------- reading a page
+ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
+# The first select box in the sidebar: a new explorer session gets its controls once the
+# figure has drawn.
+SIDEBAR_CONTROL = '[data-testid="stSidebar"] [data-testid="stSelectbox"]'
+
+
+def no_page_errors(page: Any, errors: list[Any]) -> None:
+    """The page shows no Streamlit exception and logged no uncaught JavaScript error."""
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert errors == [], [str(e) for e in errors]
+
+
+def watch_script_runs(page: Any) -> None:
+    """Count, from now on, the script runs the page starts (see :func:`script_runs`)."""
+    page.evaluate("""() => {
+        const app = document.querySelector('[data-testid="stApp"]');
+        window.__scriptRuns = 0;
+        // a run that starts and ends between two callbacks leaves a record whose old value
+        // is "running"
+        new MutationObserver((records) => {
+            for (const r of records) if (r.oldValue === 'running') window.__scriptRuns++;
+        }).observe(app, {attributes: true, attributeOldValue: true,
+                         attributeFilter: ['data-test-script-state']});
+    }""")
+
+
+def script_runs(page: Any) -> int:
+    """The script runs finished since :func:`watch_script_runs`; none may be running now."""
+    assert page.locator(
+        '[data-testid="stApp"][data-test-script-state="running"]').count() == 0
+    return page.evaluate("() => window.__scriptRuns")
+
+
+def wait_for_layout_stable(page: Any, frames: int = 10, timeout: float = 30_000) -> None:
+    """Wait until the page's size and every Plotly figure's box stay the same for ``frames``
+    animation frames in a row (after a resize, Streamlit and Plotly lay out again)."""
+    page.evaluate("() => { window.__layout = {sig: null, same: 0}; }")
+    page.wait_for_function(
+        """(frames) => {
+            const main = document.querySelector('[data-testid="stMain"]');
+            const boxes = Array.from(document.querySelectorAll('.js-plotly-plot'), (gd) => {
+                const b = gd.getBoundingClientRect();
+                return [b.width, b.height, gd.querySelectorAll('.main-svg').length];
+            });
+            const sig = JSON.stringify([innerWidth, innerHeight, main && main.scrollHeight,
+                                        boxes]);
+            const seen = window.__layout;
+            seen.same = sig === seen.sig ? seen.same + 1 : 0;
+            seen.sig = sig;
+            return seen.same >= frames;
+        }""", arg=frames, polling="raf", timeout=timeout)
+
+
+def screenshot(page: Any, name: str, *, height: int | None = None,
+               full_page: bool = False) -> None:
+    """Save ``tests/artifacts/<name>``; with ``height``, first grow the viewport to that height
+    (Streamlit scrolls inside the app, so a full-page shot shows only the viewport) and wait
+    until the page has laid itself out again."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    if height is not None:
+        page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
+        page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollTo(0, 0)")
+        page.wait_for_function("(h) => window.innerHeight === h", arg=height)
+        wait_for_layout_stable(page)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=full_page)
+
+
+# ----------------------------------------------------------------------------- Plotly figures
+def figure_js(key: str | None = None) -> str:
+    """A JavaScript expression for the graph div of the Plotly figure in the Streamlit element
+    with ``key`` (None: the first figure on the page)."""
+    if key is None:
+        return "document.querySelector('.js-plotly-plot')"
+    return f"document.querySelector('.st-key-{key} .js-plotly-plot')"
+
+
+def _figure_selector(key: str | None) -> str:
+    return ".js-plotly-plot" if key is None else f".st-key-{key} .js-plotly-plot"
+
+
+def _slider_label_js(key: str | None) -> str:
+    """The slider's current-step label, as drawn."""
+    return (f"(({figure_js(key)})?.querySelector('.slider-group > text.slider-label')"
+            "?.textContent ?? '')")
+
+
+def _active_js(key: str | None) -> str:
+    """The slider's active step (null before the figure is drawn)."""
+    gd = figure_js(key)
+    return (f"(({gd})?._fullLayout?.sliders?.length ? ({gd})._fullLayout.sliders[0].active "
+            ": null)")
+
+
+# Whether plotly.js is playing frames: a frame queued, or its animation loop scheduled.
+_PLAYING_JS = """(gd) => {
+    const t = gd._transitionData || {};
+    return !!t._animationRaf || (t._frameQueue || []).length > 0;
+}"""
+
+
+def wait_for_frames(page: Any, key: str | None = None, timeout: float = 60_000) -> None:
+    """Wait until the figure has been drawn with its animation frames."""
+    page.wait_for_function(
+        f"() => {{ const gd = {figure_js(key)}; return !!(gd && gd._fullLayout && "
+        "gd._transitionData && gd._transitionData._frames && "
+        "gd._transitionData._frames.length > 0); }", timeout=timeout)
+
+
+def wait_for_figure_and_controls(page: Any, timeout: float = 60_000) -> None:
+    """Wait for the first figure with its frames, then for the sidebar controls that a new
+    explorer session gets once the figure has drawn, and for that run to finish."""
+    wait_for_plotly(page, timeout=timeout)
+    wait_for_frames(page, timeout=timeout)
+    page.wait_for_selector(SIDEBAR_CONTROL, timeout=timeout)
+    wait_for_streamlit_idle(page, timeout=timeout)
+
+
+def frame_count(page: Any, key: str | None = None) -> int | None:
+    """The number of animation frames of the figure (None before it is drawn)."""
+    gd = figure_js(key)
+    return page.evaluate(
+        f"() => ({gd}) && ({gd})._transitionData ? ({gd})._transitionData._frames.length : null")
+
+
+def active_step(page: Any, key: str | None = None) -> int | None:
+    """The slider's active step, as drawn."""
+    return page.evaluate(f"() => {_active_js(key)}")
+
+
+def wait_for_step(page: Any, step: int, key: str | None = None,
+                  timeout: float = 30_000) -> None:
+    """Wait until the slider's active step is ``step``."""
+    page.wait_for_function(f"(i) => {_active_js(key)} === i", arg=step, timeout=timeout)
+
+
+def wait_for_step_at_least(page: Any, step: int, key: str | None = None,
+                           timeout: float = 30_000) -> None:
+    """Wait until the slider's active step is ``step`` or later."""
+    page.wait_for_function(f"(i) => {_active_js(key)} >= i", arg=step, timeout=timeout)
+
+
+def slider_label(page: Any, key: str | None = None) -> str:
+    """The slider's current-step label, as drawn."""
+    return page.evaluate(f"() => {_slider_label_js(key)}")
+
+
+def wait_for_label(page: Any, text: str, key: str | None = None,
+                   timeout: float = 30_000) -> None:
+    """Wait until the slider's current-step label contains ``text``."""
+    page.wait_for_function(f"(t) => {_slider_label_js(key)}.includes(t)", arg=text,
+                           timeout=timeout)
+
+
+def press(page: Any, label: str, key: str | None = None) -> None:
+    """Click the figure's button whose label contains ``label`` (Play, Pause, Back, Next)."""
+    page.locator(f"{_figure_selector(key)} .updatemenu-button").filter(
+        has_text=label).first.click()
+
+
+def point_colors(page: Any, key: str | None = None) -> list[Any]:
+    """The marker colours of the figure's trace 0 (the points), one per point, as drawn."""
+    return page.evaluate(f"""() => {{
+        const c = ({figure_js(key)})._fullData[0].marker.color;
+        return Array.from(c, v => (typeof v === 'number' ? v : String(v)));
+    }}""")
+
+
+def wait_until_paused(page: Any, key: str | None = None, timeout: float = 30_000) -> int:
+    """Wait until plotly.js has stopped playing (no frame queued, no animation loop) and the
+    step is held for twice the time per frame and at least 30 drawn frames; return that step.
+
+    Fails if the step moves or playing resumes while it is watched: a state that is only
+    quiet because the browser is slow still has to draw those frames first."""
+    gd = figure_js(key)
+    page.wait_for_function(f"() => !({_PLAYING_JS})({gd})", timeout=timeout)
+    held = page.wait_for_function(
+        f"""() => {{
+            const gd = {gd};
+            const now = performance.now(), step = gd._fullLayout.sliders[0].active;
+            const w = window.__held;
+            if (!w || w.gd !== gd) {{
+                const play = (gd.layout.updatemenus || []).flatMap(m => m.buttons || [])
+                    .find(b => (b.label || '').includes('Play'));
+                const duration = play ? play.args[1].frame.duration : 1000;
+                window.__held = {{gd, step, start: now, frames: 0, window: 2 * duration}};
+                return false;
+            }}
+            if (step !== w.step || ({_PLAYING_JS})(gd)) {{
+                window.__held = null;
+                return {{held: false, first: w.step, now: step, frames: w.frames}};
+            }}
+            w.frames += 1;
+            if (w.frames >= 30 && now - w.start >= w.window) {{
+                window.__held = null;
+                return {{held: true, first: w.step, frames: w.frames}};
+            }}
+            return false;
+        }}""", polling="raf", timeout=timeout).json_value()
+    assert held["held"], f"the animation did not stay paused: {held}"
+    return held["first"]
+
+
+# ----------------------------------------------------------------------------- clicking points
+def _point_on_screen(page: Any, index: int, key: str | None = None) -> tuple[float, float]:
+    """Where point ``index`` of the figure's trace 0 is drawn, in page coordinates."""
+    return page.evaluate(f"""() => {{
+        const gd = {figure_js(key)};
+        const tr = gd._fullData[0];
+        const xa = gd._fullLayout[tr.xaxis === 'x' ? 'xaxis' : 'xaxis' + tr.xaxis.slice(1)];
+        const ya = gd._fullLayout[tr.yaxis === 'y' ? 'yaxis' : 'yaxis' + tr.yaxis.slice(1)];
+        const box = gd.getBoundingClientRect();
+        return [box.left + xa._offset + xa.l2p(tr.x[{index}]),
+                box.top + ya._offset + ya.l2p(tr.y[{index}])];
+    }}""")
+
+
+def click_point(page: Any, index: int, key: str | None = None) -> None:
+    """Click point ``index`` of the figure's trace 0 as a user does: point at it until Plotly's
+    hover names it, then press. Plotly selects on a click the point its last hover found."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    gd = figure_js(key)
+    # Streamlit turns on click-to-select once the chart is mounted
+    page.wait_for_function(f"() => ({gd})._fullLayout.clickmode.includes('select')",
+                           timeout=30_000)
+    hovered = (f"() => (({gd})._hoverdata || [])"
+               f".some(p => p.curveNumber === 0 && p.pointNumber === {index})")
+    for _ in range(3):  # a hover that arrives while Plotly redraws is dropped: point again
+        x, y = _point_on_screen(page, index, key)
+        page.mouse.move(x + 6, y + 6)
+        page.mouse.move(x, y)
+        try:
+            page.wait_for_function(hovered, timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            continue
+    else:
+        raise AssertionError(f"Plotly's hover never found point {index} under the mouse")
+    page.mouse.down()
+    page.mouse.up()
+
+
+def selection_state(page: Any, key: str | None = None) -> dict[str, Any]:
+    """What the figure and the app show of a click: hover, selection, modes, script state."""
+    return page.evaluate(f"""() => {{
+        const gd = {figure_js(key)};
+        return {{hover: (gd._hoverdata || []).map(p => [p.curveNumber, p.pointNumber]),
+                 selected: gd._fullData[0].selectedpoints ?? null,
+                 clickmode: gd._fullLayout.clickmode, dragmode: gd._fullLayout.dragmode,
+                 script: document.querySelector('[data-testid="stApp"]')
+                     ?.getAttribute('data-test-script-state')}};
+    }}""")

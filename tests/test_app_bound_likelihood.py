@@ -1,38 +1,28 @@
 """AppTest of the pages "Why EM climbs" (lower bound) and "Likelihood from scratch"."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from scipy import stats
-from streamlit.testing.v1 import AppTest
 
 import gmmviz
 from gmmviz.bound import bound_table
 from gmmviz.datasets import textbook
 from gmmviz.urlstate import EXPLORER
+from tests._apptest import array_length, chart_spec, charts, metric, open_app, page_path, set_widget
 
-ROOT = Path(__file__).resolve().parent.parent
-BOUND_PAGE = str(ROOT / "views" / "lower_bound.py")
-LIKELIHOOD_PAGE = str(ROOT / "views" / "likelihood.py")
+BOUND_PAGE = page_path("lower_bound")
+LIKELIHOOD_PAGE = page_path("likelihood")
 POINTS = np.array([1.0, 4.0, 5.0, 6.0, 9.0])
 
 
-def _run(page, **query):
-    at = AppTest.from_file(page, default_timeout=120)
-    for name, value in query.items():
-        at.query_params[name] = str(value)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _metric(at, label):
-    return next(m.value for m in at.metric if m.label == label)
-
-
-def _charts(at):
-    return at.get("plotly_chart")
+def _bound_run(**changed: object) -> gmmviz.GMMRun:
+    """The run the lower-bound page draws, fitted here from the explorer's defaults with
+    ``changed`` (a notes start falls back to k-means when k is not 3)."""
+    p = {name: param.default for name, param in EXPLORER.items()} | changed
+    X, _ = gmmviz.datasets.make(p["data"], n_samples=p["n"], random_state=p["seed"])
+    init = "kmeans" if p["init"].startswith("notes") and p["k"] != 3 else p["init"]
+    return gmmviz.fit_gmm(X, p["k"], init=init, covariance_type=p["cov"], max_iter=p["iters"],
+                          tol=p["tol"], reg_covar=p["reg"], random_state=p["seed"])
 
 
 # ----------------------------------------------------------------------------- lower bound
@@ -43,16 +33,16 @@ def textbook_table():
 
 
 def test_bound_default(textbook_table):
-    at = _run(BOUND_PAGE)
-    assert len(_charts(at)) == 1
+    at = open_app(BOUND_PAGE)
+    assert len(charts(at)) == 1
     assert not at.error and not at.warning
     row = textbook_table.iloc[4]  # default half-step: M2
     assert at.select_slider(key="half").value == 4
     assert any(s.value.startswith("M-step 2") and f"{row['kl']:.4g}" in s.value
                for s in at.success)
-    assert _metric(at, "log p(X | θ)") == f"{row['log_p']:.3f}"
-    assert _metric(at, "L(q, θ)") == f"{row['elbo']:.3f}"
-    assert _metric(at, "KL gap") == f"{row['kl']:.4g}"
+    assert metric(at, "log p(X | θ)") == f"{row['log_p']:.3f}"
+    assert metric(at, "L(q, θ)") == f"{row['elbo']:.3f}"
+    assert metric(at, "KL gap") == f"{row['kl']:.4g}"
     qp = at.query_params
     assert qp["half"] == "4" and qp["init"] == "notes-b" and qp["zoom"] == "near"
     # The table of numbers has one row per half-step.
@@ -63,21 +53,25 @@ def test_bound_default(textbook_table):
 
 
 def test_bound_half_step_controls(textbook_table):
-    at = _run(BOUND_PAGE)
+    at = open_app(BOUND_PAGE)
     at.button(key="half_next").click().run()
     assert not at.exception
     assert at.select_slider(key="half").value == 5
     assert any(i.value.startswith("E-step 3") and "KL = 0" in i.value for i in at.info)
-    assert _metric(at, "KL gap") == "0"
+    assert metric(at, "KL gap") == "0"
     at.button(key="half_prev").click().run()
     at.button(key="half_prev").click().run()
     assert at.select_slider(key="half").value == 3
     at.select_slider(key="half").set_value(0).run()
     assert not at.exception
     assert any(i.value.startswith("Start") for i in at.info)
+    near = chart_spec(at)["data"][0]["x"]
     at.radio(key="zoom").set_value("all").run()
     assert not at.exception
     assert at.query_params["zoom"] == "all"
+    # every half-step's bar, not only those near the one shown
+    assert array_length(chart_spec(at)["data"][0]["x"]) == len(textbook_table)
+    assert array_length(near) < len(textbook_table)
 
 
 @pytest.mark.parametrize(("key", "kind", "value"), [
@@ -91,24 +85,30 @@ def test_bound_half_step_controls(textbook_table):
     ("reg", "number_input", 0.0),
 ])
 def test_bound_each_control(key, kind, value):
-    at = _run(BOUND_PAGE)
-    getattr(at, kind)(key=key).set_value(value).run()
-    assert not at.exception, at.exception
+    at = open_app(BOUND_PAGE)
+    set_widget(at, kind, key, value)
     assert not at.error
-    assert len(_charts(at)) == 1
+    assert len(charts(at)) == 1
     assert at.query_params[key] == EXPLORER[key].encode(value)
+    # the numbers are those of the run fit_gmm gives with this setting, at the half-step shown
+    table = bound_table(_bound_run(**{key: value}))
+    half = at.select_slider(key="half").value
+    assert half == min(4, len(table) - 1)
+    assert metric(at, "log p(X | θ)") == f"{table.iloc[half]['log_p']:.3f}"
+    assert metric(at, "L(q, θ)") == f"{table.iloc[half]['elbo']:.3f}"
+    assert len(at.dataframe[0].value) == len(table)
 
 
 def test_bound_number_of_points_control():
-    at = _run(BOUND_PAGE, data="blobs", n=200)
+    at = open_app(BOUND_PAGE, dict(data="blobs", n=200))
     at.number_input(key="n").set_value(120).run()
     assert not at.exception and not at.error
     assert "120 points" in " ".join(c.value for c in at.caption)
 
 
 def test_bound_url_restores_the_run():
-    at = _run(BOUND_PAGE, data="blobs", n=150, seed=4, k=2, init="random", cov="spherical",
-              iters=5, tol=0, reg=0, half=6, zoom="all")
+    at = open_app(BOUND_PAGE, dict(data="blobs", n=150, seed=4, k=2, init="random",
+                                   cov="spherical", iters=5, tol=0, reg=0, half=6, zoom="all"))
     assert not at.warning
     assert at.selectbox(key="data").value == "blobs"
     assert at.slider(key="k").value == 2
@@ -119,64 +119,64 @@ def test_bound_url_restores_the_run():
     run = gmmviz.fit_gmm(X, 2, init="random", covariance_type="spherical", max_iter=5, tol=0,
                          reg_covar=0, random_state=4)
     row = bound_table(run).iloc[6]
-    assert _metric(at, "log p(X | θ)") == f"{row['log_p']:.3f}"
+    assert metric(at, "log p(X | θ)") == f"{row['log_p']:.3f}"
     assert len(at.dataframe[0].value) == 11
 
 
 def test_bound_half_step_beyond_the_run_is_clamped():
-    at = _run(BOUND_PAGE, iters=2, half=40)
+    at = open_app(BOUND_PAGE, dict(iters=2, half=40))
     assert at.select_slider(key="half").value == 4
 
 
 @pytest.mark.parametrize(("param", "value"), [("half", "abc"), ("k", "99"), ("zoom", "wide"),
                                               ("init", "nonsense")])
 def test_bound_invalid_url_value_warns(param, value):
-    at = _run(BOUND_PAGE, **{param: value})
+    at = open_app(BOUND_PAGE, {param: value})
     assert any(param in w.value for w in at.warning)
-    assert len(_charts(at)) == 1
+    assert len(charts(at)) == 1
 
 
 def test_bound_upload_without_file():
-    at = _run(BOUND_PAGE, data="upload")
-    assert not _charts(at)
+    at = open_app(BOUND_PAGE, dict(data="upload"))
+    assert not charts(at)
     assert any("Choose data" in i.value or "Upload" in i.value for i in at.info)
 
 
 # ----------------------------------------------------------------------------- likelihood
 def test_likelihood_default():
-    at = _run(LIKELIHOOD_PAGE)
-    assert len(_charts(at)) == 3
+    at = open_app(LIKELIHOOD_PAGE)
+    assert len(charts(at)) == 3
     assert not at.warning and not at.error
     assert at.slider(key="w").value == 0.5
-    assert _metric(at, "L(w)") == f"{0.5 ** 4:.4f}"
-    assert _metric(at, "log-likelihood") == f"{stats.norm.logpdf(POINTS, 3.0, 1.5).sum():.3f}"
+    assert metric(at, "L(w)") == f"{0.5 ** 4:.4f}"
+    assert metric(at, "log-likelihood") == f"{stats.norm.logpdf(POINTS, 3.0, 1.5).sum():.3f}"
 
 
 def test_likelihood_w_slider():
-    at = _run(LIKELIHOOD_PAGE)
+    at = open_app(LIKELIHOOD_PAGE)
     at.slider(key="w").set_value(0.25).run()
     assert not at.exception
-    assert _metric(at, "L(w)") == f"{0.75 ** 3 * 0.25:.4f}"
-    assert _metric(at, "log L(w)") == f"{np.log(0.75 ** 3 * 0.25):.3f}"
+    assert metric(at, "L(w)") == f"{0.75 ** 3 * 0.25:.4f}"
+    assert metric(at, "log L(w)") == f"{np.log(0.75 ** 3 * 0.25):.3f}"
     assert at.query_params["w"] == "0.25"
     at.slider(key="w").set_value(0.0).run()
     assert not at.exception
-    assert _metric(at, "log L(w)") == "−∞"
+    assert metric(at, "log L(w)") == "−∞"
 
 
 @pytest.mark.parametrize(("key", "value"), [("mu", 6.5), ("sigma", 0.8)])
 def test_likelihood_gaussian_sliders(key, value):
-    at = _run(LIKELIHOOD_PAGE)
+    at = open_app(LIKELIHOOD_PAGE)
     at.slider(key=key).set_value(value).run()
     assert not at.exception
     mu = value if key == "mu" else 3.0
     sigma = value if key == "sigma" else 1.5
-    assert _metric(at, "log-likelihood") == f"{stats.norm.logpdf(POINTS, mu, sigma).sum():.3f}"
-    assert _metric(at, "likelihood") == f"{np.prod(stats.norm.pdf(POINTS, mu, sigma)):.3g}"
+    assert metric(at, "log-likelihood") == f"{stats.norm.logpdf(POINTS, mu, sigma).sum():.3f}"
+    assert metric(at, "likelihood") == f"{np.prod(stats.norm.pdf(POINTS, mu, sigma)):.3g}"
 
 
 def test_likelihood_mle_button():
-    at = _run(LIKELIHOOD_PAGE)
+    at = open_app(LIKELIHOOD_PAGE)
     at.button(key="mle").click().run()
     assert not at.exception
     assert at.slider(key="mu").value == pytest.approx(5.0)
@@ -186,11 +186,11 @@ def test_likelihood_mle_button():
     assert at.query_params["mu"] == "5"
     assert float(at.query_params["sigma"]) == pytest.approx(np.sqrt(6.8), abs=1e-5)
     best = stats.norm.logpdf(POINTS, 5.0, np.sqrt(6.8)).sum()
-    assert _metric(at, "log-likelihood") == f"{best:.3f}"
+    assert metric(at, "log-likelihood") == f"{best:.3f}"
 
 
 def test_likelihood_url_restores_state():
-    at = _run(LIKELIHOOD_PAGE, w=0.3, mu=4.5, sigma=2.25)
+    at = open_app(LIKELIHOOD_PAGE, dict(w=0.3, mu=4.5, sigma=2.25))
     assert not at.warning
     assert at.slider(key="w").value == pytest.approx(0.3)
     assert at.slider(key="mu").value == pytest.approx(4.5)
@@ -202,14 +202,14 @@ def test_likelihood_url_restores_state():
     ("mu", "nan", 3.0),
 ])
 def test_likelihood_invalid_url_value_warns(param, value, default):
-    at = _run(LIKELIHOOD_PAGE, **{param: value})
+    at = open_app(LIKELIHOOD_PAGE, {param: value})
     assert any(param in w.value for w in at.warning)
     assert at.slider(key=param).value == pytest.approx(default)
-    assert len(_charts(at)) == 3
+    assert len(charts(at)) == 3
 
 
 def test_bound_every_initialization_at_the_start():
-    at = _run(BOUND_PAGE, half=0, iters=3)
+    at = open_app(BOUND_PAGE, dict(half=0, iters=3))
     for init in EXPLORER["init"].choices:
         at.selectbox(key="init").set_value(init).run()
         assert not at.exception, (init, at.exception)

@@ -2,35 +2,33 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parent.parent / "views" / "compare.py")
-TIMEOUT = 120
+import gmmviz
+from gmmviz import manual, selection
+from tests._apptest import (
+    array_length,
+    assert_ok,
+    chart_spec,
+    metric,
+    open_app,
+    page_path,
+    play_duration,
+    query,
+    set_widget,
+    table,
+    text,
+)
+
+PAGE = page_path("compare")
 
 
-def _app(query: dict[str, str] | None = None, tab: str | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    if query:
-        at.query_params.update(query)
-    if tab:
-        at.session_state["compare_tab"] = tab
-    return at.run()
-
-
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
-def _spec(at: AppTest, key: str) -> dict:
-    for chart in at.get("plotly_chart"):
-        if chart.proto.id and key in chart.proto.id:
-            return json.loads(chart.proto.spec)
-    raise AssertionError(f"no chart with key {key!r}")
+def _app(params: dict[str, str] | None = None, tab: str | None = None) -> AppTest:
+    return open_app(PAGE, params, session={"compare_tab": tab} if tab else None)
 
 
 def _panel_titles(spec: dict) -> list[str]:
@@ -38,12 +36,52 @@ def _panel_titles(spec: dict) -> list[str]:
     return [a["text"] for a in spec["layout"]["annotations"][:n]]
 
 
-def _text(elements) -> str:
-    return " ".join(str(e.value) for e in elements)
+def _data(q: dict[str, str]) -> np.ndarray:
+    X, _ = gmmviz.datasets.make(q["data"], n_samples=int(q["n"]), random_state=int(q["seed"]))
+    return X
 
 
-def _query(at: AppTest) -> dict[str, str]:
-    return {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
+def _direct_runs(q: dict[str, str]) -> list[gmmviz.GMMRun]:
+    """Every panel's run, fitted here from the URL's settings: a notes start falls back to
+    k-means when k is not 3, and a manual start is the URL's table."""
+    X, k = _data(q), int(q["k"])
+    shared = {"covariance_type": q["cov"], "max_iter": int(q["iters"]),
+              "tol": float(q["tol"]), "reg_covar": float(q["reg"])}
+    runs = []
+    for init, seed in zip(q["panels"].split(","), q["seeds"].split(","), strict=True):
+        explicit = {}
+        if init.startswith("notes") and k != 3:
+            init = "kmeans"
+        if init == "manual":
+            w, m, c, _ = manual.manual_start(manual.decode_rows(q["start"].split(","), k))
+            init, explicit = "identical", {"weights_init": w, "means_init": m,
+                                           "covariances_init": c}
+        runs.append(gmmviz.fit_gmm(X, k, init=init, random_state=int(seed), **shared,
+                                   **explicit))
+    return runs
+
+
+def _assert_shows_the_direct_fits(at: AppTest) -> None:
+    """The figure and the table show the runs that fit_gmm gives for the URL's settings."""
+    q = query(at)
+    runs = _direct_runs(q)
+    X, k = _data(q), int(q["k"])
+    spec = chart_spec(at, "compare_fig")
+    assert len(_panel_titles(spec)) == len(runs)
+    # each panel draws every point and one ellipse set per component
+    points = [t for t in spec["data"] if (t.get("name") or "").startswith("points")]
+    assert [array_length(t["x"]) for t in points] == [len(X)] * len(runs)
+    components = {t["name"] for t in spec["data"]
+                  if (t.get("name") or "").startswith("component")}
+    assert components == {f"component {j}" for j in range(1, k + 1)}
+    # one frame per half-step of the longest run
+    assert len(spec["frames"]) == max(len(r.steps) for r in runs)
+    assert play_duration(at, "compare_fig") == int(q["speed"])
+    shown = table(at, "final NLL")
+    np.testing.assert_allclose(shown["final NLL"], [r.final.nll for r in runs], rtol=1e-9)
+    assert shown["iterations"].tolist() == [r.n_iter_ for r in runs]
+    best = int(np.argmin([r.final.nll for r in runs]))
+    assert shown["best"].tolist() == ["★" if i == best else "" for i in range(len(runs))]
 
 
 @pytest.fixture(scope="module")
@@ -54,12 +92,12 @@ def default_app() -> AppTest:
 # --------------------------------------------------------------------------- side by side
 def test_default_view_is_the_notes_comparison(default_app):
     at = default_app
-    _ok(at)
+    assert_ok(at)
     assert at.selectbox(key="data").value == "textbook"
     assert at.slider(key="k").value == 3
     assert [at.selectbox(key=f"panel_init_{p}").value for p in range(3)] == [
         "notes-a2", "notes-b", "kmeans"]
-    spec = _spec(at, "compare_fig")
+    spec = chart_spec(at, "compare_fig")
     titles = _panel_titles(spec)
     assert len(titles) == 3
     assert "notes A2" in titles[0] and "notes B" in titles[1] and "k-means" in titles[2]
@@ -71,7 +109,7 @@ def test_default_view_is_the_notes_comparison(default_app):
 
 def test_default_view_states_the_lesson(default_app):
     at = default_app
-    lesson = _text(at.info)
+    lesson = text(at.info)
     # notes A2 ends above notes B and k-means, and stays at a worse optimum when run on
     assert "notes A2" in lesson and "worse local optimum" in lesson
     table = at.dataframe[0].value
@@ -85,7 +123,7 @@ def test_default_view_states_the_lesson(default_app):
 
 
 def test_default_url_holds_the_panels(default_app):
-    q = _query(default_app)
+    q = query(default_app)
     assert q["panels"] == "notes-a2,notes-b,kmeans"
     assert q["seeds"] == "0,1,2"
     assert q["iters"] == "20" and q["tol"] == "0" and q["k"] == "3"
@@ -94,51 +132,66 @@ def test_default_url_holds_the_panels(default_app):
 def test_panel_count_and_inits_and_seeds_rerun():
     at = _app()
     at.number_input(key="n_panels").set_value(5).run()
-    _ok(at)
-    assert len(_panel_titles(_spec(at, "compare_fig"))) == 5
+    assert_ok(at)
+    assert len(_panel_titles(chart_spec(at, "compare_fig"))) == 5
     at.selectbox(key="panel_init_0").set_value("random").run()
-    _ok(at)
+    assert_ok(at)
     at.number_input(key="panel_seed_0").set_value(7).run()
-    _ok(at)
-    q = _query(at)
+    assert_ok(at)
+    q = query(at)
     assert q["panels"].split(",")[0] == "random"
     assert q["seeds"].split(",")[0] == "7"
     assert len(q["panels"].split(",")) == 5
-    assert "seed 7" in _panel_titles(_spec(at, "compare_fig"))[0]
+    assert "seed 7" in _panel_titles(chart_spec(at, "compare_fig"))[0]
     at.number_input(key="n_panels").set_value(2).run()
-    _ok(at)
-    assert len(_panel_titles(_spec(at, "compare_fig"))) == 2
-    assert _query(at)["panels"] == "random,notes-b"
+    assert_ok(at)
+    assert len(_panel_titles(chart_spec(at, "compare_fig"))) == 2
+    assert query(at)["panels"] == "random,notes-b"
+    _assert_shows_the_direct_fits(at)
+
+
+SHARED_CONTROLS = [
+    # (widget, key, value, the URL's spelling of the value)
+    ("slider", "k", 4, "4"),
+    ("selectbox", "cov", "tied", "tied"),
+    ("number_input", "iters", 5, "5"),
+    ("number_input", "tol", 1e-3, "0.001"),
+    ("number_input", "reg", 1e-3, "0.001"),
+    ("slider", "speed", 300, "300"),
+    ("selectbox", "data", "blobs", "blobs"),
+]
 
 
 def test_every_init_and_shared_control_reruns():
     at = _app({"panels": "identical,kmeans-pp,random-resp,manual,notes-a,random"})
-    _ok(at)
-    assert len(_panel_titles(_spec(at, "compare_fig"))) == 6
+    assert_ok(at)
+    assert len(_panel_titles(chart_spec(at, "compare_fig"))) == 6
     assert at.get("arrow_data_editor") or at.get("data_editor")  # the manual start's table
-    at.slider(key="k").set_value(4).run()
-    _ok(at)
-    assert "k = 3 only" in _text(at.warning)  # notes A falls back to k-means, with a reason
-    at.selectbox(key="cov").set_value("tied").run()
-    _ok(at)
-    at.number_input(key="iters").set_value(5).run()
-    _ok(at)
-    at.number_input(key="tol").set_value(1e-3).run()
-    _ok(at)
-    at.number_input(key="reg").set_value(1e-3).run()
-    _ok(at)
-    at.slider(key="speed").set_value(300).run()
-    _ok(at)
-    at.selectbox(key="data").set_value("blobs").run()
-    _ok(at)
-    assert len(_panel_titles(_spec(at, "compare_fig"))) == 6
+    textbook, _ = gmmviz.datasets.textbook()
+    # the manual table starts from the data's default rows
+    assert query(at)["start"] == ",".join(manual.encode_rows(manual.default_rows(textbook, 3)))
+    assert query(at)["seeds"] == "0,1,2,3,4,5"
+    _assert_shows_the_direct_fits(at)
+    for widget, key, value, spelling in SHARED_CONTROLS:
+        set_widget(at, widget, key, value)
+        assert_ok(at)
+        where = f"after setting {key} = {value!r}"
+        assert query(at)[key] == spelling, where
+        _assert_shows_the_direct_fits(at)
+        if key == "k":
+            assert "k = 3 only" in text(at.warning)  # notes A falls back to k-means, with a reason
+            title = _panel_titles(chart_spec(at, "compare_fig"))[4]
+            assert "5 · k-means (for notes A) · seed 4" in title
+    # the manual table was rebuilt for k = 4; a table that fits k stays when the data change
+    assert query(at)["start"] == ",".join(manual.encode_rows(manual.default_rows(textbook, 4)))
+    assert len(_panel_titles(chart_spec(at, "compare_fig"))) == 6
 
 
 # --------------------------------------------------------------------------- URL state
 def test_url_restores_the_state():
     at = _app({"data": "blobs", "n": "300", "seed": "4", "k": "2", "cov": "diag",
                "iters": "7", "tol": "0", "panels": "random,kmeans-pp", "seeds": "11,12"})
-    _ok(at)
+    assert_ok(at)
     assert not at.warning
     assert at.selectbox(key="data").value == "blobs"
     assert at.number_input(key="n").value == 300
@@ -147,7 +200,7 @@ def test_url_restores_the_state():
     assert at.number_input(key="n_panels").value == 2
     assert at.selectbox(key="panel_init_1").value == "kmeans-pp"
     assert at.number_input(key="panel_seed_0").value == 11
-    spec = _spec(at, "compare_fig")
+    spec = chart_spec(at, "compare_fig")
     assert len(spec["frames"]) == 15
     assert "seed 11" in _panel_titles(spec)[0]
 
@@ -160,43 +213,51 @@ def test_url_restores_the_state():
 )
 def test_invalid_url_values_warn_and_fall_back(query, name):
     at = _app(query)
-    _ok(at)
-    assert name in _text(at.warning)
-    assert len(_panel_titles(_spec(at, "compare_fig"))) >= 2
+    assert_ok(at)
+    assert name in text(at.warning)
+    assert len(_panel_titles(chart_spec(at, "compare_fig"))) >= 2
 
 
 def test_invalid_seed_in_url_warns():
     at = _app({"seeds": "0,abc,2"})
-    _ok(at)
-    assert "abc" in _text(at.warning)
+    assert_ok(at)
+    assert "abc" in text(at.warning)
     assert at.number_input(key="panel_seed_1").value == 1
 
 
 # --------------------------------------------------------------------------- restarts
 def test_restarts_tab_and_its_controls():
     at = _app({"restarts": "30"}, tab="Restarts")
-    _ok(at)
-    strip = _spec(at, "restarts_fig")
-    dots = strip["data"][0]
-    assert len(dots["customdata"]["bdata"] if isinstance(dots["customdata"], dict)
-               else dots["customdata"]) > 0
+    assert_ok(at)
+    strip = chart_spec(at, "restarts_fig")
+    assert array_length(strip["data"][0]["customdata"]) == 30  # one dot per restart
     assert any("best of 30" in (t.get("name") or "") for t in strip["data"])
     best = at.number_input(key="restart_pick").value
-    assert "best of n" in _text(at.markdown)
+    assert "best of n" in text(at.markdown)
     at.number_input(key="restart_pick").set_value((best + 1) % 30).run()
-    _ok(at)
-    assert "best of n" not in _text(at.markdown)
-    assert _spec(at, "restart_fit")["frames"]
+    assert_ok(at)
+    assert "best of n" not in text(at.markdown)
+    assert chart_spec(at, "restart_fit")["frames"]
     at.slider(key="restarts").set_value(12).run()
-    _ok(at)
+    assert_ok(at)
     at.selectbox(key="rinit").set_value("kmeans-pp").run()
-    _ok(at)
+    assert_ok(at)
     at.number_input(key="riters").set_value(50).run()
-    _ok(at)
+    assert_ok(at)
     at.number_input(key="rtol").set_value(1e-4).run()
-    _ok(at)
-    q = _query(at)
+    assert_ok(at)
+    q = query(at)
     assert q["restarts"] == "12" and q["rinit"] == "kmeans-pp" and q["riters"] == "50"
+    assert float(q["rtol"]) == 1e-4
+    # 12 dots, and the restart shown is the best one: restart i is fit_gmm with seed 0 + i
+    strip = chart_spec(at, "restarts_fig")
+    assert array_length(strip["data"][0]["customdata"]) == 12
+    X, _ = gmmviz.datasets.textbook()
+    nll = [gmmviz.fit_gmm(X, 3, init="kmeans-pp", max_iter=50, tol=1e-4, reg_covar=1e-6,
+                          random_state=i).final.nll for i in range(12)]
+    assert at.number_input(key="restart_pick").value == int(np.argmin(nll))
+    shown = float(metric(at, "Final NLL of this restart").replace(",", ""))
+    assert shown == pytest.approx(min(nll), abs=1e-3)
     bars = at.get("progress")
     assert bars and bars[-1].proto.value == 100  # the progress bar ends full
     assert "12 restarts" in bars[-1].proto.text
@@ -206,31 +267,37 @@ def test_restarts_tab_and_its_controls():
 @pytest.mark.parametrize("cov", ["full", "spherical"])
 def test_identical_start_demo(cov):
     at = _app({"cov": cov}, tab="Identical starts")
-    _ok(at)
+    assert_ok(at)
     assert not at.get("plotly_chart")
     at.toggle(key="identical_demo").set_value(True).run()
-    _ok(at)
+    assert_ok(at)
     assert [m.value for m in at.metric] == ["0"]
-    assert "exactly identical" in _text(at.success)
-    assert "never" in _text(at.markdown) and "separate" in _text(at.markdown)
-    assert _spec(at, "identical_fig")["frames"]
+    assert "exactly identical" in text(at.success)
+    assert "never" in text(at.markdown) and "separate" in text(at.markdown)
+    assert chart_spec(at, "identical_fig")["frames"]
 
 
 # --------------------------------------------------------------------------- choosing k
 def test_choosing_k_links_to_the_explorer():
     at = _app(tab="Choosing k")
-    _ok(at)
-    spec = _spec(at, "selection_fig")
+    assert_ok(at)
+    spec = chart_spec(at, "selection_fig")
     names = {t.get("name") for t in spec["data"]}
     assert {"full", "diag", "spherical", "tied", "minimum BIC", "minimum AIC"} <= names
     at.selectbox(key="pick_k").set_value(4).run()
-    _ok(at)
+    assert_ok(at)
     at.selectbox(key="pick_cov").set_value("spherical").run()
-    _ok(at)
+    assert_ok(at)
     at.number_input(key="grid_n_init").set_value(2).run()
-    _ok(at)
+    assert_ok(at)
+    # every cell is the best of 2 k-means starts, as selection_grid computes it
+    X, _ = gmmviz.datasets.textbook()
+    grid = selection.selection_grid(X, n_init=2, reg_covar=1e-6, max_iter=100, random_state=0)
+    shown = table(at, "bic")
+    assert len(shown) == len(grid)
+    np.testing.assert_allclose(shown["bic"], grid["bic"], rtol=1e-9)
     links = [m.value for m in at.markdown if "in the explorer" in m.value]
-    assert links, _text(at.markdown)
+    assert links, text(at.markdown)
     url = links[0][links[0].index("(") + 1:links[0].rindex(")")]
     query = {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
     assert urlparse(url).path == "/"

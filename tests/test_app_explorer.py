@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,43 +10,32 @@ from scipy.stats import multivariate_normal
 from streamlit.testing.v1 import AppTest
 
 import gmmviz
+from tests._apptest import (
+    APP,
+    TIMEOUT,
+    assert_ok,
+    chart_spec,
+    charts,
+    open_app,
+    page_path,
+    set_widget,
+    text,
+)
 from views import _common
 
-PAGE = str(Path(__file__).resolve().parent.parent / "views" / "explorer.py")
-TIMEOUT = 120
+PAGE = page_path("explorer")
 
 
 def _app(query: dict[str, str] | None = None, *, first_run_only: bool = False) -> AppTest:
     """The explorer opened by a new session, after the rerun that the browser asks for once it
     has drawn the figure (the first run may send the figure and its header alone)."""
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    if query:
-        at.query_params.update(query)
-    at.run()
-    return at if first_run_only else at.run()
+    return open_app(PAGE, query, runs=1 if first_run_only else 2)
 
 
 WIDGETS = {"data": "selectbox", "n": "number_input", "seed": "number_input", "k": "slider",
            "init": "selectbox", "cov": "selectbox", "iters": "number_input",
            "tol": "number_input", "reg": "number_input", "levels": "multiselect",
            "speed": "slider", "density": "toggle", "present": "toggle"}
-
-
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
-def _figures(at: AppTest) -> list:
-    return at.get("plotly_chart")
-
-
-def _main_figure(at: AppTest) -> dict:
-    """The EM figure's JSON spec (the first Plotly chart on the page)."""
-    return json.loads(_figures(at)[0].proto.spec)
-
-
-def _text(elements) -> str:
-    return " ".join(str(e.value) for e in elements)
 
 
 def _types(node) -> list[str]:
@@ -82,12 +70,12 @@ def default_app() -> AppTest:
 
 def test_default_page_shows_the_textbook_run_paused_at_its_start(default_app):
     at = default_app
-    _ok(at)
+    assert_ok(at)
     assert at.selectbox(key="data").value == "textbook"
     assert at.slider(key="k").value == 3
     assert at.selectbox(key="init").value == "notes-b"
     assert at.selectbox(key="cov").value == "full"
-    spec = _main_figure(at)
+    spec = chart_spec(at)
     frames = spec["frames"]
     assert frames[0]["name"] == "Start"
     assert frames[1]["name"] == "Iteration 1 · E-step: responsibilities updated"
@@ -96,13 +84,13 @@ def test_default_page_shows_the_textbook_run_paused_at_its_start(default_app):
     assert spec["layout"]["sliders"][0].get("active", 0) == 0
     assert "426.22" in json.dumps(spec["layout"]["title"])
     # the summary and the final NLL
-    assert "Converged at iteration" in _text(at.success)
+    assert "Converged at iteration" in text(at.success)
     assert at.metric[0].label == "Final NLL"
     assert [t.label for t in at.tabs] == ["Inspect a point", "π, μ, Σ at a step",
                                           "The equations"]
     # until a point is chosen the inspector only says how to choose one
-    assert "Click a point" in _text(at.info)
-    assert len(_figures(at)) == 1
+    assert "Click a point" in text(at.info)
+    assert len(charts(at)) == 1
     assert at.warning.len == 0 and at.error.len == 0
 
 
@@ -137,11 +125,10 @@ CONTROL_CHANGES = [
 def test_changing_each_control_reruns_without_exception():
     at = _app()
     for widget, key, value in CONTROL_CHANGES:
-        getattr(at, widget)(key=key).set_value(value).run()
+        set_widget(at, widget, key, value)
         where = f"after setting {key} = {value!r}"
-        assert not at.exception, (where, [e.value for e in at.exception])
-        assert _figures(at), where
-        assert at.error.len == 0, (where, _text(at.error))
+        assert charts(at), where
+        assert at.error.len == 0, (where, text(at.error))
         if key in _common.EXPLORER_SCHEMA:
             param = _common.EXPLORER_SCHEMA[key]
             expected = param.encode(_common.from_widget(param, value))
@@ -151,9 +138,9 @@ def test_changing_each_control_reruns_without_exception():
 def test_changing_n_of_a_preset_refits_with_that_many_points():
     at = _app({"data": "blobs"})
     at.number_input(key="n").set_value(300).run()
-    _ok(at)
+    assert_ok(at)
     assert at.query_params["n"] == "300"
-    assert "300 points" in _text(at.caption)
+    assert "300 points" in text(at.caption)
 
 
 def test_every_initialization_runs():
@@ -161,24 +148,24 @@ def test_every_initialization_runs():
     for init in _common.INIT_LABELS:
         at.selectbox(key="init").set_value(init).run()
         assert not at.exception, (init, [e.value for e in at.exception])
-        assert _figures(at), init
-        assert at.error.len == 0, (init, _text(at.error))
+        assert charts(at), init
+        assert at.error.len == 0, (init, text(at.error))
         assert at.query_params["init"] == init
-        assert _common.INIT_LABELS[init].split(" (")[0] in _text(at.caption), init
+        assert _common.INIT_LABELS[init].split(" (")[0] in text(at.caption), init
 
 
 def test_a_notes_start_with_k_other_than_3_says_why_and_falls_back():
     at = _app({"k": "4", "init": "notes-a"})
-    _ok(at)
-    assert "k = 3 only" in _text(at.warning)
-    assert _figures(at)
+    assert_ok(at)
+    assert "k = 3 only" in text(at.warning)
+    assert charts(at)
     assert at.error.len == 0
 
 
 def test_the_example_link_restores_every_control():
     at = _app({"data": "blobs", "n": "2000", "seed": "3", "k": "4", "init": "kmeans",
                "cov": "full", "iters": "50", "tol": "0"})
-    _ok(at)
+    assert_ok(at)
     assert at.selectbox(key="data").value == "blobs"
     assert at.number_input(key="n").value == 2000
     assert at.number_input(key="seed").value == 3
@@ -187,16 +174,16 @@ def test_the_example_link_restores_every_control():
     assert at.selectbox(key="cov").value == "full"
     assert at.number_input(key="iters").value == 50
     assert at.number_input(key="tol").value == 0.0
-    assert "link" not in _text(at.warning)
+    assert "link" not in text(at.warning)
     # tol = 0 runs every iteration: 1 start + 2 half-steps per iteration
-    assert "Ran all 50 iterations" in _text(at.info)
-    assert len(_main_figure(at)["frames"]) == 101
-    assert "2,000 points" in _text(at.caption)
+    assert "Ran all 50 iterations" in text(at.info)
+    assert len(chart_spec(at)["frames"]) == 101
+    assert "2,000 points" in text(at.caption)
 
 
 def test_display_parameters_are_restored_from_the_link():
     at = _app({"levels": "1,3", "speed": "250", "density": "1"})
-    _ok(at)
+    assert_ok(at)
     assert at.multiselect(key="levels").value == ["1", "3"]
     assert at.slider(key="speed").value == 250
     assert at.toggle(key="density").value is True
@@ -218,11 +205,11 @@ def test_display_parameters_are_restored_from_the_link():
 )
 def test_an_invalid_link_value_falls_back_to_the_default_with_a_warning(query, key, default):
     at = _app(query)
-    _ok(at)
+    assert_ok(at)
     name = next(iter(query))
-    assert any(f"{name}=" in w.value for w in at.warning), _text(at.warning)
+    assert any(f"{name}=" in w.value for w in at.warning), text(at.warning)
     assert getattr(at, WIDGETS[key])(key=key).value == default
-    assert _figures(at)
+    assert charts(at)
     # the URL is corrected, so the next rerun shows no warning
     assert at.query_params[name] == _common.EXPLORER_SCHEMA[name].encode(
         _common.EXPLORER_SCHEMA[name].default)
@@ -230,70 +217,80 @@ def test_an_invalid_link_value_falls_back_to_the_default_with_a_warning(query, k
 
 def test_an_upload_link_without_a_file_asks_for_one():
     at = _app({"data": "upload"})
-    _ok(at)
-    assert "Upload a CSV file" in _text(at.info)
+    assert_ok(at)
+    assert "Upload a CSV file" in text(at.info)
 
 
 def test_uploading_a_csv_then_a_bad_file_keeps_the_good_data():
     at = _app()
     at.selectbox(key="data").set_value("upload").run()
-    _ok(at)
+    assert_ok(at)
     rows = "\n".join(f"{i % 7},{(i * 3) % 11},{i}" for i in range(60))
     at.file_uploader(key="upload").set_value(("points.csv", f"u,v,w\n{rows}\n".encode(),
                                               "text/csv")).run()
-    _ok(at)
+    assert_ok(at)
     assert at.error.len == 0
     assert at.selectbox(key="xcol").value == "u"
     assert at.selectbox(key="ycol").value == "v"
-    assert "points.csv" in _text(at.caption)
-    assert _figures(at)
+    assert "points.csv" in text(at.caption)
+    assert charts(at)
     at.selectbox(key="ycol").set_value("w").run()
-    _ok(at)
-    assert "u vs w" in _text(at.caption)
+    assert_ok(at)
+    assert "u vs w" in text(at.caption)
 
     png = b"\x89PNG\r\n\x1a\n" + bytes(200)
     at.file_uploader(key="upload").set_value(("picture.png", png, "image/png")).run()
-    _ok(at)
-    assert "PNG image" in _text(at.error)
-    assert "points.csv" in _text(at.caption)  # the previous data stays
-    assert _figures(at)
+    assert_ok(at)
+    assert "PNG image" in text(at.error)
+    assert "points.csv" in text(at.caption)  # the previous data stays
+    assert charts(at)
 
 
 def test_an_upload_with_dropped_rows_says_so():
     at = _app({"data": "upload"})
     at.file_uploader(key="upload").set_value(
         ("p.csv", b"x,y,label\n1,2,a\n3,4,b\n5,,c\n6,1,d\n2,2,e\n", "text/csv")).run()
-    _ok(at)
-    info = _text(at.info)
+    assert_ok(at)
+    info = text(at.info)
     assert "1 row(s)" in info and "label" in info
 
 
 def test_a_first_upload_that_is_bad_shows_a_message_not_an_exception():
     at = _app({"data": "upload"})
     at.file_uploader(key="upload").set_value(("empty.csv", b"", "text/csv")).run()
-    _ok(at)
-    assert "empty" in _text(at.error).lower()
+    assert_ok(at)
+    assert "empty" in text(at.error).lower()
 
 
 def test_an_impossible_setting_shows_its_message_and_keeps_the_last_figure():
     at = _app()
-    before = _main_figure(at)["frames"][0]["name"]
-    at.slider(key="k").set_value(10).run()  # fine: 100 points, 10 components
-    _ok(at)
-    # the textbook start at k = 1 with identical components and no regularisation works too;
-    # a K larger than the number of distinct points does not:
+    assert chart_spec(at)["frames"][0]["name"] == "Start"
+    set_widget(at, "slider", "k", 10)  # fine: 100 points, 10 components
+    assert at.error.len == 0
+    X, _ = gmmviz.datasets.textbook()
+    run = gmmviz.fit_gmm(X, 10, init="kmeans", reg_covar=1e-6, tol=1e-4, max_iter=100,
+                         random_state=0)
+    spec = chart_spec(at)
+    assert len(spec["frames"]) == len(run.steps)
+    assert {f"component {j}" for j in range(1, 11)} <= {t.get("name") for t in spec["data"]}
+    # a k larger than the number of distinct points is not:
     at = _app({"data": "upload"})
     at.file_uploader(key="upload").set_value(("few.csv", b"1,2\n3,4\n5,6\n", "text/csv")).run()
-    _ok(at)
+    assert_ok(at)
+    assert at.error.len == 0
+    before = chart_spec(at)
+    assert "3 points" in text(at.caption)
     at.slider(key="k").set_value(5).run()
-    _ok(at)
-    assert "distinct point" in _text(at.error)
-    assert before == "Start"
+    assert_ok(at)
+    assert "distinct point" in text(at.error)
+    # the figure of the last run that worked stays, and says so
+    assert chart_spec(at) == before
+    assert "last run that worked" in text(at.caption)
 
 
 def test_manual_start_shows_a_table_and_runs_from_it():
     at = _app({"init": "manual"})
-    _ok(at)
+    assert_ok(at)
     assert len(at.data_editor) == 1
     table = at.data_editor[0].value
     assert list(table.columns) == ["pi", "mu_x", "mu_y", "s_xx", "s_xy", "s_yy"]
@@ -307,9 +304,9 @@ def test_manual_start_renormalises_weights_with_a_notice():
     at.session_state["manual_table"] = {
         "edited_rows": {0: {"pi": 2.0}}, "added_rows": [], "deleted_rows": []}
     at.run()
-    _ok(at)
-    assert "summed to" in _text(at.info)
-    assert _figures(at)
+    assert_ok(at)
+    assert "summed to" in text(at.info)
+    assert charts(at)
 
 
 def test_manual_start_refuses_a_sigma_that_is_not_positive_definite():
@@ -317,29 +314,29 @@ def test_manual_start_refuses_a_sigma_that_is_not_positive_definite():
     at.session_state["manual_table"] = {
         "edited_rows": {1: {"s_xy": 50.0}}, "added_rows": [], "deleted_rows": []}
     at.run()
-    _ok(at)
-    assert "not positive definite" in _text(at.error)
-    assert _figures(at)  # the last good run stays on screen
-    assert "last run that worked" in _text(at.caption)
+    assert_ok(at)
+    assert "not positive definite" in text(at.error)
+    assert charts(at)  # the last good run stays on screen
+    assert "last run that worked" in text(at.caption)
 
 
 def test_a_link_with_a_refused_manual_start_shows_why():
     at = _app({"init": "manual", "start": "1,0,0,1,2,1,1,1,1,1,0,1,1,2,2,1,0,1"})
-    _ok(at)
-    assert "Sigma of component 1 is not positive definite" in _text(at.error)
+    assert_ok(at)
+    assert "Sigma of component 1 is not positive definite" in text(at.error)
     assert not any("Click a point" in str(i.value) for i in at.info)  # no run to inspect
     # the refused table stays, to be corrected, when another control moves
     bad = at.query_params["start"]
     at.slider(key="speed").set_value(900).run()
-    _ok(at)
-    assert "Sigma of component 1 is not positive definite" in _text(at.error)
+    assert_ok(at)
+    assert "Sigma of component 1 is not positive definite" in text(at.error)
     assert at.query_params["start"] == bad
 
 
 def test_manual_start_is_restored_from_the_link():
     start = "0.5,-1,0,1,0,1,0.25,1,1,1,0.5,1,0.25,1,-1,1,0,1"
     at = _app({"init": "manual", "start": start})
-    _ok(at)
+    assert_ok(at)
     table = at.data_editor[0].value
     assert table["pi"].tolist() == [0.5, 0.25, 0.25]
     assert table["s_xy"].tolist() == [0, 0.5, 0]
@@ -355,7 +352,7 @@ def test_display_controls_do_not_refit():
     at.slider(key="speed").set_value(900).run()
     at.toggle(key="density").set_value(True).run()
     at.number_input(key="point").set_value(3).run()
-    _ok(at)
+    assert_ok(at)
     assert _common.CALLS["fit_gmm"] == fits
     assert _common.CALLS["em_figure"] == figures + 3
     # a fit setting does refit, and going back to it is a cache hit
@@ -368,10 +365,10 @@ def test_display_controls_do_not_refit():
 def test_inspecting_a_point_fills_in_bayes_rule():
     at = _app()
     at.number_input(key="point").set_value(10).run()
-    _ok(at)
-    latex = _text(at.latex)
+    assert_ok(at)
+    latex = text(at.latex)
     assert r"\gamma_{10,1}" in latex and r"\gamma_{10,3}" in latex
-    assert "Bayes' rule for point 10" in _text(at.markdown)
+    assert "Bayes' rule for point 10" in text(at.markdown)
     # the numbers, against scipy's Gaussian density at the same fit's final parameters
     X, _ = gmmviz.datasets.textbook()
     run = gmmviz.fit_gmm(X, 3, init="notes-b", reg_covar=1e-6, tol=1e-4, max_iter=100)
@@ -383,42 +380,41 @@ def test_inspecting_a_point_fills_in_bayes_rule():
         if num[j] > 1e-3:
             assert f"{{{num[j]:.4g}}}" in latex
     assert f"{num.sum():.4g}" in latex
-    assert len(_figures(at)) == 2  # the EM figure and the responsibility bars
+    assert len(charts(at)) == 2  # the EM figure and the responsibility bars
 
 
 def test_the_equations_tab_shows_the_e_and_m_steps():
     at = _app()
     at.session_state["explorer_tab"] = "The equations"
     at.run()
-    _ok(at)
-    latex = _text(at.latex)
+    assert_ok(at)
+    latex = text(at.latex)
     assert r"\gamma_{nk}" in latex and r"\pi_k = \frac{N_k}{N}" in latex
 
 
 def test_a_collapsing_run_is_explained_with_what_to_change():
     at = _app({"k": "5", "init": "kmeans-pp", "reg": "0", "seed": "0", "iters": "200"})
-    _ok(at)
-    summary = _text(at.error)
+    assert_ok(at)
+    summary = text(at.error)
     assert "component 5 collapsed onto a line at iteration 29" in summary
     assert "reg_covar" in summary and "lower **k**" in summary
 
 
 def test_a_start_on_a_singular_covariance_is_an_error_message():
     at = _app({"k": "8", "init": "kmeans", "reg": "0", "seed": "1"})
-    _ok(at)
-    assert "set reg_covar above 0" in _text(at.error)
+    assert_ok(at)
+    assert "set reg_covar above 0" in text(at.error)
 
 
 def test_settings_survive_a_visit_to_other_pages():
-    app = str(Path(PAGE).parent.parent / "app.py")
-    at = AppTest.from_file(app, default_timeout=TIMEOUT).run().run()
-    _ok(at)
+    at = open_app(APP, runs=2)
+    assert_ok(at)
     at.slider(key="k").set_value(5).run()
     at.number_input(key="iters").set_value(40).run()
     at.multiselect(key="levels").set_value(["3"]).run()
     at.switch_page("views/likelihood.py").run()
     at.switch_page("views/explorer.py").run()
-    _ok(at)
+    assert_ok(at)
     assert at.slider(key="k").value == 5
     assert at.number_input(key="iters").value == 40
     assert at.multiselect(key="levels").value == ["3"]
@@ -426,7 +422,7 @@ def test_settings_survive_a_visit_to_other_pages():
     at.switch_page("views/compare.py").run()
     assert at.slider(key="k").value == 5
     at.switch_page("views/explorer.py").run()
-    _ok(at)
+    assert_ok(at)
     assert at.slider(key="k").value == 5
     assert at.number_input(key="iters").value == 40
     assert at.query_params["k"] == "5"
@@ -434,13 +430,13 @@ def test_settings_survive_a_visit_to_other_pages():
 
 def test_presentation_mode_shows_the_animation_alone():
     at = _app({"present": "1"})
-    _ok(at)
+    assert_ok(at)
     assert at.toggle(key="present").value is True
     assert len(at.tabs) == 0  # no inspector, tables or equations below the animation
-    height_present = _main_figure(at)["layout"]["height"]
+    height_present = chart_spec(at)["layout"]["height"]
     at_normal = _app()
     assert len(at_normal.tabs) == 3
-    assert height_present > _main_figure(at_normal)["layout"]["height"]
+    assert height_present > chart_spec(at_normal)["layout"]["height"]
 
 
 def test_the_animation_can_be_downloaded(default_app):
@@ -456,45 +452,51 @@ def test_the_animation_can_be_downloaded(default_app):
 ])
 def test_a_new_session_gets_the_figure_and_its_header_before_the_controls(query):
     at = _app(query, first_run_only=True)
-    _ok(at)
+    assert_ok(at)
     # the figure, the header above it and the element that asks for the rerun; no widgets
     assert _types(at.sidebar) == []
     assert _asks_for_rerun(at) is True
-    assert len(_figures(at)) == 1
-    first_spec = _main_figure(at)
-    first_header = (at.caption[0].value, _text(at.success), [m.value for m in at.metric])
+    assert len(charts(at)) == 1
+    first_spec = chart_spec(at)
+    first_header = (at.caption[0].value, text(at.success), [m.value for m in at.metric])
     k = int((query or {}).get("k", 3))
     assert f"**k** = {k}" in first_header[0]
     at.run()  # what the browser asks for once the figure has drawn
-    _ok(at)
+    assert_ok(at)
     assert _asks_for_rerun(at) is False
     assert at.selectbox(key="data").value == (query or {}).get("data", "textbook")
     assert at.slider(key="k").value == k
     # the same figure and header, with every control now beside them
-    assert _main_figure(at) == first_spec
-    assert (at.caption[0].value, _text(at.success), [m.value for m in at.metric]) == first_header
+    assert chart_spec(at) == first_spec
+    assert (at.caption[0].value, text(at.success), [m.value for m in at.metric]) == first_header
 
 
 @pytest.mark.parametrize("query", [{"init": "manual"}, {"data": "upload"}])
 def test_a_page_that_needs_its_widgets_for_the_fit_draws_them_at_once(query):
     at = _app(query, first_run_only=True)
-    _ok(at)
+    assert_ok(at)
     assert at.selectbox(key="data").value == query.get("data", "textbook")
     assert _asks_for_rerun(at) is not True
+    # every control of the sidebar is there on the first run, and the widget the fit needs
+    assert at.slider(key="k").value == 3 and at.selectbox(key="init").value == query.get(
+        "init", "notes-b")
+    if query.get("init") == "manual":
+        assert len(at.data_editor) == 1
+    else:
+        assert at.get("file_uploader") and "Upload a CSV file" in text(at.info)
 
 
 def test_settings_from_another_page_carry_over_to_a_first_visit():
-    app = str(Path(PAGE).parent.parent / "app.py")
-    at = AppTest.from_file(app, default_timeout=TIMEOUT)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.switch_page("views/compare.py").run()
-    _ok(at)
+    assert_ok(at)
     at.slider(key="k").set_value(5).run()
     at.switch_page("views/explorer.py").run()  # the explorer's first run in this session
-    _ok(at)
+    assert_ok(at)
     assert _asks_for_rerun(at) is True
-    assert "**k** = 5" in _text(at.caption)
+    assert "**k** = 5" in text(at.caption)
     at.run()
-    _ok(at)
+    assert_ok(at)
     assert at.slider(key="k").value == 5
     at.switch_page("views/likelihood.py").run()
     at.switch_page("views/explorer.py").run()

@@ -2,97 +2,83 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import gmmviz
 from gmmviz.limit import center_distance, fit_eps_limit
+from tests._apptest import (
+    assert_ok,
+    chart_spec,
+    charts,
+    metric,
+    open_app,
+    page_path,
+    play_duration,
+    text,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-KMEANS_PAGE = str(ROOT / "views" / "kmeans.py")
-LIMIT_PAGE = str(ROOT / "views" / "limit.py")
-TIMEOUT = 120
-
-
-def _app(page: str, **query: str) -> AppTest:
-    at = AppTest.from_file(page, default_timeout=TIMEOUT)
-    at.query_params.update(query)
-    return at.run()
-
-
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def _captions(at: AppTest) -> str:
-    return "\n".join(c.value for c in at.caption)
-
-
-def _metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
-def _n_charts(at: AppTest) -> int:
-    return len(at.get("plotly_chart"))
+KMEANS_PAGE = page_path("kmeans")
+LIMIT_PAGE = page_path("limit")
 
 
 # ----------------------------------------------------------------------------- K-means page
 def test_kmeans_default_page():
-    at = _app(KMEANS_PAGE)
-    _ok(at)
+    at = open_app(KMEANS_PAGE)
+    assert_ok(at, error=True)
     assert not at.warning
-    assert _n_charts(at) == 3  # K-means animation, the end states side by side, EM animation
-    text = _captions(at)
+    assert len(charts(at)) == 3  # K-means animation, the end states side by side, EM animation
+    captions = text(at.caption)
     run = gmmviz.fit_kmeans(gmmviz.datasets.textbook()[0], 3, init="notes")
-    assert f"after {run.n_iter_} iterations" in text
-    assert f"final J = {run.steps[-1].distortion:,.2f}" in text
+    assert f"after {run.n_iter_} iterations" in captions
+    assert f"final J = {run.steps[-1].distortion:,.2f}" in captions
     assert at.query_params["kinit"] == "notes" and at.query_params["voronoi"] == "1"
     assert len(at.latex) == 3  # assignment, update, distortion
+    assert "heatmap" in {t.get("type") for t in chart_spec(at, "kmeans_fig")["data"]}
 
 
 def test_kmeans_controls():
-    at = _app(KMEANS_PAGE)
+    at = open_app(KMEANS_PAGE)
     at.slider(key="k").set_value(4).run()
-    _ok(at)
+    assert_ok(at, error=True)
     # the textbook's centres need k = 3: the page says so and uses k-means++
     assert any("k = 3 only" in w.value for w in at.warning)
-    assert "**k** = 4" in _captions(at)
+    assert "**k** = 4" in text(at.caption)
     assert at.query_params["k"] == "4"
 
     at.selectbox(key="kinit").set_value("random").run()
-    _ok(at)
-    assert not at.warning and "random data points" in _captions(at)
+    assert_ok(at, error=True)
+    assert not at.warning and "random data points" in text(at.caption)
     at.selectbox(key="data").set_value("blobs").run()
-    _ok(at)
-    assert "blobs, 500 points, seed 0" in _captions(at)
+    assert_ok(at, error=True)
+    assert "blobs, 500 points, seed 0" in text(at.caption)
     at.number_input(key="n").set_value(200).run()
     at.number_input(key="seed").set_value(5).run()
-    _ok(at)
-    assert "blobs, 200 points, seed 5" in _captions(at)
+    assert_ok(at, error=True)
+    assert "blobs, 200 points, seed 5" in text(at.caption)
     at.number_input(key="iters").set_value(1).run()
-    _ok(at)
-    assert "after 1 iteration " in _captions(at)
+    assert_ok(at, error=True)
+    assert "after 1 iteration " in text(at.caption)
     at.slider(key="speed").set_value(1200).run()
     at.toggle(key="voronoi").set_value(False).run()
     at.selectbox(key="cov").set_value("spherical").run()
-    _ok(at)
-    assert "spherical covariances" in _captions(at)
+    assert_ok(at, error=True)
+    assert "spherical covariances" in text(at.caption)
     assert at.query_params["speed"] == "1200" and at.query_params["voronoi"] == "0"
+    # both animations play at that speed; without the regions the K-means figure has no heatmap
+    assert play_duration(at, "kmeans_fig") == play_duration(at, "gmm_fig") == 1200
+    assert "heatmap" not in {t.get("type") for t in chart_spec(at, "kmeans_fig")["data"]}
     assert at.query_params["data"] == "blobs" and at.query_params["iters"] == "1"
 
     next(b for b in at.button if "round-cluster" in b.label).click().run()
-    _ok(at)
+    assert_ok(at, error=True)
     assert at.selectbox(key="data").value == "anisotropic"
     assert at.query_params["data"] == "anisotropic" and at.query_params["k"] == "3"
 
 
 def test_kmeans_url_restores_state():
-    at = _app(KMEANS_PAGE, data="varied", n="300", seed="7", k="2", kinit="kmeans-pp",
-              iters="40", cov="tied", speed="250", voronoi="0")
-    _ok(at)
+    at = open_app(KMEANS_PAGE, dict(data="varied", n="300", seed="7", k="2", kinit="kmeans-pp",
+              iters="40", cov="tied", speed="250", voronoi="0"))
+    assert_ok(at, error=True)
     assert not at.warning
     assert at.selectbox(key="data").value == "varied"
     assert at.number_input(key="n").value == 300
@@ -103,68 +89,69 @@ def test_kmeans_url_restores_state():
     assert at.selectbox(key="cov").value == "tied"
     assert at.slider(key="speed").value == 250
     assert at.toggle(key="voronoi").value is False
-    assert "varied, 300 points, seed 7" in _captions(at)
+    assert "varied, 300 points, seed 7" in text(at.caption)
 
 
 @pytest.mark.parametrize("bad", [{"kinit": "nowhere"}, {"k": "99"}, {"voronoi": "maybe"}])
 def test_kmeans_invalid_url_value_warns(bad):
-    at = _app(KMEANS_PAGE, **bad)
+    at = open_app(KMEANS_PAGE, bad)
     assert not at.exception
     name = next(iter(bad))
     assert any(f"{name}=" in w.value for w in at.warning)
-    assert _n_charts(at) == 3
+    assert len(charts(at)) == 3
 
 
 # ----------------------------------------------------------------------------- limit page
 def test_limit_default_page():
-    at = _app(LIMIT_PAGE)
-    _ok(at)
+    at = open_app(LIMIT_PAGE)
+    assert_ok(at, error=True)
     assert not at.warning
-    assert _n_charts(at) == 3  # side by side, the eps sweep, the EM animation
+    assert len(charts(at)) == 3  # side by side, the eps sweep, the EM animation
     X, _ = gmmviz.datasets.textbook()
     km = gmmviz.fit_kmeans(X, 3, init="notes")
     run = fit_eps_limit(X, gmmviz.TEXTBOOK_CENTERS, 0.5)
     expected = center_distance(run.means_, km.centers_)
-    assert float(_metric(at, "Distance to K-means")) == pytest.approx(expected, rel=1e-2)
+    assert float(metric(at, "Distance to K-means")) == pytest.approx(expected, rel=1e-2)
     assert at.query_params["eps"] == "0.5" and at.query_params["weights"] == "learned"
     assert len(at.latex) >= 3
 
 
 def test_limit_controls():
-    at = _app(LIMIT_PAGE)
-    far = float(_metric(at, "Distance to K-means"))
-    soft = float(_metric(at, "Hardness"))
+    at = open_app(LIMIT_PAGE)
+    far = float(metric(at, "Distance to K-means"))
+    soft = float(metric(at, "Hardness"))
     at.select_slider(key="eps").set_value(0.001).run()
-    _ok(at)
+    assert_ok(at, error=True)
     # small eps: the EM means sit on the K-means centres and the assignments are hard
-    assert float(_metric(at, "Distance to K-means")) < 1e-6 < far
-    assert float(_metric(at, "Hardness")) > 0.9999 > soft
+    assert float(metric(at, "Distance to K-means")) < 1e-6 < far
+    assert float(metric(at, "Hardness")) > 0.9999 > soft
     assert at.query_params["eps"] == "0.001"
 
     at.radio(key="weights").set_value("equal").run()
-    _ok(at)
+    assert_ok(at, error=True)
     assert at.query_params["weights"] == "equal"
-    assert float(_metric(at, "Distance to K-means")) < 1e-6
+    assert float(metric(at, "Distance to K-means")) < 1e-6
     at.slider(key="k").set_value(2).run()
-    _ok(at)
+    assert_ok(at, error=True)
     assert any("k = 3 only" in w.value for w in at.warning)
-    assert at.query_params["k"] == "2" and "**k** = 2" in _captions(at)
+    assert at.query_params["k"] == "2" and "**k** = 2" in text(at.caption)
     at.selectbox(key="kinit").set_value("random").run()
     at.number_input(key="iters").set_value(20).run()
     at.slider(key="speed").set_value(300).run()
-    _ok(at)
+    assert_ok(at, error=True)
     assert at.query_params["kinit"] == "random" and at.query_params["iters"] == "20"
+    assert at.query_params["speed"] == "300" and play_duration(at, "eps_em_fig") == 300
     at.selectbox(key="data").set_value("moons").run()
     at.number_input(key="n").set_value(150).run()
     at.number_input(key="seed").set_value(3).run()
-    _ok(at)
-    assert "moons, 150 points, seed 3" in _captions(at)
+    assert_ok(at, error=True)
+    assert "moons, 150 points, seed 3" in text(at.caption)
 
 
 def test_limit_url_restores_state():
-    at = _app(LIMIT_PAGE, data="blobs", n="120", seed="4", k="4", kinit="kmeans-pp",
-              iters="60", eps="0.02", weights="equal", speed="900")
-    _ok(at)
+    at = open_app(LIMIT_PAGE, dict(data="blobs", n="120", seed="4", k="4", kinit="kmeans-pp",
+              iters="60", eps="0.02", weights="equal", speed="900"))
+    assert_ok(at, error=True)
     assert not at.warning
     assert at.select_slider(key="eps").value == 0.02
     assert at.radio(key="weights").value == "equal"
@@ -172,16 +159,16 @@ def test_limit_url_restores_state():
     assert at.selectbox(key="kinit").value == "kmeans-pp"
     assert at.number_input(key="iters").value == 60
     assert at.slider(key="speed").value == 900
-    assert "blobs, 120 points, seed 4" in _captions(at)
+    assert "blobs, 120 points, seed 4" in text(at.caption)
     # an eps between the slider's steps is kept, not rounded
-    at = _app(LIMIT_PAGE, eps="0.03")
-    _ok(at)
+    at = open_app(LIMIT_PAGE, dict(eps="0.03"))
+    assert_ok(at, error=True)
     assert at.select_slider(key="eps").value == 0.03 and at.query_params["eps"] == "0.03"
 
 
 @pytest.mark.parametrize("bad", [{"eps": "abc"}, {"eps": "0"}, {"weights": "heavy"}])
 def test_limit_invalid_url_value_warns(bad):
-    at = _app(LIMIT_PAGE, **bad)
+    at = open_app(LIMIT_PAGE, bad)
     assert not at.exception
     name = next(iter(bad))
     assert any(f"{name}=" in w.value for w in at.warning)

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests._server import open_page, wait_for_plotly
-
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+from tests._server import no_page_errors, open_page, screenshot, wait_for_plotly
 
 
 @pytest.mark.browser
@@ -24,11 +20,8 @@ def test_explorer_renders_figure(browser, app_url):
             "() => document.querySelector('.js-plotly-plot')._fullData[0].x.length")
         assert n_points == 100
 
-        assert page.locator('[data-testid="stException"]').count() == 0
-        assert errors == []
-
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "smoke.png"), full_page=True)
+        no_page_errors(page, errors)
+        screenshot(page, "smoke.png", full_page=True)
     finally:
         page.close()
 
@@ -41,7 +34,6 @@ def test_page_title_and_navigation(browser, app_url):
         # Nav link text includes the Material icon's ligature name, e.g. "scatter_plot\n\nExplorer".
         explorer_link = page.locator('[data-testid="stSidebarNavLink"]', has_text="Explorer")
         assert explorer_link.count() == 1
-        assert page.locator('[data-testid="stException"]').count() == 0
-        assert errors == []
+        no_page_errors(page, errors)
     finally:
         page.close()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests._server import open_page, wait_for_plotly
-
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+from tests._server import (
+    no_page_errors,
+    open_page,
+    press,
+    screenshot,
+    wait_for_frames,
+    wait_for_plotly,
+    wait_for_step_at_least,
+)
 
 # Panel titles are the figure's first annotations; the data of every points trace.
 PANEL_STATE_JS = """
@@ -40,19 +44,14 @@ def test_compare_page_plays_every_panel(browser, app_url):
     try:
         wait_for_plotly(page, timeout=60_000)
         assert page.locator("[data-testid='stException']").count() == 0
-        page.wait_for_function(
-            "() => { const gd = document.querySelector('.js-plotly-plot');"
-            " return gd && gd._fullData && gd._transitionData"
-            " && gd._transitionData._frames.length > 0; }", timeout=30_000)
+        wait_for_frames(page, timeout=30_000)
         before = page.evaluate(PANEL_STATE_JS)
         assert before["n"] == 3, before
         assert before["frames"] == 41  # 20 iterations: start + 2 half-steps each
         assert all("start" in t for t in before["titles"]), before["titles"]
 
-        page.locator(".js-plotly-plot .updatemenu-button").filter(has_text="Play").first.click()
-        page.wait_for_function(
-            "() => document.querySelector('.js-plotly-plot').layout.sliders[0].active >= 6",
-            timeout=30_000)
+        press(page, "Play")
+        wait_for_step_at_least(page, 6)
         after = page.evaluate(PANEL_STATE_JS)
         assert after["slider"] > before["slider"]
         for p in range(before["n"]):
@@ -61,9 +60,7 @@ def test_compare_page_plays_every_panel(browser, app_url):
             assert "iteration" in after["titles"][p]
             assert after["colors"][p] != before["colors"][p], p
 
-        assert page.locator("[data-testid='stException']").count() == 0
-        assert not errors, [str(e) for e in errors]
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "compare.png"), full_page=True)
+        no_page_errors(page, errors)
+        screenshot(page, "compare.png", full_page=True)
     finally:
         page.close()

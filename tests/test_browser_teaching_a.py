@@ -2,76 +2,60 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests._server import open_page, wait_for_plotly
+from tests._server import (
+    active_step,
+    frame_count,
+    no_page_errors,
+    open_page,
+    press,
+    screenshot,
+    script_runs,
+    wait_for_plotly,
+    wait_for_step,
+    wait_for_step_at_least,
+    watch_script_runs,
+)
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 TIMEOUT = 120_000
-
-# The active step of the first slider of the Plotly figure inside a Streamlit element.
-_ACTIVE_STEP = """(key) => {
-    const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
-    return gd && gd._fullLayout.sliders.length ? gd._fullLayout.sliders[0].active : null;
-}"""
-_FRAME_COUNT = """(key) => {
-    const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
-    return gd && gd._transitionData ? gd._transitionData._frames.length : null;
-}"""
-
-
-def _no_errors(page, errors) -> None:
-    assert page.locator('[data-testid="stException"]').count() == 0
-    assert errors == []
-
-
-def _screenshot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.set_viewport_size({"width": 1400, "height": 2000})
-    page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollTo(0, 0)")
-    page.wait_for_timeout(800)
-    page.screenshot(path=str(ARTIFACTS / name))
+TALL = 2000  # px: the whole page in one screenshot
 
 
 @pytest.mark.browser
 def test_kmeans_page_plays(browser, app_url):
     page, errors = open_page(browser, f"{app_url}/kmeans?speed=150", timeout=TIMEOUT)
     try:
-        wait_for_plotly(page, timeout=TIMEOUT)
-        page.wait_for_selector(".st-key-kmeans_fig .js-plotly-plot .main-svg", timeout=TIMEOUT)
-        page.wait_for_selector(".st-key-compare_fig .js-plotly-plot .main-svg", timeout=TIMEOUT)
-        _no_errors(page, errors)
+        wait_for_plotly(page, TIMEOUT, "kmeans_fig")
+        wait_for_plotly(page, TIMEOUT, "compare_fig")
+        no_page_errors(page, errors)
         # the textbook run from the textbook's centres: 7 iterations, 15 half-steps
-        assert page.evaluate(_FRAME_COUNT, "kmeans_fig") == 15
-        assert page.evaluate(_ACTIVE_STEP, "kmeans_fig") == 0
+        assert frame_count(page, "kmeans_fig") == 15
+        assert active_step(page, "kmeans_fig") == 0
         title = page.locator(".st-key-kmeans_fig .gtitle").first.text_content()
         assert title.startswith("Start")
         # 100 points, a heatmap of the regions
         assert page.locator(".st-key-kmeans_fig .scatterlayer .point").count() >= 100
         assert page.locator(".st-key-kmeans_fig .heatmaplayer image").count() == 1
+        watch_script_runs(page)
 
         # one half-step at a time: the Next button, then the → key
-        page.locator(".st-key-kmeans_fig .updatemenu-button", has_text="Next").click()
-        page.wait_for_function(
-            f"() => ({_ACTIVE_STEP})('kmeans_fig') === 1", timeout=30_000)
+        press(page, "Next", "kmeans_fig")
+        wait_for_step(page, 1, "kmeans_fig")
         title = page.locator(".st-key-kmeans_fig .gtitle").first.text_content()
         assert title.startswith("Iteration 1")
         page.keyboard.press("ArrowRight")
-        page.wait_for_function(
-            f"() => ({_ACTIVE_STEP})('kmeans_fig') === 2", timeout=30_000)
+        wait_for_step(page, 2, "kmeans_fig")
 
-        page.locator(".st-key-kmeans_fig .updatemenu-button", has_text="Play").click()
-        page.wait_for_function(
-            f"() => ({_ACTIVE_STEP})('kmeans_fig') >= 3", timeout=30_000)
+        press(page, "Play", "kmeans_fig")
+        wait_for_step_at_least(page, 3, "kmeans_fig")
         # played to the end in the browser, without a rerun of the script
-        page.wait_for_function(
-            f"() => ({_ACTIVE_STEP})('kmeans_fig') === 14", timeout=30_000)
+        wait_for_step(page, 14, "kmeans_fig")
         title = page.locator(".st-key-kmeans_fig .gtitle").first.text_content()
         assert title.startswith("Iteration 7")
-        _no_errors(page, errors)
-        _screenshot(page, "kmeans.png")
+        assert script_runs(page) == 0
+        no_page_errors(page, errors)
+        screenshot(page, "kmeans.png", height=TALL)
     finally:
         page.close()
 
@@ -80,15 +64,14 @@ def test_kmeans_page_plays(browser, app_url):
 def test_limit_page_renders(browser, app_url):
     page, errors = open_page(browser, f"{app_url}/limit?eps=0.05&weights=equal", timeout=TIMEOUT)
     try:
-        wait_for_plotly(page, timeout=TIMEOUT)
-        page.wait_for_selector(".st-key-limit_fig .js-plotly-plot .main-svg", timeout=TIMEOUT)
-        page.wait_for_selector(".st-key-sweep_fig .js-plotly-plot .main-svg", timeout=TIMEOUT)
-        _no_errors(page, errors)
+        wait_for_plotly(page, TIMEOUT, "limit_fig")
+        wait_for_plotly(page, TIMEOUT, "sweep_fig")
+        no_page_errors(page, errors)
         # the state from the link is kept (and written back) by the page
         assert "eps=0.05" in page.url and "weights=equal" in page.url
         assert page.get_by_text("Distance to K-means").count() >= 1
         titles = page.locator(".st-key-limit_fig .annotation-text").all_text_contents()
         assert any("εI" in t for t in titles)
-        _screenshot(page, "limit.png")
+        screenshot(page, "limit.png", height=TALL)
     finally:
         page.close()

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests._server import open_page, run_streamlit, wait_for_plotly, wait_for_streamlit_idle
+from tests._server import (
+    no_page_errors,
+    open_page,
+    run_streamlit,
+    screenshot,
+    wait_for_plotly,
+    wait_for_streamlit_idle,
+)
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-TALL = {"width": 1400, "height": 2400}
-
-
-def _shot(page, name: str) -> None:
-    """Save the whole page (Streamlit scrolls inside the app, so grow the viewport first)."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.set_viewport_size(TALL)
-    page.wait_for_timeout(800)
-    page.screenshot(path=str(ARTIFACTS / name))
+TALL = 2400  # px: the whole page in one screenshot
 
 
 @pytest.fixture(scope="module")
@@ -25,11 +21,6 @@ def app(browser, app_url):
     """The app's base URL (deep links work from the first request: see
     test_deep_link_on_a_fresh_server)."""
     return app_url
-
-
-def _no_errors(page, errors) -> None:
-    assert page.locator('[data-testid="stException"]').count() == 0
-    assert errors == []
 
 
 @pytest.mark.browser
@@ -47,8 +38,8 @@ def test_lower_bound_page(browser, app):
         page.get_by_text("E-step 3: q set to the posterior").wait_for(timeout=60_000)
         wait_for_streamlit_idle(page, timeout=60_000)
         assert "half=5" in page.url
-        _no_errors(page, errors)
-        _shot(page, "lower_bound.png")
+        no_page_errors(page, errors)
+        screenshot(page, "lower_bound.png", height=TALL)
     finally:
         page.close()
 
@@ -68,8 +59,8 @@ def test_likelihood_page(browser, app):
             timeout=60_000)
         wait_for_streamlit_idle(page, timeout=60_000)
         assert "mu=5" in page.url and "sigma=2.60768" in page.url
-        _no_errors(page, errors)
-        _shot(page, "likelihood.png")
+        no_page_errors(page, errors)
+        screenshot(page, "likelihood.png", height=TALL)
     finally:
         page.close()
 
@@ -83,5 +74,9 @@ def test_deep_link_on_a_fresh_server(browser):
             wait_for_plotly(page, timeout=60_000)
             nav = page.locator('[data-testid="stSidebarNavLink"]', has_text="Why EM climbs")
             assert nav.count() == 1
+            # the page itself ran, with the link's k
+            assert page.get_by_text("log p = L + KL at every half-step").count() == 1
+            assert "k=2" in page.url
+            no_page_errors(page, errors)
         finally:
             page.close()

@@ -56,7 +56,7 @@ def test_bad_cells_are_refused_with_a_message(row, match):
 
 
 def test_no_rows_is_refused():
-    with pytest.raises(gmmviz.InputError):
+    with pytest.raises(gmmviz.InputError, match="no row: add one row per component"):
         manual.manual_start([])
 
 
@@ -82,12 +82,29 @@ def test_default_rows_fit_the_fit():
     w, m, c, _ = manual.manual_start(manual.default_rows(X, 4))
     run = gmmviz.fit_gmm(X, 4, weights_init=w, means_init=m, covariances_init=c, max_iter=3)
     np.testing.assert_allclose(run.steps[0].means, m)
+    np.testing.assert_allclose(run.steps[0].weights, w)
+    np.testing.assert_allclose(run.steps[0].covariances, c)
 
 
 def test_default_rows_for_degenerate_data_are_positive_definite():
     X = np.zeros((5, 2))
     X[:, 0] = np.arange(5)  # all on a line: the data covariance is singular
-    manual.manual_start(manual.default_rows(X, 2))
+    assert np.linalg.det(np.cov(X, rowvar=False, bias=True)) == 0
+    w, m, c, notices = manual.manual_start(manual.default_rows(X, 2))
+    assert notices == []
+    np.testing.assert_allclose(w, [0.5, 0.5])
+    for cov in c:
+        # positive definite by both tests numpy offers: positive eigenvalues, and a Cholesky
+        # factor that rebuilds it
+        assert np.all(np.linalg.eigvalsh(cov) > 0)
+        low = np.linalg.cholesky(cov)
+        np.testing.assert_allclose(low @ low.T, cov)
+        # the data's covariance (the variance of 0..4 is 2) with a small ridge on the diagonal
+        assert cov[0, 0] == pytest.approx(2.0, rel=1e-4) and cov[0, 1] == 0
+        assert 0 < cov[1, 1] < 1e-4
+    # the means lie on the data's line, symmetric about its mean
+    np.testing.assert_array_equal(m[:, 1], 0.0)
+    assert (m[0, 0] + m[1, 0]) / 2 == pytest.approx(2.0)
 
 
 def test_encode_decode_round_trip():
