@@ -32,6 +32,7 @@ from gmmviz.figures import (
     responsibility_bars,
 )
 from gmmviz.figures._colors import hex_to_rgb, round_to_lattice
+from tests._server import wait_until_paused
 
 PAYLOAD_LIMIT = 3_000_000
 
@@ -503,8 +504,7 @@ def test_back_and_next_buttons_step_in_plotly_js(browser, textbook_run, tmp_path
         page.locator(".updatemenu-button").filter(has_text="Play").first.click()
         page.wait_for_function(f"() => {gd}._fullLayout.sliders[0].active >= 4", timeout=10_000)
         page.locator(".updatemenu-button").filter(has_text="Pause").first.click()
-        page.wait_for_timeout(500)
-        assert page.evaluate(f"() => {gd}._fullLayout.sliders[0].active") < len(fig.frames) - 1
+        assert wait_until_paused(page) < len(fig.frames) - 1
     finally:
         page.close()
     assert errors == []
@@ -525,10 +525,7 @@ def test_keys_step_play_and_pause_the_standalone_file(browser, textbook_run, tmp
         page.keyboard.press(" ")
         page.wait_for_function(f"() => ({active})() >= 4", timeout=10_000)
         page.keyboard.press(" ")
-        page.wait_for_timeout(400)  # a half-step on its way may land
-        paused = page.evaluate(active)
-        page.wait_for_timeout(800)
-        assert page.evaluate(active) == paused < len(fig.frames) - 1
+        assert wait_until_paused(page) < len(fig.frames) - 1
     finally:
         page.close()
     assert errors == []
