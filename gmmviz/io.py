@@ -20,6 +20,7 @@ most 3 s on a 2-core machine (``benchmarks/bench_load.py``).
 from __future__ import annotations
 
 import codecs
+import csv
 import enum
 import io
 import itertools
@@ -68,6 +69,7 @@ _CANDIDATES = [
     (_WHITESPACE, ","),
 ]
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", _WHITESPACE: "whitespace"}
+_PLURALS = {",": "commas", ";": "semicolons", "\t": "tabs", _WHITESPACE: "spaces"}
 # Cells that mean "no value": pandas' default NA strings, in lower case.
 _MISSING = frozenset(
     {"", "#n/a", "#n/a n/a", "#na", "-1.#ind", "-1.#qnan", "-nan", "1.#ind", "1.#qnan"}
@@ -648,9 +650,22 @@ def _is_numeric(empty: np.ndarray, number: np.ndarray) -> np.ndarray:
     return (n_filled > 0) & (number.sum(axis=-1) >= NUMERIC_FRACTION * n_filled)
 
 
-def _n_fields(line: str, sep: str) -> int:
-    """Upper bound on the number of fields in ``line``."""
-    return len(line.split()) if sep == _WHITESPACE else line.count(sep) + 1
+def _widest_record(sample: str, sep: str) -> tuple[int, int]:
+    """The most fields in a record of ``sample`` and the index of the line where it starts.
+
+    Python's csv reader splits the records as pandas does, quotes and line
+    breaks inside them included, and counts a field or two more at most
+    (after a comment mark, around spaces at the ends of a whitespace-delimited
+    line), which only adds empty columns.
+    """
+    text, delimiter = (sample.replace("\t", " "), " ") if sep == _WHITESPACE else (sample, sep)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
+    most, widest, start = 1, 0, 0
+    for row in reader:
+        if len(row) > most:
+            most, widest = len(row), start
+        start = reader.line_num
+    return most, widest
 
 
 def _sample_lines(sample: str) -> tuple[str, list[str], list[int], str | None]:
@@ -677,45 +692,44 @@ def _read_sample(
     """The sample's cells as strings, for at most MAX_COLUMNS columns and _SNIFF_CELLS cells.
 
     Returns the cells, the number of columns to read the file with (at least
-    its widest line's fields) and whether a line has more than MAX_COLUMNS
-    fields; None if the sample is no table with this delimiter.
+    its widest record's fields) and whether a record has more than
+    MAX_COLUMNS fields; None if the sample is no table with this delimiter.
     """
-    kwargs = dict(header=None, dtype=str, keep_default_na=False, **_read_kwargs(sep, comment))
-    if n_columns > MAX_COLUMNS:
+    for _ in range(3):
+        too_wide = n_columns > MAX_COLUMNS
         try:
-            cells = pd.read_csv(
-                io.StringIO(sample),
-                names=list(range(n_columns)),
-                usecols=list(range(MAX_COLUMNS + 1)),
-                nrows=_SNIFF_CELLS // MAX_COLUMNS,
-                **kwargs,
-            )
-        except (pd.errors.ParserError, ValueError) as e:
-            if "Too many columns specified" not in str(e):
+            with warnings.catch_warnings():
+                # Names fewer than a first line's fields would lose its last ones.
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                cells = pd.read_csv(
+                    io.StringIO(sample),
+                    header=None,
+                    names=list(range(n_columns)),
+                    # One column more than allowed tells that a line has it.
+                    usecols=list(range(MAX_COLUMNS + 1)) if too_wide else None,
+                    nrows=max(1, _SNIFF_CELLS // min(n_columns, MAX_COLUMNS)),
+                    dtype=str,
+                    keep_default_na=False,
+                    **_read_kwargs(sep, comment),
+                )
+        except (ValueError, pd.errors.ParserWarning) as e:
+            saw = re.search(r"Expected \d+ fields in line \d+, saw (\d+)", str(e))
+            if saw:  # a record pandas splits otherwise than Python's csv reader
+                n_columns = max(n_columns, int(saw.group(1)))
+            elif too_wide and "Too many columns specified" in str(e):
+                # The wide record had delimiters inside quotes: it is not that wide.
+                n_columns = MAX_COLUMNS
+            else:
                 return None
-            # Delimiters inside quotes were counted: no line is that wide.
-            n_columns = MAX_COLUMNS
         else:
-            return cells.iloc[:, :MAX_COLUMNS], n_columns, True
-    try:
-        cells = pd.read_csv(
-            io.StringIO(sample),
-            names=list(range(n_columns)),
-            nrows=max(1, _SNIFF_CELLS // n_columns),
-            **kwargs,
-        )
-    except (pd.errors.ParserError, ValueError):
-        return None
-    return cells, n_columns, False
+            return cells.iloc[:, :MAX_COLUMNS], n_columns, too_wide
+    return None
 
 
-def _trials(
-    sample: str, lines: list[str], content: list[int], comment: str | None, sep: str
-) -> list[_Trial]:
+def _trials(sample: str, comment: str | None, sep: str) -> list[_Trial]:
     """Read the sample with delimiter ``sep``, once per decimal mark that can go with it."""
-    fields = [_n_fields(lines[i], sep) for i in content]
-    widest = int(np.argmax(fields))
-    read_sample = _read_sample(sample, sep, comment, fields[widest])
+    n_fields, widest = _widest_record(sample, sep)
+    read_sample = _read_sample(sample, sep, comment, n_fields)
     if read_sample is None or read_sample[0].empty:
         return []
     cells, n_columns, too_wide = read_sample
@@ -733,7 +747,7 @@ def _trials(
                 decimal=decimal,
                 n_columns=n_columns,
                 too_wide=too_wide,
-                widest_line=content[widest],
+                widest_line=widest,
                 first_row=first_row,
                 empty=read.empty.reshape(shape),
                 number=read.number.reshape(shape),
@@ -765,7 +779,7 @@ def _sniff(sample: str) -> _Format:
     MAX_COLUMNS columns and _SNIFF_CELLS cells are read, once per delimiter.
     """
     sample, lines, content, comment = _sample_lines(sample)
-    trials = [t for sep in _DELIMITER_NAMES for t in _trials(sample, lines, content, comment, sep)]
+    trials = [t for sep in _DELIMITER_NAMES for t in _trials(sample, comment, sep)]
     if not trials and sample.count('"') % 2:
         raise InputError(
             'A quotation mark (") near the start of the file is never closed. Close it, '
@@ -783,7 +797,7 @@ def _sniff(sample: str) -> _Format:
     if best.too_wide:
         raise InputError(
             f"Line {best.widest_line + 1} of the file has more than {MAX_COLUMNS:,} values "
-            f"separated by {_DELIMITER_NAMES[best.sep]}s ({best.n_columns:,}); a table of "
+            f"separated by {_PLURALS[best.sep]} ({best.n_columns:,}); a table of "
             f"points can have at most {MAX_COLUMNS:,} columns. Keep only the columns you "
             "want to plot (x, y and perhaps a few more) and upload the file again."
         )
@@ -931,7 +945,7 @@ def _check_overflow(data: bytes, fmt: _Format, columns: dict[int, np.ndarray]) -
     """
     if not columns:
         return
-    text = _parse(data, fmt, usecols=sorted(columns), dtype=str, keep_default_na=False)
+    text = _parse(data, fmt, dtype=str, keep_default_na=False)
     for i, values in columns.items():
         rows = np.flatnonzero(np.isinf(values))
         read = _classify(pa.array(text[i].iloc[rows], type=pa.large_string()), fmt.decimal)

@@ -664,6 +664,13 @@ def test_a_long_text_cell_beyond_the_sample_is_kept_whole():
     np.testing.assert_array_equal(df.to_numpy()[-1], [3, 4])
 
 
+def test_quoted_line_breaks_lose_no_column():
+    # Every record spans two lines, each with fewer commas than the record.
+    df = load_points(b'1,"a\nb",2,3\n4,"c, d\ne",5,6\n')
+    assert list(df.columns) == ["x", "col3", "col4"]
+    np.testing.assert_array_equal(df.to_numpy(), [[1, 2, 3], [4, 5, 6]])
+
+
 def test_messages_list_a_few_column_names_only():
     header = ",".join(f"name{i}" for i in range(900))
     row = ",".join(["word"] * 900)
