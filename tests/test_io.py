@@ -210,9 +210,86 @@ def test_columns_mixing_parsed_numbers_and_strings(decimal):
         else ["1.5", " 2.25 ", "oops", "NA", ""]
     )
     cells = pd.Series([0.5, np.nan, -3.0, *text], dtype=object)
-    empty, values = gio._parse_cells(cells, decimal)
+    read = gio._read_cells(cells, decimal)
+    empty, values = read.empty, read.values
     assert empty.tolist() == [False, True, False, False, False, False, True, True]
     np.testing.assert_array_equal(values, [0.5, np.nan, -3.0, 1.5, 2.25, np.nan, np.nan, np.nan])
+
+
+# --- thousands separators ---------------------------------------------------------
+
+
+def _grouped(v: float, thousands: str, decimal: str) -> str:
+    """``v`` with two decimals and grouped thousands, written by Python's format spec."""
+    return f"{v:,.2f}".translate(str.maketrans({",": thousands, ".": decimal}))
+
+
+@pytest.mark.parametrize(
+    ("sep", "thousands", "decimal"),
+    [
+        (";", " ", ","),  # French, German with a space
+        (";", ".", ","),  # German
+        (";", "\u00a0", ","),  # a no-break space, as spreadsheets write it
+        (";", "\u202f", ","),  # a narrow no-break space (French)
+        (";", "'", "."),  # Swiss
+        ("\t", " ", ","),  # tabs, and spaces inside the numbers
+        ("\t", ",", "."),
+        (",", ",", "."),  # English, the grouped numbers quoted
+    ],
+)
+def test_thousands_separators_are_read(sep, thousands, decimal):
+    rng = np.random.default_rng(5)
+    X = rng.uniform(-3e6, 3e6, size=(40, 2)).round(2)
+    X[0] = [1234.5, 2000.25]
+    quote = '"' if thousands == sep else ""
+    lines = ["x" + sep + "y"] + [
+        sep.join(quote + _grouped(v, thousands, decimal) + quote for v in row) for row in X
+    ]
+    df = load_points("\n".join(lines).encode())
+    # The reference is Python's own reading of the same numbers, written plainly.
+    reference = np.array([[float(f"{v:.2f}") for v in row] for row in X])
+    np.testing.assert_array_equal(df.to_numpy(), reference)
+    assert df.attrs["decimal"] == decimal and df.attrs["dropped_rows"] == 0
+
+
+def test_space_thousands_with_semicolons_are_not_read_as_whitespace_delimited():
+    df = load_points(b"x;y\n1 234,5;2 000,25\n")
+    assert df.attrs["delimiter"] == "semicolon"
+    np.testing.assert_array_equal(df.to_numpy(), [[1234.5, 2000.25]])
+
+
+def test_thousands_separators_beyond_the_sample():
+    lines = ["x;y"] + ["1234,5;2"] * 5000 + ["1 234,5;-2 000,25", "1.234.567,5;3"]
+    df = load_points("\n".join(lines).encode())
+    assert df.attrs["dropped_rows"] == 0
+    np.testing.assert_array_equal(df.to_numpy()[-2:], [[1234.5, -2000.25], [1234567.5, 3]])
+
+
+@pytest.mark.parametrize("cell", ["1 23,5", "12 34", "1.23.456", "1 234 56", "1 234.567,5"])
+def test_badly_grouped_numbers_are_never_misread(cell):
+    # Not groups of three digits behind one separator: no number, the row is
+    # left out and counted.
+    lines = ["x;y"] + [f"{i},5;{i}" for i in range(20)] + [f"{cell};7"]
+    df = load_points("\n".join(lines).encode())
+    assert df.attrs["dropped_rows"] == 1
+    np.testing.assert_array_equal(df["y"].to_numpy(), np.arange(20.0))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "decimal"),
+    [
+        # One mark and three digits after it is read as the decimal mark.
+        ("x;y\n1.234;5.678\n", [[1.234, 5.678]], "."),
+        ("x;y\n1,234;5,678\n", [[1.234, 5.678]], ","),
+        # The other mark elsewhere in the column settles it.
+        ("x;y\n1,234;5\n2.000,5;6\n", [[1.234, 5], [2000.5, 6]], ","),
+        ("x;y\n1,234;5\n2,000.5;6\n", [[1234, 5], [2000.5, 6]], "."),
+    ],
+)
+def test_one_mark_and_three_digits(text, expected, decimal):
+    df = load_points(text.encode())
+    assert df.attrs["decimal"] == decimal
+    np.testing.assert_array_equal(df.to_numpy(), expected)
 
 
 # --- encodings --------------------------------------------------------------------
@@ -479,6 +556,149 @@ def test_input_error_messages_say_what_to_do():
         assert message.endswith(".") and any(
             word in message for word in ("Upload", "Put", "Save", "save")
         )
+
+
+# --- numbers beyond the float range -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["1" * 310, "-" + "9" * 400, "1" * 5000, "1e400", "-1e999", "1.5e+309"],
+)
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_numbers_beyond_the_float_range_are_refused(cell, sep):
+    # float(cell) in Python overflows to inf or raises: the number cannot be held.
+    assert abs(float(cell)) == np.inf
+    text = f"x{sep}y\n1{sep}2\n{cell}{sep}3\n4{sep}5\n"
+    with pytest.raises(InputError, match="too large") as info:
+        load_points(text.encode())
+    message = str(info.value)
+    assert "'x'" in message and "row 2" in message and "Divide" in message
+    assert len(message) < 400
+
+
+def test_a_number_beyond_the_float_range_late_in_a_large_file():
+    # The first chunks pandas parses are numbers; the bad cell is in a later one.
+    lines = ["x,y"] + ["1.5,2"] * 300_000 + ["1e400,3", "oops,4"]
+    with pytest.raises(InputError, match="row 300001"):
+        load_points("\n".join(lines).encode())
+
+
+@pytest.mark.parametrize("n_digits", [20, 100, 308])
+def test_large_integers_within_the_float_range_are_read(n_digits):
+    big = "9" * n_digits
+    df = load_points(f"x,y\n{big},-{big}\n1,2\n".encode())
+    np.testing.assert_array_equal(df.to_numpy(), [[float(big), -float(big)], [1, 2]])
+
+
+def test_spelled_infinities_are_dropped_not_refused():
+    df = load_points(b"x,y\ninf,1\n-Infinity,2\n3,4\n")
+    assert df.attrs["dropped_rows"] == 2
+    np.testing.assert_array_equal(df.to_numpy(), [[3, 4]])
+
+
+def test_tiny_numbers_are_read():
+    df = load_points(b"x,y\n1e-300,5e-324\n-2.5e-310,1\n")
+    np.testing.assert_array_equal(df.to_numpy(), [[1e-300, 5e-324], [-2.5e-310, 1]])
+
+
+# --- wide files and long lines ------------------------------------------------------
+
+
+@pytest.fixture
+def read_csv_columns(monkeypatch):
+    """Records how many columns each pandas.read_csv call converts."""
+    counts: list[int] = []
+    read_csv = pd.read_csv
+
+    def spy(*args, **kwargs):
+        usecols, names = kwargs.get("usecols"), kwargs.get("names")
+        counts.append(len(usecols) if usecols is not None else len(names or []))
+        return read_csv(*args, **kwargs)
+
+    monkeypatch.setattr(pd, "read_csv", spy)
+    return counts
+
+
+@pytest.mark.parametrize("cell", ["ab", "1.5"])
+def test_a_wide_file_is_refused_without_reading_every_column(cell, read_csv_columns):
+    # Two lines of 16,000 tab-separated values (about 96 KB): the width alone
+    # decides, on at most MAX_COLUMNS + 1 columns of the first lines.
+    line = "\t".join([cell] * 16_000)
+    with pytest.raises(InputError, match=r"more than 1,000 values separated by tabs"):
+        load_points(f"{line}\n{line}\n".encode())
+    assert read_csv_columns and max(read_csv_columns) <= gio.MAX_COLUMNS + 1
+
+
+def test_the_widest_allowed_file_loads():
+    X = np.arange(3.0 * gio.MAX_COLUMNS).reshape(3, gio.MAX_COLUMNS)
+    df = load_points(_csv(X).encode())
+    np.testing.assert_array_equal(df.to_numpy(), X)
+
+
+def test_a_wide_line_after_the_first_is_refused():
+    lines = ["1,2"] * 10 + [",".join(["3"] * 5000)]
+    with pytest.raises(InputError, match="Line 11 of the file has more than 1,000 values"):
+        load_points("\n".join(lines).encode())
+
+
+def test_a_line_longer_than_the_sample_is_refused_not_cut():
+    # 32,000 values on one line of 128 KB, twice the sample.
+    line = ",".join(["1.5"] * 32_000)
+    assert len(line) > gio.SAMPLE_BYTES
+    with pytest.raises(InputError, match="longer than 64 KB"):
+        load_points(f"{line}\n{line}\n".encode())
+
+
+def test_a_long_line_beyond_the_sample_is_refused_not_cut():
+    lines = ["x,y"] + ["1,2"] * 20_000 + [",".join(["3"] * 40_000)]
+    with pytest.raises(InputError, match="Line 20002 of the file has more values"):
+        load_points("\n".join(lines).encode())
+
+
+def test_a_long_text_cell_beyond_the_sample_is_kept_whole():
+    note = "word " * 30_000
+    lines = ["x,y,note"] + ["1,2,a"] * 20_000 + [f"3,4,{note}"]
+    df = load_points("\n".join(lines).encode())
+    assert df.shape == (20_001, 2) and df.attrs["dropped_columns"] == ["note"]
+    np.testing.assert_array_equal(df.to_numpy()[-1], [3, 4])
+
+
+def test_quoted_line_breaks_lose_no_column():
+    # Every record spans two lines, each with fewer commas than the record.
+    df = load_points(b'1,"a\nb",2,3\n4,"c, d\ne",5,6\n')
+    assert list(df.columns) == ["x", "col3", "col4"]
+    np.testing.assert_array_equal(df.to_numpy(), [[1, 2, 3], [4, 5, 6]])
+
+
+def test_messages_list_a_few_column_names_only():
+    header = ",".join(f"name{i}" for i in range(900))
+    row = ",".join(["word"] * 900)
+    with pytest.raises(InputError, match="No column of numbers") as info:
+        load_points(f"{header}\n{row}\n{row}\n".encode())
+    assert "and 895 more" in str(info.value) and len(str(info.value)) < 400
+
+
+def test_a_quote_never_closed():
+    with pytest.raises(InputError, match="quotation mark"):
+        load_points(b'x,y\n1,2\n"3,4\n5,6\n')
+
+
+def test_text_columns_of_the_sample_are_not_parsed_further(monkeypatch):
+    # A column of words in the first lines is left out; only the others are
+    # read as numbers from the whole file.
+    seen: list[int] = []
+    read_cells = gio._read_cells
+
+    def spy(cells, decimal):
+        seen.append(len(cells))
+        return read_cells(cells, decimal)
+
+    monkeypatch.setattr(gio, "_read_cells", spy)
+    lines = ["x,name,y"] + [f"{i},n{i},{i}.5" for i in range(3000)]
+    df = load_points("\n".join(lines).encode())
+    assert list(df.columns) == ["x", "y"] and df.attrs["dropped_columns"] == ["name"]
+    assert seen == [3000, 3000]
 
 
 # --- parsing only -------------------------------------------------------------------
