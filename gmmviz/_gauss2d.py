@@ -74,8 +74,8 @@ def log_det_and_precision(
     determinant would over- or underflow, from Sigma / t with t its largest diagonal entry.
     """
     s00, s01, s11 = packed[..., 0], packed[..., 1], packed[..., 2]
-    d = s00 * s11 - s01 * s01
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        d = s00 * s11 - s01 * s01
         a, b, c, log_d = s11 / d, -s01 / d, s00 / d, np.log(d)
         off = _far_from_one(packed, d)
         if np.any(off):

@@ -27,6 +27,11 @@ def power_of_ten(log2_value: float) -> str:
     return f"1e{round(log2_value * _LOG10_2):+d}"
 
 
+def unit_factor(log2_sd: float) -> str:
+    """The power of ten that brings a standard deviation to about 1, at most 1e+300 (a float)."""
+    return f"1e+{min(abs(round(log2_sd * _LOG10_2)), 300)}"
+
+
 def safe_mean(X: np.ndarray) -> np.ndarray:
     """Column means of X, shape (2,), also when the plain sum would overflow."""
     center = X.mean(axis=0)
@@ -86,7 +91,7 @@ class Magnitudes:
             raise InputError(
                 f"The data spread too little to fit: their standard deviation is about "
                 f"{power_of_ten(self.log2_sd)}, and its square is below the smallest number "
-                f"double precision holds. Multiply the data by {power_of_ten(-self.log2_sd)} "
+                f"double precision holds. Multiply the data by {unit_factor(self.log2_sd)} "
                 f"(the fit is the same in any unit)."
             )
         if self.log2_spread > LOG2_SPREAD_MAX:
@@ -95,7 +100,7 @@ class Magnitudes:
                 f"The data spread too far to fit: the point ({x:.3g}, {y:.3g}) lies about "
                 f"{power_of_ten(self.log2_spread)} from the mean of the data, and squares that "
                 f"large overflow double precision. Remove far-off points, or divide the data by "
-                f"{power_of_ten(self.log2_sd)} (the fit is the same in any unit)."
+                f"{unit_factor(self.log2_sd)} (the fit is the same in any unit)."
             )
 
 

@@ -75,6 +75,8 @@ def covariance_type(value: object) -> str:
     return str(value)
 
 
+#: The most iterations a fit may run.
+MAX_ITER = 100_000
 #: numpy's RandomState takes seeds below this.
 SEED_LIMIT = 2**32
 

@@ -26,10 +26,9 @@ from threadpoolctl import threadpool_limits
 from gmmviz import _gauss2d as g2
 from gmmviz import _validate as v
 from gmmviz._errors import InputError
-from gmmviz._scaling import Scaler, power_of_ten, safe_mean
+from gmmviz._scaling import Magnitudes, Scaler, power_of_ten, safe_mean, unit_factor
 
 COVARIANCE_TYPES = ("full", "diag", "spherical", "tied")
-MAX_ITER_LIMIT = 100_000
 _NK_EPS = 10 * np.finfo(float).eps  # added to N_k as scikit-learn does
 _COLLAPSE = 1e-12  # smallest eigenvalue (in units of the data variance) of a singular covariance
 # Covariances held fixed or added (reg_covar) must lie within this factor of the data variance,
@@ -320,7 +319,7 @@ class EMSettings:
         checked = {
             "n_components": v.count(self.n_components, "k", 1),
             "covariance_type": v.covariance_type(self.covariance_type),
-            "max_iter": v.count(self.max_iter, "max_iter", 0, MAX_ITER_LIMIT),
+            "max_iter": v.count(self.max_iter, "max_iter", 0, v.MAX_ITER),
             "tol": v.non_negative(self.tol, "tol"),
             "reg_covar": v.non_negative(self.reg_covar, "reg_covar"),
             "fixed_covariance": None if fixed is None else v.positive(fixed, eps),
@@ -352,7 +351,7 @@ class _Scaled:
                 f"reg_covar = {settings.reg_covar:g} is more than {_RELATIVE_RANGE:.0e} times the "
                 f"data's variance (about {var:.1e}): every component would be a round blob far "
                 f"wider than the data. Lower reg_covar to {1e-6 * var:.0e} or less (a millionth "
-                f"of the variance), or multiply the data by {power_of_ten(-scaler.exponent)}."
+                f"of the variance), or multiply the data by {unit_factor(scaler.exponent)}."
             )
         fixed = None
         if settings.fixed_covariance is not None:
@@ -384,6 +383,7 @@ class Start(NamedTuple):
     ----------
     theta : tuple of ndarrays of shapes (K,), (K, 2), (K, 3)
     resp : ndarray of shape (K, n_samples) or None
+        The responsibilities theta_0 was computed from by an M-step.
     means : ndarray of shape (K, 2) or None
         The start's means as given or picked from the data (exact, unlike a scaled round trip).
     """
@@ -483,7 +483,8 @@ def pick_start(s: _Scaled, settings: EMSettings, init: str, explicit: tuple,
 
     ``explicit`` holds checked ``(weights_init, means_init, covariances_init)``, each possibly
     None; with all of them given (or weights and means under a fixed covariance) there is
-    nothing left to compute, as in scikit-learn.
+    nothing left to compute, as in scikit-learn. A start's responsibilities are kept only
+    while they are what its parameters came from: any explicit value drops them.
     """
     from sklearn.utils import check_random_state
 
@@ -499,6 +500,8 @@ def pick_start(s: _Scaled, settings: EMSettings, init: str, explicit: tuple,
         p = g2.pack(c_init) / s.scaler.variance
     if s.fixed is not None:
         p = np.repeat(np.array([[s.fixed, 0.0, s.fixed]]), settings.n_components, axis=0)
+    if any(value is not None for value in explicit):
+        q0 = None
     return Start((w, m, p), q0, means0)
 
 
@@ -801,7 +804,9 @@ class GMMRun:
     def _posterior(self, theta: Theta) -> np.ndarray:
         key = id(theta)
         if key not in self._cache:
-            self._cache[key] = e_step(self._scaled.Xs, self._scaled.F, *theta, same=self._same)[0]
+            with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+                resp = e_step(self._scaled.Xs, self._scaled.F, *theta, same=self._same)[0]
+            self._cache[key] = resp
             if len(self._cache) > 4:
                 self._cache.popitem(last=False)
         return self._cache[key]
@@ -940,8 +945,8 @@ def fit_gmm(
         start = pick_start(s, settings, canonical_init(init), explicit, random_state)
         run = GMMRun(s, settings, start)
         out = run_em(s, settings, tuple(a[None] for a in start.theta), on_step=run._record)
-    if not run.steps:  # the start itself was refused
-        raise InputError(_refusal(out, s, settings, start, explicit))
+        if not run.steps:  # the start itself was refused
+            raise InputError(_refusal(out, s, settings, start, explicit))
     run.stop_kind, run.stop_reason = out.kinds[0], out.reasons[0]
     run.converged_ = run.stop_kind is StopKind.CONVERGED
     return run
@@ -982,9 +987,13 @@ def _refusal(out: EMOutcome, s: _Scaled, settings: EMSettings, start: Start,
     if settings.reg_covar == 0:
         return (f"{lead}, so its covariance is singular: set reg_covar above 0 or choose another "
                 "initialization.")
+    far = Magnitudes.of(s.X)
     return (f"{lead}, and reg_covar = {settings.reg_covar:g} is too small next to the data's "
             f"variance (about {var:.1e}) to keep its covariance positive definite: raise "
-            f"reg_covar to {1e-10 * var:.0e} or more, or choose another initialization.")
+            f"reg_covar to {1e-10 * var:.0e} or more, remove far-off points (the farthest, "
+            f"({far.farthest[0]:.3g}, {far.farthest[1]:.3g}), lies about "
+            f"{power_of_ten(far.log2_spread)} from the mean of the data), or choose another "
+            "initialization.")
 
 
 def component_log_prob(

@@ -467,6 +467,12 @@ def test_bad_data_is_input_error(X, keyword):
         ({"n_components": 3, "reg_covar": float("nan")}, "reg_covar"),
         ({"n_components": 3, "max_iter": -1}, "max_iter"),
         ({"n_components": 3, "fixed_covariance": 0.0}, "above 0"),
+        ({"n_components": 3, "random_state": -5}, "random_state must be from 0 to 4294967295"),
+        ({"n_components": 3, "random_state": 2**32}, "random_state must be from 0"),
+        ({"n_components": 3, "random_state": 2**64}, "random_state must be from 0"),
+        ({"n_components": 3, "random_state": "x"}, "random_state must be a whole number"),
+        ({"n_components": 3, "random_state": 1.5}, "random_state must be a whole number"),
+        ({"n_components": 3, "random_state": True}, "random_state must be a whole number"),
     ],
 )
 def test_bad_settings_are_input_errors(kwargs, keyword):
