@@ -64,15 +64,20 @@ def positive(value: object, name: str) -> float:
     return v
 
 
+def choice(value: object, allowed: tuple[str, ...] | list[str], what: str,
+           shown: tuple[str, ...] | list[str] | None = None) -> str:
+    """One of ``allowed``; the message lists ``shown`` (default: ``allowed``)."""
+    if not isinstance(value, str) or value not in allowed:
+        names = ", ".join(allowed if shown is None else shown)
+        raise InputError(f"Unknown {what} {value!r}: choose one of {names}.")
+    return value
+
+
 def covariance_type(value: object) -> str:
     """One of scikit-learn's covariance types."""
     from gmmviz.em import COVARIANCE_TYPES
 
-    if value not in COVARIANCE_TYPES:
-        raise InputError(
-            f"Unknown covariance type {value!r}: choose one of {', '.join(COVARIANCE_TYPES)}."
-        )
-    return str(value)
+    return choice(value, COVARIANCE_TYPES, "covariance type")
 
 
 #: The most iterations a fit may run.

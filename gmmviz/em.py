@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -28,9 +28,13 @@ from gmmviz import _validate as v
 from gmmviz._errors import InputError
 from gmmviz._scaling import Magnitudes, Scaler, power_of_ten, safe_mean, unit_factor
 
+if TYPE_CHECKING:
+    from gmmviz.starts import Start
+
 COVARIANCE_TYPES = ("full", "diag", "spherical", "tied")
 _NK_EPS = 10 * np.finfo(float).eps  # added to N_k as scikit-learn does
-_COLLAPSE = 1e-12  # smallest eigenvalue (in units of the data variance) of a singular covariance
+#: Below this eigenvalue (in units of the data variance) a covariance counts as singular.
+SINGULAR_EIGENVALUE = 1e-12
 # Covariances held fixed or added (reg_covar) must lie within this factor of the data variance,
 # so that determinants and precisions stay inside double precision.
 _RELATIVE_RANGE = 1e150
@@ -206,14 +210,14 @@ def m_step(
 def _collapsed(packed: np.ndarray, reg_covar: float) -> np.ndarray:
     """True for every component whose covariance is singular, shape (..., n_components)."""
     lo, _ = g2.eigvalsh(packed)
-    limit = _COLLAPSE if reg_covar == 0 else 0.0
+    limit = SINGULAR_EIGENVALUE if reg_covar == 0 else 0.0
     with np.errstate(invalid="ignore"):
         return ~np.isfinite(lo) | (lo <= limit) | ~g2.is_positive_definite(packed)
 
 
 def _collapse_shape(packed: np.ndarray) -> str:
     """"a single point" or "a line": what one singular covariance (shape (3,)) has shrunk onto."""
-    return "a single point" if g2.eigvalsh(packed)[1] <= _COLLAPSE else "a line"
+    return "a single point" if g2.eigvalsh(packed)[1] <= SINGULAR_EIGENVALUE else "a line"
 
 
 def collapsed_components(packed: np.ndarray, reg_covar: float) -> list[tuple[int, str]]:
@@ -330,7 +334,7 @@ class EMSettings:
 
 
 @dataclass(frozen=True)
-class _Scaled:
+class ScaledData:
     """The data and the covariance settings in scaled units, as every step computes with them."""
 
     X: np.ndarray
@@ -341,7 +345,7 @@ class _Scaled:
     fixed: float | None
 
     @classmethod
-    def of(cls, X: np.ndarray, settings: EMSettings) -> _Scaled:
+    def of(cls, X: np.ndarray, settings: EMSettings) -> ScaledData:
         """Scale the data (InputError beyond double precision) and the covariance settings."""
         scaler = Scaler.fit(X)
         var = scaler.variance
@@ -373,136 +377,6 @@ class _Scaled:
     def covariances_out(self, packed: np.ndarray) -> np.ndarray:
         """Packed scaled covariances as (..., 2, 2) matrices in the user's units."""
         return g2.unpack(packed) * self.scaler.variance
-
-
-# --------------------------------------------------------------------------- the starts
-class Start(NamedTuple):
-    """theta_0 in scaled units, q_0 if the start has one, and its means in the user's units.
-
-    Attributes
-    ----------
-    theta : tuple of ndarrays of shapes (K,), (K, 2), (K, 3)
-    resp : ndarray of shape (K, n_samples) or None
-        The responsibilities theta_0 was computed from by an M-step.
-    means : ndarray of shape (K, 2) or None
-        The start's means as given or picked from the data (exact, unlike a scaled round trip).
-    """
-
-    theta: Theta
-    resp: np.ndarray | None
-    means: np.ndarray | None
-
-
-def _data_covariance(Xs: np.ndarray, covariance_type: str, reg: float) -> np.ndarray:
-    """The data covariance in the form of covariance_type, made positive definite, shape (3,)."""
-    n = Xs.shape[0]
-    _, _, cov = _second_moments(Xs, g2.quad_features(Xs), np.ones((1, n)))
-    packed = _COV_ESTIMATORS[covariance_type if covariance_type != "tied" else "full"](
-        np.array([float(n)]), cov)[0]
-    lo, hi = g2.eigvalsh(packed)
-    if lo <= _COLLAPSE * max(hi, 1.0):
-        # Identical or collinear points: widen so the start has a proper density.
-        packed = packed + np.array([1.0, 0.0, 1.0]) * max(1e-3 * hi, 1e-3)
-    packed[[0, 2]] += reg
-    return packed
-
-
-def _from_resp(s: _Scaled, settings: EMSettings, resp: np.ndarray) -> Start:
-    """A start from responsibilities: theta_0 is the M-step on them."""
-    theta = m_step(s.Xs, s.F, resp, s.reg, settings.covariance_type, s.fixed)
-    return Start(theta, resp, None)
-
-
-def _around_means(s: _Scaled, settings: EMSettings, means: np.ndarray | None) -> Start:
-    """Equal weights and the data covariance around ``means`` (user units; None: the data mean)."""
-    k = settings.n_components
-    p = np.repeat(_data_covariance(s.Xs, settings.covariance_type, s.reg)[None, :], k, axis=0)
-    m = (np.repeat(s.Xs.mean(axis=0)[None, :], k, axis=0) if means is None
-         else s.scaler.means_in(means))
-    return Start((np.full(k, 1.0 / k), m, p), None, means)
-
-
-def _start_kmeans(s: _Scaled, settings: EMSettings, rng: np.random.RandomState) -> Start:
-    from gmmviz import starts
-
-    k = settings.n_components
-    return _from_resp(s, settings, starts.one_hot(starts.kmeans_labels(s.X, k, rng), k))
-
-
-def _start_random_resp(s: _Scaled, settings: EMSettings, rng: np.random.RandomState) -> Start:
-    q0 = rng.uniform(size=(s.X.shape[0], settings.n_components)).T.copy()
-    q0 /= q0.sum(axis=0, keepdims=True)
-    return _from_resp(s, settings, q0)
-
-
-def _start_random(s: _Scaled, settings: EMSettings, rng: np.random.RandomState) -> Start:
-    from gmmviz import starts
-
-    return _around_means(s, settings, starts.distinct_points(s.X, settings.n_components, rng))
-
-
-def _start_plusplus(s: _Scaled, settings: EMSettings, rng: np.random.RandomState) -> Start:
-    from gmmviz import starts
-
-    return _around_means(s, settings, starts.plusplus_centers(s.X, settings.n_components, rng))
-
-
-def _start_identical(s: _Scaled, settings: EMSettings, rng: np.random.RandomState) -> Start:
-    return _around_means(s, settings, None)
-
-
-def _notes_start(name: str) -> Callable[[_Scaled, EMSettings, np.random.RandomState], Start]:
-    """The notes' fixed weights and means with identity covariances (k = 3)."""
-
-    def start(s: _Scaled, settings: EMSettings, rng: np.random.RandomState) -> Start:
-        from gmmviz.starts import NOTES_STARTS
-
-        w0, m0 = NOTES_STARTS[name]
-        p = np.repeat(np.array([[1.0, 0.0, 1.0]]) / s.scaler.variance, 3, axis=0)
-        return Start((w0.copy(), s.scaler.means_in(m0), p), None, m0)
-
-    return start
-
-
-#: Every start by the name the EM code uses (see gmmviz.starts for the other spellings).
-_STARTS: dict[str, Callable[[_Scaled, EMSettings, np.random.RandomState], Start]] = {
-    "random": _start_random,
-    "random_resp": _start_random_resp,
-    "kmeans": _start_kmeans,
-    "k-means++": _start_plusplus,
-    "identical": _start_identical,
-    "notes-a": _notes_start("notes-a"),
-    "notes-a2": _notes_start("notes-a2"),
-    "notes-b": _notes_start("notes-b"),
-}
-
-
-def pick_start(s: _Scaled, settings: EMSettings, init: str, explicit: tuple,
-               random_state: int | np.random.RandomState | None) -> Start:
-    """theta_0 of ``init``, with any explicit weights, means or covariances put in its place.
-
-    ``explicit`` holds checked ``(weights_init, means_init, covariances_init)``, each possibly
-    None; with all of them given (or weights and means under a fixed covariance) there is
-    nothing left to compute, as in scikit-learn. A start's responsibilities are kept only
-    while they are what its parameters came from: any explicit value drops them.
-    """
-    from sklearn.utils import check_random_state
-
-    w_init, m_init, c_init = explicit
-    if w_init is not None and m_init is not None and (c_init is not None or s.fixed is not None):
-        init = "identical"
-    (w, m, p), q0, means0 = _STARTS[init](s, settings, check_random_state(random_state))
-    if w_init is not None:
-        w = w_init.copy()
-    if m_init is not None:
-        m, means0 = s.scaler.means_in(m_init), m_init
-    if c_init is not None:
-        p = g2.pack(c_init) / s.scaler.variance
-    if s.fixed is not None:
-        p = np.repeat(np.array([[s.fixed, 0.0, s.fixed]]), settings.n_components, axis=0)
-    if any(value is not None for value in explicit):
-        q0 = None
-    return Start((w, m, p), q0, means0)
 
 
 # --------------------------------------------------------------------------- the loop
@@ -584,7 +458,7 @@ class EMOutcome:
             self.kinds[row], self.reasons[row] = kind, kind.reason(t, component, where)
 
 
-def _evaluate(s: _Scaled, theta: Theta, same: np.ndarray | None) -> EMState:
+def _evaluate(s: ScaledData, theta: Theta, same: np.ndarray | None) -> EMState:
     resp, lpn, wlp = e_step(s.Xs, s.F, *theta, same=same)
     return EMState(theta, resp, lpn, wlp, s.nll(lpn))
 
@@ -607,7 +481,7 @@ def _select(keep: np.ndarray, rows: np.ndarray, same: np.ndarray | None,
 
 
 def run_em(
-    s: _Scaled,
+    s: ScaledData,
     settings: EMSettings,
     theta: Theta,
     *,
@@ -623,7 +497,7 @@ def run_em(
 
     Parameters
     ----------
-    s : _Scaled
+    s : ScaledData
     settings : EMSettings
     theta : tuple of ndarrays of shapes (B, K), (B, K, 2), (B, K, 3)
         The starts, in scaled units.
@@ -639,20 +513,11 @@ def run_em(
     EMOutcome
     """
     n_runs, k = theta[0].shape
-    budget = max(settings.max_iter, 1)
     report = progress or (lambda increment: None)
     out = EMOutcome.empty(n_runs, k)
-    rows = np.arange(n_runs)
-
-    bad, details = _first_collapse(theta, settings.reg_covar)
-    out.stop(rows[bad], StopKind.COLLAPSED, 0, details)
-    theta = tuple(a[~bad] for a in theta)
-    rows, same = rows[~bad], identical_components(*theta)
-    state = _evaluate(s, theta, same)
-    bad = ~np.all(np.isfinite(state.lpn), axis=-1)
-    out.stop(rows[bad], StopKind.NOT_EVALUABLE, 0)
-    report(budget * (n_runs - int(np.count_nonzero(~bad))))
-    rows, same, state = _select(~bad, rows, same, state)
+    rows, same = np.arange(n_runs), identical_components(*theta)
+    rows, same, state = _evaluable(s, settings, out, 0, rows, same, theta)
+    report(max(settings.max_iter, 1) * (n_runs - rows.size))
     out.keep(rows, state, 0)
     if on_step is not None and rows.size:
         on_step(0, None, state)
@@ -664,13 +529,7 @@ def run_em(
         theta = m_step(s.Xs, s.F, state.resp, s.reg, settings.covariance_type, s.fixed, same)
         if not settings.learn_weights:
             theta = _hold_weights(theta, state.theta, state.resp)
-        bad, details = _first_collapse(theta, settings.reg_covar)
-        out.stop(rows[bad], StopKind.COLLAPSED, t, details)
-        rows, same, state = _select(~bad, rows, same, state)
-        new = _evaluate(s, tuple(a[~bad] for a in theta) if bad.any() else theta, same)
-        bad = ~np.all(np.isfinite(new.lpn), axis=-1)
-        out.stop(rows[bad], StopKind.NOT_EVALUABLE, t)
-        rows, same, state, new = _select(~bad, rows, same, state, new)
+        rows, same, new, state = _evaluable(s, settings, out, t, rows, same, theta, state)
         out.keep(rows, new, t)
         if on_step is not None and rows.size:
             on_step(t, state, new)
@@ -679,6 +538,22 @@ def run_em(
         rows, same, state = _select(~converged, rows, same, new)
         report(rows.size + (n_live - rows.size) * (settings.max_iter - t + 1))
     return out
+
+
+def _evaluable(s: ScaledData, settings: EMSettings, out: EMOutcome, t: int, rows: np.ndarray,
+               same: np.ndarray | None, theta: Theta, *states: EMState) -> tuple:
+    """The E-step at ``theta`` for the runs it can be taken for; the others stop at iteration t.
+
+    A run stops when a covariance is singular, or when the likelihood is not finite. Returns the
+    remaining rows, their copies map, their new state and ``states`` cut to them.
+    """
+    bad, details = _first_collapse(theta, settings.reg_covar)
+    out.stop(rows[bad], StopKind.COLLAPSED, t, details)
+    rows, same, *states = _select(~bad, rows, same, *states)
+    new = _evaluate(s, tuple(a[~bad] for a in theta) if bad.any() else theta, same)
+    bad = ~np.all(np.isfinite(new.lpn), axis=-1)
+    out.stop(rows[bad], StopKind.NOT_EVALUABLE, t)
+    return _select(~bad, rows, same, new, *states)
 
 
 def _hold_weights(theta: Theta, theta_prev: Theta, q: np.ndarray) -> Theta:
@@ -770,7 +645,7 @@ class GMMRun:
         ``reg_covar``, ``tol`` and ``max_iter``).
     """
 
-    def __init__(self, s: _Scaled, settings: EMSettings, start: Start) -> None:
+    def __init__(self, s: ScaledData, settings: EMSettings, start: Start) -> None:
         self.X = s.X
         self.settings = settings
         self.n_components = settings.n_components
@@ -927,7 +802,7 @@ def fit_gmm(
     -------
     GMMRun
     """
-    from gmmviz.starts import canonical_init, check_gmm_init
+    from gmmviz.starts import canonical_init, check_gmm_init, pick_start
 
     X = v.points(X)
     settings = EMSettings(n_components, covariance_type, max_iter, tol, reg_covar,
@@ -940,8 +815,8 @@ def fit_gmm(
         None if covariances_init is None else v.covariances(covariances_init, k),
     )
     random_state = v.random_state(random_state)
-    s = _Scaled.of(X, settings)
-    with _em_context():
+    s = ScaledData.of(X, settings)
+    with em_context():
         start = pick_start(s, settings, canonical_init(init), explicit, random_state)
         run = GMMRun(s, settings, start)
         out = run_em(s, settings, tuple(a[None] for a in start.theta), on_step=run._record)
@@ -953,7 +828,7 @@ def fit_gmm(
 
 
 @contextmanager
-def _em_context() -> Iterator[None]:
+def em_context() -> Iterator[None]:
     """One BLAS thread, as the inner products have only 6 columns (one thread beats several on
     them); over- and underflow are handled by the loop's checks, not warned about."""
     with threadpool_limits(limits=1, user_api="blas"), np.errstate(
@@ -961,7 +836,7 @@ def _em_context() -> Iterator[None]:
         yield
 
 
-def _refusal(out: EMOutcome, s: _Scaled, settings: EMSettings, start: Start,
+def _refusal(out: EMOutcome, s: ScaledData, settings: EMSettings, start: Start,
              explicit: tuple) -> str:
     """The sentence for a start EM cannot begin from, saying what will help."""
     var = s.scaler.variance

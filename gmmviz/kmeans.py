@@ -120,6 +120,19 @@ def distortion(X: np.ndarray, centers: np.ndarray, labels: np.ndarray) -> float:
     return float(((X - centers[labels]) ** 2).sum())
 
 
+def _starting_centers(X: np.ndarray, k: int, init: str, centers_init: object,
+                      random_state: int | np.random.RandomState | None) -> np.ndarray:
+    """The given centres, or those ``init`` picks, shape (k, 2)."""
+    if centers_init is not None:
+        return v.means(centers_init, k).copy()
+    if v.choice(init, KMEANS_INITS, "init") == "notes":
+        if k != 3:
+            raise InputError("The notes' starting centres are for k = 3 only; set k to 3.")
+        return TEXTBOOK_CENTERS.copy()
+    pick = plusplus_centers if init == "k-means++" else distinct_points
+    return pick(X, k, check_random_state(random_state))
+
+
 def _check_distances(magnitudes: Magnitudes, centers: np.ndarray, n_samples: int) -> None:
     """InputError when a squared distance, or J summed over the points, could overflow.
 
@@ -188,18 +201,7 @@ def fit_kmeans(
     random_state = v.random_state(random_state)
     magnitudes = Magnitudes.of(X)
     magnitudes.check()
-    if centers_init is not None:
-        centers = v.means(centers_init, k).copy()
-    elif init not in KMEANS_INITS:
-        raise InputError(f"Unknown init {init!r}: choose one of {', '.join(KMEANS_INITS)}.")
-    elif init == "notes":
-        if k != 3:
-            raise InputError("The notes' starting centres are for k = 3 only; set k to 3.")
-        centers = TEXTBOOK_CENTERS.copy()
-    else:
-        rng = check_random_state(random_state)
-        pick = plusplus_centers if init == "k-means++" else distinct_points
-        centers = pick(X, k, rng)
+    centers = _starting_centers(X, k, init, centers_init, random_state)
     _check_distances(magnitudes, centers, X.shape[0])
     shift_tol = tol * float(np.mean(np.var(X, axis=0)))
 

@@ -19,6 +19,7 @@ import pandas as pd
 from gmmviz import _validate as v
 from gmmviz import em
 from gmmviz.em import COVARIANCE_TYPES, GMMRun, StopKind, fit_gmm
+from gmmviz.starts import canonical_init, check_gmm_init, pick_start
 
 __all__ = [
     "RestartsResult",
@@ -266,8 +267,6 @@ def fit_restarts(
     -------
     RestartsResult
     """
-    from gmmviz.starts import canonical_init, check_gmm_init
-
     X = v.points(X)
     settings = em.EMSettings(n_components, covariance_type, max_iter, tol, reg_covar)
     k = v.component_count(X, settings.n_components)
@@ -275,7 +274,7 @@ def fit_restarts(
     check_gmm_init(init, k)
     init = canonical_init(init)
     seeds = restart_seeds(n_init, random_state)
-    s = em._Scaled.of(X, settings)
+    s = em.ScaledData.of(X, settings)
 
     total = n_init * max(settings.max_iter, 1)
     done = [0]
@@ -287,10 +286,10 @@ def fit_restarts(
 
     out = em.EMOutcome.empty(n_init, k)
     chunk = max(1, _CHUNK_ELEMENTS // (k * X.shape[0]))
-    with em._em_context():
+    with em.em_context():
         for lo in range(0, n_init, chunk):
             rows = np.arange(lo, min(lo + chunk, n_init))
-            starts = [em.pick_start(s, settings, init, (None, None, None), int(seeds[i])).theta
+            starts = [pick_start(s, settings, init, (None, None, None), int(seeds[i])).theta
                       for i in rows]
             batch = tuple(np.stack(parts) for parts in zip(*starts, strict=True))
             _put(out, rows, em.run_em(s, settings, batch, progress=report))
