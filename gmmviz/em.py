@@ -6,8 +6,9 @@ every half-step as plain data for the figures; :func:`gmmviz.fit_restarts` runs 
 keeps their final states.
 
 Internally the data are centred and scaled by a power of two (see :mod:`gmmviz._scaling`), so that
-magnitudes from 1e-150 to 1e+150 behave alike; every number a run reports is in the original
-units.
+every magnitude whose variance double precision can hold behaves alike (a standard deviation from
+about 1e-152, no point more than about 1e+153 from the mean; beyond that an InputError says how to
+rescale); every number a run reports is in the original units.
 """
 
 from __future__ import annotations
