@@ -42,6 +42,11 @@ def eigvalsh(packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return half_trace - radius, half_trace + radius
 
 
+def _safe(d: np.ndarray) -> bool:
+    """True when every determinant is finite and far from underflow (the usual case)."""
+    return d.size == 0 or bool(d.min() > _SMALL_ENTRY**2 and d.max() < np.inf)
+
+
 def _far_from_one(packed: np.ndarray, d: np.ndarray) -> np.ndarray:
     """Where s00 * s11 - s01**2 may have left the float range (entries beyond about 1e+-140)."""
     t = np.maximum(np.abs(packed[..., 0]), np.abs(packed[..., 2]))
@@ -59,6 +64,8 @@ def is_positive_definite(packed: np.ndarray) -> np.ndarray:
     """True where the matrix is symmetric positive definite (and finite)."""
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
         d = det(packed)
+        if _safe(d):
+            return packed[..., 0] > 0
         off = _far_from_one(packed, d)
         if np.any(off):
             d = np.where(off, _unit_det(packed)[0], d)  # the sign of det, without overflow
@@ -77,8 +84,8 @@ def log_det_and_precision(
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
         d = s00 * s11 - s01 * s01
         a, b, c, log_d = s11 / d, -s01 / d, s00 / d, np.log(d)
-        off = _far_from_one(packed, d)
-        if np.any(off):
+        off = None if _safe(d) else _far_from_one(packed, d)
+        if off is not None and np.any(off):
             du, t = _unit_det(packed[off])
             ud = du * t  # det / t, in range for a positive definite matrix
             a[off], b[off], c[off] = s11[off] / t / ud, -s01[off] / t / ud, s00[off] / t / ud

@@ -14,6 +14,7 @@ rescale); every number a run reports is in the original units.
 from __future__ import annotations
 
 import enum
+import functools
 import math
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from gmmviz import _gauss2d as g2
 from gmmviz import _validate as v
@@ -212,8 +213,7 @@ def _collapsed(packed: np.ndarray, reg_covar: float) -> np.ndarray:
     """True for every component whose covariance is singular, shape (..., n_components)."""
     lo, _ = g2.eigvalsh(packed)
     limit = SINGULAR_EIGENVALUE if reg_covar == 0 else 0.0
-    with np.errstate(invalid="ignore"):
-        return ~np.isfinite(lo) | (lo <= limit) | ~g2.is_positive_definite(packed)
+    return ~(lo > limit) | ~g2.is_positive_definite(packed)  # ~(lo > limit): NaN too
 
 
 def _collapse_shape(packed: np.ndarray) -> str:
@@ -231,8 +231,9 @@ def collapsed_components(packed: np.ndarray, reg_covar: float) -> list[tuple[int
     reg_covar : float
         With ``reg_covar > 0`` only a covariance that is not numerically positive definite counts.
     """
-    return [(int(k), _collapse_shape(packed[k]))
-            for k in np.flatnonzero(_collapsed(packed, reg_covar))]
+    with np.errstate(invalid="ignore"):  # an infinite entry makes an eigenvalue NaN
+        return [(int(k), _collapse_shape(packed[k]))
+                for k in np.flatnonzero(_collapsed(packed, reg_covar))]
 
 
 def kl_divergence(log_q: np.ndarray, log_p: np.ndarray, q: np.ndarray) -> float:
@@ -249,8 +250,7 @@ def _m_step_kl(q: np.ndarray, wlp: np.ndarray, lpn: np.ndarray, wlp_new: np.ndar
     log q = wlp_{t-1} - lpn_{t-1} and log p = wlp_t - lpn_t; each column of q sums to 1, so the
     log-normaliser difference enters once per point.
     """
-    with np.errstate(invalid="ignore"):
-        kl = float(np.vdot(q, wlp - wlp_new)) - float(np.sum(lpn - lpn_new))
+    kl = float(np.vdot(q, wlp - wlp_new)) - float(np.sum(lpn - lpn_new))
     if not math.isfinite(kl):  # a component of density 0 somewhere: 0 log 0 = 0 there
         kl = kl_divergence(wlp - lpn[..., None, :], wlp_new - lpn_new[..., None, :], q)
     return max(kl, 0.0)
@@ -468,6 +468,8 @@ def _first_collapse(theta: Theta, reg_covar: float) -> tuple[np.ndarray, list[tu
     """Runs with a singular covariance, and for each the first such component and its shape."""
     mask = _collapsed(theta[2], reg_covar)
     bad = mask.any(axis=-1)
+    if not bad.any():
+        return bad, []
     details = [(int(j), _collapse_shape(theta[2][b, j]))
                for b, j in zip(np.flatnonzero(bad), mask[bad].argmax(axis=-1), strict=True)]
     return bad, details
@@ -828,11 +830,18 @@ def fit_gmm(
     return run
 
 
+@functools.cache
+def _thread_pools() -> ThreadpoolController:
+    """The BLAS and OpenMP libraries loaded in this process, found once (a scan of the process'
+    memory map, slower than a small fit)."""
+    return ThreadpoolController()
+
+
 @contextmanager
 def em_context() -> Iterator[None]:
     """One BLAS thread, as the inner products have only 6 columns (one thread beats several on
     them); over- and underflow are handled by the loop's checks, not warned about."""
-    with threadpool_limits(limits=1, user_api="blas"), np.errstate(
+    with _thread_pools().limit(limits=1, user_api="blas"), np.errstate(
             over="ignore", under="ignore", invalid="ignore", divide="ignore"):
         yield
 
