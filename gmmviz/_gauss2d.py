@@ -147,7 +147,9 @@ def weighted_log_prob(
         ],
         axis=-2,
     )  # (..., 6, K)
-    wlp = np.swapaxes(W, -1, -2) @ F.T
+    Wt = np.swapaxes(W, -1, -2)
+    # one product for the whole batch: (..., K, 6) rows times the 6 features of every point
+    wlp = (Wt.reshape(-1, 6) @ F.T).reshape(Wt.shape[:-1] + (F.shape[0],))
     radius2 = float(np.max(F[:, 0] + F[:, 2])) + 1.0
     sharp = (np.abs(a) + np.abs(b) + np.abs(c)) * (radius2 + m0 * m0 + m1 * m1) > _EXPANDED_LIMIT
     for idx in zip(*np.nonzero(sharp), strict=True):
@@ -159,12 +161,14 @@ def weighted_log_prob(
     return wlp
 
 
-def log_normalize(wlp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def log_normalize(wlp: np.ndarray, in_place: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Bayes' rule in log space: posterior over components for every point.
 
     Parameters
     ----------
     wlp : ndarray of shape (..., n_components, n_samples)
+    in_place : bool
+        Overwrite ``wlp`` with the posterior (saves a copy when wlp is not needed after).
 
     Returns
     -------
@@ -174,7 +178,7 @@ def log_normalize(wlp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         log p(x_n | theta) by log-sum-exp.
     """
     top = wlp.max(axis=-2, keepdims=True)
-    e = wlp - top
+    e = np.subtract(wlp, top, out=wlp if in_place else None)
     np.exp(e, out=e)
     s = e.sum(axis=-2, keepdims=True)
     e /= s

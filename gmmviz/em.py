@@ -19,7 +19,7 @@ import math
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -87,8 +87,8 @@ def _on_distinct(fn: Callable, same: np.ndarray | None, *arrays: np.ndarray):
 # --------------------------------------------------------------------------- E and M steps
 def e_step(
     X: np.ndarray, F: np.ndarray, weights: np.ndarray, means: np.ndarray, packed: np.ndarray,
-    same: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    same: np.ndarray | None = None, keep_wlp: bool = True,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """E-step: gamma_nk = pi_k N(x_n|mu_k,Sigma_k) / sum_j pi_j N(x_n|mu_j,Sigma_j) (Bayes' rule).
 
     Parameters
@@ -101,19 +101,21 @@ def e_step(
     packed : ndarray of shape (..., n_components, 3)
     same : ndarray of int of shape (..., n_components), optional
         From :func:`identical_components`: copies get their original's values exactly.
+    keep_wlp : bool
+        False returns ``wlp`` as None and computes resp in its place (one array less).
 
     Returns
     -------
     resp : ndarray of shape (..., n_components, n_samples)
     log_prob_norm : ndarray of shape (..., n_samples)
         log p(x_n | theta).
-    wlp : ndarray of shape (..., n_components, n_samples)
+    wlp : ndarray of shape (..., n_components, n_samples) or None
         log pi_k + log N(x_n | mu_k, Sigma_k).
     """
     wlp = _on_distinct(lambda w, m, p: g2.weighted_log_prob(X, F, w, m, p), same,
                        weights, means, packed)
-    resp, log_prob_norm = g2.log_normalize(wlp)
-    return resp, log_prob_norm, wlp
+    resp, log_prob_norm = g2.log_normalize(wlp, in_place=not keep_wlp)
+    return resp, log_prob_norm, wlp if keep_wlp else None
 
 
 def _second_moments(
@@ -123,7 +125,8 @@ def _second_moments(
 
     Returns nk (..., K), means (..., K, 2) and packed covariances (..., K, 3).
     """
-    G = resp @ F  # (..., K, 6): sums of gamma_nk times x0^2, x0 x1, x1^2, x0, x1, 1
+    # (..., K, 6): sums of gamma_nk times x0^2, x0 x1, x1^2, x0, x1, 1 (one product for all)
+    G = (resp.reshape(-1, resp.shape[-1]) @ F).reshape(resp.shape[:-1] + (6,))
     nk = G[..., 5] + _NK_EPS
     means = G[..., 3:5] / nk[..., None]  # mu_k = sum_n gamma_nk x_n / N_k
     m0, m1 = means[..., 0], means[..., 1]
@@ -344,6 +347,7 @@ class ScaledData:
     F: np.ndarray
     reg: float
     fixed: float | None
+    _data_covariances: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, X: np.ndarray, settings: EMSettings) -> ScaledData:
@@ -375,6 +379,24 @@ class ScaledData:
         """-sum_n log p(x_n | theta) in the user's units, one value per leading (batch) index."""
         return -(log_prob_norm.sum(axis=-1) + log_prob_norm.shape[-1] * self.scaler.log_jacobian())
 
+    def data_covariance(self, covariance_type: str) -> np.ndarray:
+        """The data covariance in the form of covariance_type, made positive definite, plus reg.
+
+        Shape (3,), scaled units; computed once per type (every random start uses it).
+        """
+        if covariance_type not in self._data_covariances:
+            # one component holding every point (tied is then full)
+            _, _, packed = m_step(self.Xs, self.F, np.ones((1, self.X.shape[0])), 0.0,
+                                  "full" if covariance_type == "tied" else covariance_type)
+            packed = packed[0]
+            lo, hi = g2.eigvalsh(packed)
+            if lo <= SINGULAR_EIGENVALUE * max(hi, 1.0):
+                # Identical or collinear points: widen so the start has a proper density.
+                packed = packed + np.array([1.0, 0.0, 1.0]) * max(1e-3 * hi, 1e-3)
+            packed[[0, 2]] += self.reg
+            self._data_covariances[covariance_type] = packed
+        return self._data_covariances[covariance_type]
+
     def covariances_out(self, packed: np.ndarray) -> np.ndarray:
         """Packed scaled covariances as (..., 2, 2) matrices in the user's units."""
         return g2.unpack(packed) * self.scaler.variance
@@ -388,27 +410,32 @@ class EMState(NamedTuple):
     ----------
     theta : tuple of ndarrays of shapes (B, K), (B, K, 2), (B, K, 3)
         Weights, means and packed covariances in scaled units.
-    resp : ndarray of shape (B, K, n_samples)
+    resp : ndarray of shape (B, K, n_samples) or None
     lpn : ndarray of shape (B, n_samples)
         log p(x_n | theta).
-    wlp : ndarray of shape (B, K, n_samples)
-        log pi_k + log N(x_n | mu_k, Sigma_k).
+    wlp : ndarray of shape (B, K, n_samples) or None
+        log pi_k + log N(x_n | mu_k, Sigma_k); None where nothing records the steps.
     nll : ndarray of shape (B,)
         In the user's units.
     """
 
     theta: Theta
-    resp: np.ndarray
+    resp: np.ndarray | None
     lpn: np.ndarray
-    wlp: np.ndarray
+    wlp: np.ndarray | None
     nll: np.ndarray
 
     def take(self, keep: np.ndarray) -> EMState:
         """The runs where ``keep`` is True (no copy when all are)."""
         if keep.all():
             return self
-        return EMState(tuple(a[keep] for a in self.theta), self.resp[keep], self.lpn[keep],
-                       self.wlp[keep], self.nll[keep])
+        big = [None if a is None else a[keep] for a in (self.resp, self.wlp)]
+        return EMState(tuple(a[keep] for a in self.theta), big[0], self.lpn[keep], big[1],
+                       self.nll[keep])
+
+    def light(self) -> EMState:
+        """The state without its (B, K, n_samples) arrays, for a loop that records no steps."""
+        return self._replace(resp=None, wlp=None)
 
 
 @dataclass
@@ -459,8 +486,8 @@ class EMOutcome:
             self.kinds[row], self.reasons[row] = kind, kind.reason(t, component, where)
 
 
-def _evaluate(s: ScaledData, theta: Theta, same: np.ndarray | None) -> EMState:
-    resp, lpn, wlp = e_step(s.Xs, s.F, *theta, same=same)
+def _evaluate(s: ScaledData, theta: Theta, same: np.ndarray | None, recorded: bool) -> EMState:
+    resp, lpn, wlp = e_step(s.Xs, s.F, *theta, same=same, keep_wlp=recorded)
     return EMState(theta, resp, lpn, wlp, s.nll(lpn))
 
 
@@ -518,8 +545,9 @@ def run_em(
     n_runs, k = theta[0].shape
     report = progress or (lambda increment: None)
     out = EMOutcome.empty(n_runs, k)
+    recorded = on_step is not None
     rows, same = np.arange(n_runs), identical_components(*theta)
-    rows, same, state = _evaluable(s, settings, out, 0, rows, same, theta)
+    rows, same, state = _evaluable(s, settings, out, 0, rows, same, theta, recorded)
     report(max(settings.max_iter, 1) * (n_runs - rows.size))
     out.keep(rows, state, 0)
     if on_step is not None and rows.size:
@@ -532,7 +560,9 @@ def run_em(
         theta = m_step(s.Xs, s.F, state.resp, s.reg, settings.covariance_type, s.fixed, same)
         if not settings.learn_weights:
             theta = _hold_weights(theta, state.theta, state.resp)
-        rows, same, new, state = _evaluable(s, settings, out, t, rows, same, theta, state)
+        before = state if recorded else state.light()
+        rows, same, new, state = _evaluable(s, settings, out, t, rows, same, theta, recorded,
+                                            before)
         out.keep(rows, new, t)
         if on_step is not None and rows.size:
             on_step(t, state, new)
@@ -544,7 +574,8 @@ def run_em(
 
 
 def _evaluable(s: ScaledData, settings: EMSettings, out: EMOutcome, t: int, rows: np.ndarray,
-               same: np.ndarray | None, theta: Theta, *states: EMState) -> tuple:
+               same: np.ndarray | None, theta: Theta, recorded: bool,
+               *states: EMState) -> tuple:
     """The E-step at ``theta`` for the runs it can be taken for; the others stop at iteration t.
 
     A run stops when a covariance is singular, or when the likelihood is not finite. Returns the
@@ -553,7 +584,7 @@ def _evaluable(s: ScaledData, settings: EMSettings, out: EMOutcome, t: int, rows
     bad, details = _first_collapse(theta, settings.reg_covar)
     out.stop(rows[bad], StopKind.COLLAPSED, t, details)
     rows, same, *states = _select(~bad, rows, same, *states)
-    new = _evaluate(s, tuple(a[~bad] for a in theta) if bad.any() else theta, same)
+    new = _evaluate(s, tuple(a[~bad] for a in theta) if bad.any() else theta, same, recorded)
     bad = ~np.all(np.isfinite(new.lpn), axis=-1)
     out.stop(rows[bad], StopKind.NOT_EVALUABLE, t)
     return _select(~bad, rows, same, new, *states)

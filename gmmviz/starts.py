@@ -16,7 +16,7 @@ from sklearn.utils import check_random_state
 from gmmviz import _gauss2d as g2
 from gmmviz import _validate as v
 from gmmviz._errors import InputError
-from gmmviz.em import SINGULAR_EIGENVALUE, EMSettings, ScaledData, Theta, m_step
+from gmmviz.em import EMSettings, ScaledData, Theta, m_step
 
 GMM_INITS = (
     "random",
@@ -130,20 +130,6 @@ class Start(NamedTuple):
     means: np.ndarray | None
 
 
-def _data_covariance(s: ScaledData, covariance_type: str) -> np.ndarray:
-    """The data covariance in the form of covariance_type, made positive definite, shape (3,)."""
-    # one component holding every point (tied is then full)
-    _, _, packed = m_step(s.Xs, s.F, np.ones((1, s.X.shape[0])), 0.0,
-                          "full" if covariance_type == "tied" else covariance_type)
-    packed = packed[0]
-    lo, hi = g2.eigvalsh(packed)
-    if lo <= SINGULAR_EIGENVALUE * max(hi, 1.0):
-        # Identical or collinear points: widen so the start has a proper density.
-        packed = packed + np.array([1.0, 0.0, 1.0]) * max(1e-3 * hi, 1e-3)
-    packed[[0, 2]] += s.reg
-    return packed
-
-
 def _from_resp(s: ScaledData, settings: EMSettings, resp: np.ndarray) -> Start:
     """A start from responsibilities: theta_0 is the M-step on them."""
     theta = m_step(s.Xs, s.F, resp, s.reg, settings.covariance_type, s.fixed)
@@ -153,7 +139,7 @@ def _from_resp(s: ScaledData, settings: EMSettings, resp: np.ndarray) -> Start:
 def _around_means(s: ScaledData, settings: EMSettings, means: np.ndarray | None) -> Start:
     """Equal weights and the data covariance around ``means`` (user units; None: the data mean)."""
     k = settings.n_components
-    p = np.repeat(_data_covariance(s, settings.covariance_type)[None, :], k, axis=0)
+    p = np.repeat(s.data_covariance(settings.covariance_type)[None, :], k, axis=0)
     m = (np.repeat(s.Xs.mean(axis=0)[None, :], k, axis=0) if means is None
          else s.scaler.means_in(means))
     return Start((np.full(k, 1.0 / k), m, p), None, means)
