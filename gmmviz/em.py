@@ -478,6 +478,14 @@ class EMOutcome:
         self.nll[rows] = state.nll
         self.n_iter[rows] = t
 
+    def put(self, rows: np.ndarray, part: EMOutcome) -> None:
+        """Copy in the outcome of the runs ``rows``, run as a batch of their own."""
+        for whole, values in zip(self.theta, part.theta, strict=True):
+            whole[rows] = values
+        self.nll[rows], self.n_iter[rows] = part.nll, part.n_iter
+        for i, row in enumerate(rows):
+            self.kinds[row], self.reasons[row] = part.kinds[i], part.reasons[i]
+
     def stop(self, rows: np.ndarray, kind: StopKind, t: int,
              details: list[tuple[int, str]] | None = None) -> None:
         """Stop the runs ``rows`` at iteration t: the one place a kind and its sentence are set."""

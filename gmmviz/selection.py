@@ -292,7 +292,7 @@ def fit_restarts(
             starts = [pick_start(s, settings, init, (None, None, None), int(seeds[i])).theta
                       for i in rows]
             batch = tuple(np.stack(parts) for parts in zip(*starts, strict=True))
-            _put(out, rows, em.run_em(s, settings, batch, progress=report))
+            out.put(rows, em.run_em(s, settings, batch, progress=report))
     if progress is not None and done[0] < total:
         report(total - done[0])
 
@@ -304,15 +304,6 @@ def fit_restarts(
         covariance_type=settings.covariance_type, init=init, max_iter=settings.max_iter,
         tol=settings.tol, reg_covar=settings.reg_covar, n_samples=X.shape[0],
     )
-
-
-def _put(out: em.EMOutcome, rows: np.ndarray, part: em.EMOutcome) -> None:
-    """Copy the outcome of the restarts ``rows``, run as one batch, into the whole."""
-    for whole, values in zip(out.theta, part.theta, strict=True):
-        whole[rows] = values
-    out.nll[rows], out.n_iter[rows] = part.nll, part.n_iter
-    for i, row in enumerate(rows):
-        out.kinds[row], out.reasons[row] = part.kinds[i], part.reasons[i]
 
 
 # --------------------------------------------------------------------------- choosing k
