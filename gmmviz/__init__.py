@@ -1,10 +1,17 @@
-"""gmmviz: K-means and Gaussian mixtures fitted by EM, recorded half-step by half-step."""
+"""gmmviz: K-means and Gaussian mixtures fitted by EM, recorded half-step by half-step.
+
+``import gmmviz`` loads the algorithms only; the Plotly figures (``gmmviz.figures`` and
+``gmmviz.em_figure``) load on first use.
+"""
+
+import importlib
 
 from gmmviz import bound, datasets, likelihood
 from gmmviz._errors import InputError
 from gmmviz.bound import bound_table
 from gmmviz.em import (
     COVARIANCE_TYPES,
+    EMSettings,
     GMMRun,
     GMMStep,
     StopKind,
@@ -14,7 +21,6 @@ from gmmviz.em import (
     mixture_density,
     predict_proba,
 )
-from gmmviz.figures import em_figure
 from gmmviz.io import load_points
 from gmmviz.kmeans import KMeansRun, KMeansStep, fit_kmeans
 from gmmviz.limit import center_distance, eps_sweep, fit_eps_limit, hardness
@@ -34,6 +40,7 @@ __all__ = [
     "GMM_INITS",
     "NOTES_STARTS",
     "TEXTBOOK_CENTERS",
+    "EMSettings",
     "GMMRun",
     "GMMStep",
     "KMeansRun",
@@ -51,6 +58,7 @@ __all__ = [
     "datasets",
     "em_figure",
     "eps_sweep",
+    "figures",
     "fit_eps_limit",
     "fit_gmm",
     "fit_kmeans",
@@ -64,3 +72,12 @@ __all__ = [
     "predict_proba",
     "selection_grid",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``gmmviz.figures`` and ``gmmviz.em_figure`` import Plotly on first use only."""
+    if name == "figures":
+        return importlib.import_module("gmmviz.figures")
+    if name == "em_figure":
+        return importlib.import_module("gmmviz.figures").em_figure
+    raise AttributeError(f"module 'gmmviz' has no attribute {name!r}")

@@ -14,6 +14,8 @@ LOG_2PI = float(np.log(2.0 * np.pi))
 # A component whose precision times the squared data radius exceeds this is evaluated
 # from centred coordinates instead of the expanded quadratic form (cancellation guard).
 _EXPANDED_LIMIT = 1e8
+# Below this size of its entries, a determinant s00 * s11 - s01**2 can underflow.
+_SMALL_ENTRY = 1e-140
 
 
 def pack(covariances: np.ndarray) -> np.ndarray:
@@ -40,10 +42,55 @@ def eigvalsh(packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return half_trace - radius, half_trace + radius
 
 
+def _safe(d: np.ndarray) -> bool:
+    """True when every determinant is finite and far from underflow (the usual case)."""
+    return d.size == 0 or bool(d.min() > _SMALL_ENTRY**2 and d.max() < np.inf)
+
+
+def _far_from_one(packed: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Where s00 * s11 - s01**2 may have left the float range (entries beyond about 1e+-140)."""
+    t = np.maximum(np.abs(packed[..., 0]), np.abs(packed[..., 2]))
+    return ~np.isfinite(d) | (t < _SMALL_ENTRY)
+
+
+def _unit_det(packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """det(Sigma / t) and t = max(|s00|, |s11|): det Sigma = t**2 det(Sigma / t), in range."""
+    t = np.maximum(np.abs(packed[..., 0]), np.abs(packed[..., 2]))
+    u = packed / t[..., None]
+    return u[..., 0] * u[..., 2] - u[..., 1] ** 2, t
+
+
 def is_positive_definite(packed: np.ndarray) -> np.ndarray:
     """True where the matrix is symmetric positive definite (and finite)."""
-    d = det(packed)
-    return np.isfinite(d) & (d > 0) & (packed[..., 0] > 0)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        d = det(packed)
+        if _safe(d):
+            return packed[..., 0] > 0
+        off = _far_from_one(packed, d)
+        if np.any(off):
+            d = np.where(off, _unit_det(packed)[0], d)  # the sign of det, without overflow
+    return np.all(np.isfinite(packed), axis=-1) & (d > 0) & (packed[..., 0] > 0)
+
+
+def log_det_and_precision(
+    packed: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """log det Sigma and the precision Sigma^-1 = [[a, b], [b, c]] of every packed matrix.
+
+    Returns ``(log_det, a, b, c)``, each of shape (...). By the 2 x 2 inverse formula; where the
+    determinant would over- or underflow, from Sigma / t with t its largest diagonal entry.
+    """
+    s00, s01, s11 = packed[..., 0], packed[..., 1], packed[..., 2]
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        d = s00 * s11 - s01 * s01
+        a, b, c, log_d = s11 / d, -s01 / d, s00 / d, np.log(d)
+        off = None if _safe(d) else _far_from_one(packed, d)
+        if off is not None and np.any(off):
+            du, t = _unit_det(packed[off])
+            ud = du * t  # det / t, in range for a positive definite matrix
+            a[off], b[off], c[off] = s11[off] / t / ud, -s01[off] / t / ud, s00[off] / t / ud
+            log_d[off] = np.log(du) + 2.0 * np.log(t)
+    return log_d, a, b, c
 
 
 def quad_features(X: np.ndarray) -> np.ndarray:
@@ -85,12 +132,9 @@ def weighted_log_prob(
     -------
     wlp : ndarray of shape (..., n_components, n_samples)
     """
-    s00, s01, s11 = packed[..., 0], packed[..., 1], packed[..., 2]
-    d = s00 * s11 - s01 * s01
-    # Precision Sigma^-1 = [[a, b], [b, c]] by the 2 x 2 inverse formula.
-    a, b, c = s11 / d, -s01 / d, s00 / d
+    log_d, a, b, c = log_det_and_precision(packed)
     m0, m1 = means[..., 0], means[..., 1]
-    const = np.log(weights) - LOG_2PI - 0.5 * np.log(d)
+    const = np.log(weights) - LOG_2PI - 0.5 * log_d
     # (x - mu)^T P (x - mu) expanded into the six features of quad_features.
     W = np.stack(
         [
@@ -103,7 +147,9 @@ def weighted_log_prob(
         ],
         axis=-2,
     )  # (..., 6, K)
-    wlp = np.swapaxes(W, -1, -2) @ F.T
+    Wt = np.swapaxes(W, -1, -2)
+    # one product for the whole batch: (..., K, 6) rows times the 6 features of every point
+    wlp = (Wt.reshape(-1, 6) @ F.T).reshape(Wt.shape[:-1] + (F.shape[0],))
     radius2 = float(np.max(F[:, 0] + F[:, 2])) + 1.0
     sharp = (np.abs(a) + np.abs(b) + np.abs(c)) * (radius2 + m0 * m0 + m1 * m1) > _EXPANDED_LIMIT
     for idx in zip(*np.nonzero(sharp), strict=True):
@@ -115,12 +161,14 @@ def weighted_log_prob(
     return wlp
 
 
-def log_normalize(wlp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def log_normalize(wlp: np.ndarray, in_place: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Bayes' rule in log space: posterior over components for every point.
 
     Parameters
     ----------
     wlp : ndarray of shape (..., n_components, n_samples)
+    in_place : bool
+        Overwrite ``wlp`` with the posterior (saves a copy when wlp is not needed after).
 
     Returns
     -------
@@ -130,7 +178,7 @@ def log_normalize(wlp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         log p(x_n | theta) by log-sum-exp.
     """
     top = wlp.max(axis=-2, keepdims=True)
-    e = wlp - top
+    e = np.subtract(wlp, top, out=wlp if in_place else None)
     np.exp(e, out=e)
     s = e.sum(axis=-2, keepdims=True)
     e /= s

@@ -56,6 +56,57 @@ def non_negative(value: object, name: str) -> float:
     return v
 
 
+def positive(value: object, name: str) -> float:
+    """A finite float > 0."""
+    v = non_negative(value, name)
+    if not v > 0:
+        raise InputError(f"{name} must be above 0; got {value!r}.")
+    return v
+
+
+def choice(value: object, allowed: tuple[str, ...] | list[str], what: str,
+           shown: tuple[str, ...] | list[str] | None = None) -> str:
+    """One of ``allowed``; the message lists ``shown`` (default: ``allowed``)."""
+    if not isinstance(value, str) or value not in allowed:
+        names = ", ".join(allowed if shown is None else shown)
+        raise InputError(f"Unknown {what} {value!r}: choose one of {names}.")
+    return value
+
+
+def covariance_type(value: object) -> str:
+    """One of scikit-learn's covariance types."""
+    from gmmviz.em import COVARIANCE_TYPES
+
+    return choice(value, COVARIANCE_TYPES, "covariance type")
+
+
+#: The most iterations a fit may run.
+MAX_ITER = 100_000
+#: numpy's RandomState takes seeds below this.
+SEED_LIMIT = 2**32
+
+
+def random_state(value: object, n_seeds: int = 1) -> int | np.random.RandomState | None:
+    """None, a RandomState, or a whole number that leaves room for ``n_seeds`` seeds after it."""
+    if value is None or isinstance(value, np.random.RandomState):
+        return value
+    top = SEED_LIMIT - n_seeds
+    whole = isinstance(value, numbers.Integral) or (
+        isinstance(value, numbers.Real) and float(value).is_integer())
+    if isinstance(value, bool) or not whole:
+        raise InputError(
+            f"random_state must be a whole number from 0 to {top}, or None for a fresh random "
+            f"start; got {value!r}."
+        )
+    if not 0 <= int(value) <= top:
+        extra = "" if n_seeds == 1 else f" (restart i uses random_state + i, {n_seeds} restarts)"
+        raise InputError(
+            f"random_state must be from 0 to {top}{extra}; got {int(value)}. Choose a seed in "
+            f"that range, or None for a fresh random start."
+        )
+    return int(value)
+
+
 def n_distinct(X: np.ndarray) -> int:
     """Number of distinct rows of X."""
     return int(np.unique(X, axis=0).shape[0])

@@ -5,6 +5,7 @@ Assign each point to the nearest centre, move each centre to the mean of its poi
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,8 +13,10 @@ from sklearn.utils import check_random_state
 
 from gmmviz import _validate as v
 from gmmviz._errors import InputError
+from gmmviz._scaling import Magnitudes, power_of_ten, unit_factor
 from gmmviz.starts import KMEANS_INITS, TEXTBOOK_CENTERS, distinct_points, plusplus_centers
 
+_LOG2_J_MAX = 1022  # the distortion J must stay below 2**1022
 
 @dataclass(frozen=True)
 class KMeansStep:
@@ -117,6 +120,49 @@ def distortion(X: np.ndarray, centers: np.ndarray, labels: np.ndarray) -> float:
     return float(((X - centers[labels]) ** 2).sum())
 
 
+def _starting_centers(X: np.ndarray, k: int, init: str, centers_init: object,
+                      random_state: int | np.random.RandomState | None) -> np.ndarray:
+    """The given centres, or those ``init`` picks, shape (k, 2)."""
+    if centers_init is not None:
+        return v.means(centers_init, k).copy()
+    if v.choice(init, KMEANS_INITS, "init") == "notes":
+        if k != 3:
+            raise InputError("The notes' starting centres are for k = 3 only; set k to 3.")
+        return TEXTBOOK_CENTERS.copy()
+    pick = plusplus_centers if init == "k-means++" else distinct_points
+    return pick(X, k, check_random_state(random_state))
+
+
+def _check_distances(magnitudes: Magnitudes, centers: np.ndarray, n_samples: int) -> None:
+    """InputError when a squared distance, or J summed over the points, could overflow.
+
+    Every ||x_n - mu_k|| is at most the largest distance r of a point or a centre from the data's
+    mean, twice over, so J <= N * 2 * (2 r)^2 per coordinate pair; that bound must stay below
+    2**1022.
+    """
+    half = 0.5 * centers - 0.5 * magnitudes.center  # (mu - mean) / 2: cannot overflow
+    reach = np.max(np.abs(half), axis=1)
+    j = int(np.argmax(reach))
+    log2_centers = math.log2(reach[j]) + 1.0 if reach[j] > 0 else -math.inf
+    log2_reach = max(magnitudes.log2_spread, log2_centers)
+    limit = 0.5 * (_LOG2_J_MAX - math.log2(n_samples) - 1.0) - 1.0  # largest log2 r allowed
+    if log2_reach <= limit:
+        return
+    if log2_centers > magnitudes.log2_spread:
+        raise InputError(
+            f"Centre {j + 1}, ({centers[j, 0]:.3g}, {centers[j, 1]:.3g}), lies about "
+            f"{power_of_ten(log2_centers)} from the mean of the data: squared distances that "
+            f"large overflow double precision. Give starting centres within about "
+            f"{power_of_ten(limit)} of the data."
+        )
+    raise InputError(
+        f"The data spread too far for K-means: {n_samples} points up to about "
+        f"{power_of_ten(magnitudes.log2_spread)} from their mean could give a distortion beyond "
+        f"double precision. Divide the data by {unit_factor(magnitudes.log2_sd)} (the "
+        f"clusters are the same in any unit)."
+    )
+
+
 def fit_kmeans(
     X: object,
     n_clusters: int,
@@ -142,6 +188,7 @@ def fit_kmeans(
         Also stop when the centres move by less than ``tol`` times the mean data variance
         (scikit-learn's meaning); the run always stops once no assignment changes.
     random_state : int, RandomState or None
+        A whole number from 0 to 2**32 - 1 makes the random starts repeatable.
 
     Returns
     -------
@@ -149,20 +196,13 @@ def fit_kmeans(
     """
     X = v.points(X)
     k = v.component_count(X, n_clusters)
-    max_iter = v.count(max_iter, "max_iter", 0, 100_000)
+    max_iter = v.count(max_iter, "max_iter", 0, v.MAX_ITER)
     tol = v.non_negative(tol, "tol")
-    if centers_init is not None:
-        centers = v.means(centers_init, k).copy()
-    elif init not in KMEANS_INITS:
-        raise InputError(f"Unknown init {init!r}: choose one of {', '.join(KMEANS_INITS)}.")
-    elif init == "notes":
-        if k != 3:
-            raise InputError("The notes' starting centres are for k = 3 only; set k to 3.")
-        centers = TEXTBOOK_CENTERS.copy()
-    else:
-        rng = check_random_state(random_state)
-        pick = plusplus_centers if init == "k-means++" else distinct_points
-        centers = pick(X, k, rng)
+    random_state = v.random_state(random_state)
+    magnitudes = Magnitudes.of(X)
+    magnitudes.check()
+    centers = _starting_centers(X, k, init, centers_init, random_state)
+    _check_distances(magnitudes, centers, X.shape[0])
     shift_tol = tol * float(np.mean(np.var(X, axis=0)))
 
     labels = np.zeros(X.shape[0], dtype=int)

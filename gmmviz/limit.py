@@ -74,9 +74,6 @@ def fit_eps_limit(
         raise InputError("The starting centres must be a table of K rows and 2 columns.")
     k = v.component_count(X, centers.shape[0])
     centers = v.means(centers, k)
-    eps = v.non_negative(eps, "eps")
-    if not eps > 0:
-        raise InputError("The fixed covariance eps must be above 0.")
     return fit_gmm(X, k, init="identical", weights_init=np.full(k, 1.0 / k), means_init=centers,
                    fixed_covariance=eps, learn_weights=learn_weights, max_iter=max_iter, tol=tol)
 

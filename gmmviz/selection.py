@@ -10,19 +10,16 @@ example and R's mclust show them.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
-from gmmviz import _gauss2d as g2
 from gmmviz import _validate as v
 from gmmviz import em
-from gmmviz._errors import InputError
-from gmmviz.em import COVARIANCE_TYPES, GMMRun, fit_gmm
+from gmmviz.em import COVARIANCE_TYPES, GMMRun, StopKind, fit_gmm
+from gmmviz.starts import canonical_init, check_gmm_init, pick_start
 
 __all__ = [
     "RestartsResult",
@@ -37,7 +34,6 @@ __all__ = [
 MAX_RESTARTS = 10_000
 # Upper bound on n_restarts * n_components * n_samples per batch (the size of one resp array).
 _CHUNK_ELEMENTS = 2_000_000
-_SEED_LIMIT = 2**32  # numpy's RandomState accepts seeds below this
 
 
 # --------------------------------------------------------------------------- information criteria
@@ -59,7 +55,7 @@ def n_parameters(n_components: int, covariance_type: str, n_features: int = 2) -
     """
     k = v.count(n_components, "n_components", 1)
     d = v.count(n_features, "n_features", 1)
-    _check_covariance_type(covariance_type)
+    v.covariance_type(covariance_type)
     cov_params = {
         "full": k * d * (d + 1) // 2,
         "diag": k * d,
@@ -105,14 +101,6 @@ def aic(run: GMMRun) -> float:
     return float(_criterion(run.final.nll, p, run.n_samples, "aic"))
 
 
-def _check_covariance_type(covariance_type: str) -> None:
-    if covariance_type not in COVARIANCE_TYPES:
-        raise InputError(
-            f"Unknown covariance type {covariance_type!r}: choose one of "
-            f"{', '.join(COVARIANCE_TYPES)}."
-        )
-
-
 # --------------------------------------------------------------------------- restarts
 @dataclass(frozen=True)
 class RestartsResult:
@@ -127,6 +115,8 @@ class RestartsResult:
     converged : ndarray of shape (n_init,)
     stop_reasons : tuple of str
         The sentence ``fit_gmm(...).stop_reason`` gives, one per restart.
+    stop_kinds : tuple of StopKind
+        ``fit_gmm(...).stop_kind`` of every restart, for code to branch on.
     seeds : ndarray of shape (n_init,)
         ``random_state`` of each restart: ``fit_gmm(X, ..., random_state=int(seeds[i]))``
         reproduces restart i.
@@ -153,6 +143,7 @@ class RestartsResult:
     tol: float
     reg_covar: float
     n_samples: int
+    stop_kinds: tuple[StopKind, ...] = ()
 
     @property
     def n_init(self) -> int:
@@ -228,18 +219,12 @@ def restart_seeds(n_init: int, random_state: int | np.random.RandomState | None)
     -------
     ndarray of int64 of shape (n_init,)
     """
-    if random_state is None or isinstance(random_state, np.random.RandomState):
-        rng = np.random.RandomState() if random_state is None else random_state
+    checked = v.random_state(random_state, n_seeds=n_init)
+    if checked is None or isinstance(checked, np.random.RandomState):
+        rng = np.random.RandomState() if checked is None else checked
         base = int(rng.randint(0, 2**31 - 1))
-    elif isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
-        base = int(random_state)
     else:
-        raise InputError(f"random_state must be a whole number or None; got {random_state!r}.")
-    if base < 0 or base + n_init > _SEED_LIMIT:
-        raise InputError(
-            f"random_state must be between 0 and {_SEED_LIMIT - n_init - 1} for {n_init} "
-            f"restarts; got {base}."
-        )
+        base = checked
     return base + np.arange(n_init, dtype=np.int64)
 
 
@@ -282,25 +267,16 @@ def fit_restarts(
     -------
     RestartsResult
     """
-    from gmmviz.starts import canonical_init, check_gmm_init
-
     X = v.points(X)
-    k = v.component_count(X, n_components)
+    settings = em.EMSettings(n_components, covariance_type, max_iter, tol, reg_covar)
+    k = v.component_count(X, settings.n_components)
     n_init = v.count(n_init, "n_init", 1, MAX_RESTARTS)
-    _check_covariance_type(covariance_type)
     check_gmm_init(init, k)
     init = canonical_init(init)
-    max_iter = v.count(max_iter, "max_iter", 0, 100_000)
-    tol = v.non_negative(tol, "tol")
-    reg_covar = v.non_negative(reg_covar, "reg_covar")
     seeds = restart_seeds(n_init, random_state)
+    s = em.ScaledData.of(X, settings)
 
-    n = X.shape[0]
-    scaler = em._Scaler.fit(X)
-    Xs = scaler.x(X)
-    F = g2.quad_features(Xs)
-    reg = reg_covar / scaler.scale**2
-    total = n_init * max(max_iter, 1)
+    total = n_init * max(settings.max_iter, 1)
     done = [0]
 
     def report(increment: int) -> None:
@@ -308,100 +284,26 @@ def fit_restarts(
         if progress is not None:
             progress(done[0], total)
 
-    out = {
-        "nll": np.full(n_init, np.inf),
-        "n_iter": np.zeros(n_init, dtype=int),
-        "converged": np.zeros(n_init, dtype=bool),
-        "weights": np.zeros((n_init, k)),
-        "means": np.zeros((n_init, k, 2)),
-        "packed": np.zeros((n_init, k, 3)),
-    }
-    reasons = ["reached max_iter"] * n_init
-    chunk = max(1, _CHUNK_ELEMENTS // (k * n))
-    with threadpool_limits(limits=1, user_api="blas"):
+    out = em.EMOutcome.empty(n_init, k)
+    chunk = max(1, _CHUNK_ELEMENTS // (k * X.shape[0]))
+    with em.em_context():
         for lo in range(0, n_init, chunk):
-            idx = np.arange(lo, min(lo + chunk, n_init))
-            _run_batch(idx, seeds, X, Xs, F, scaler, k, init, covariance_type, reg, reg_covar,
-                       max_iter, tol, out, reasons, report)
+            rows = np.arange(lo, min(lo + chunk, n_init))
+            starts = [pick_start(s, settings, init, (None, None, None), int(seeds[i])).theta
+                      for i in rows]
+            batch = tuple(np.stack(parts) for parts in zip(*starts, strict=True))
+            out.put(rows, em.run_em(s, settings, batch, progress=report))
     if progress is not None and done[0] < total:
         report(total - done[0])
 
-    s2 = scaler.scale**2
     return RestartsResult(
-        nll=out["nll"], n_iter=out["n_iter"], converged=out["converged"],
-        stop_reasons=tuple(reasons), seeds=seeds, weights_=out["weights"],
-        means_=scaler.means_out(out["means"]), covariances_=g2.unpack(out["packed"]) * s2,
-        n_components=k, covariance_type=covariance_type, init=init, max_iter=max_iter, tol=tol,
-        reg_covar=reg_covar, n_samples=n,
+        nll=out.nll, n_iter=out.n_iter, converged=out.converged,
+        stop_reasons=tuple(out.reasons), stop_kinds=tuple(out.kinds), seeds=seeds,
+        weights_=out.theta[0], means_=s.scaler.means_out(out.theta[1]),
+        covariances_=s.covariances_out(out.theta[2]), n_components=k,
+        covariance_type=settings.covariance_type, init=init, max_iter=settings.max_iter,
+        tol=settings.tol, reg_covar=settings.reg_covar, n_samples=X.shape[0],
     )
-
-
-def _run_batch(idx, seeds, X, Xs, F, scaler, k, init, covariance_type, reg, reg_covar, max_iter,
-               tol, out, reasons, report) -> None:
-    """fit_gmm's EM loop for the restarts ``idx`` at once; writes their final state to ``out``."""
-    n = X.shape[0]
-
-    def finish(rows: np.ndarray, theta: tuple, nll: np.ndarray, t: int | np.ndarray) -> None:
-        out["weights"][rows], out["means"][rows], out["packed"][rows] = theta
-        out["nll"][rows] = nll
-        out["n_iter"][rows] = t
-
-    # theta_0 of every restart, as fit_gmm computes it from its seed
-    thetas, ok = [], []
-    for i in idx:
-        theta = em._start(X, Xs, F, scaler, k, init, (None, None, None), reg,
-                          covariance_type, None, int(seeds[i]))[1]
-        bad = em.collapsed_components(theta[2], reg_covar)
-        if bad:
-            j, where = bad[0]
-            reasons[i] = f"the start puts component {j + 1} on {where}"
-            report(max(max_iter, 1))
-            continue
-        thetas.append(theta)
-        ok.append(i)
-    if not ok:
-        return
-    rows = np.array(ok)
-    theta = tuple(np.stack([th[j] for th in thetas]) for j in range(3))
-    resp, lpn, _ = em.e_step(Xs, F, *theta)
-    nll = em._nll(lpn, scaler)
-    finish(rows, theta, nll, 0)
-
-    for t in range(1, max_iter + 1):
-        new = em.m_step(Xs, F, resp, reg, covariance_type)
-        # A collapsed component stops its restart before this iteration is recorded.
-        flat = em.collapsed_components(new[2].reshape(-1, 3), reg_covar)
-        collapsed = np.zeros(rows.size, dtype=bool)
-        for pos, where in flat:
-            b, j = divmod(pos, k)
-            if not collapsed[b]:
-                collapsed[b] = True
-                reasons[rows[b]] = em.collapse_reason(j, where, t)
-        keep = ~collapsed
-        new = tuple(a[keep] for a in new)
-        resp_new, lpn_new, _ = em.e_step(Xs, F, *new)
-        nll_new = em._nll(lpn_new, scaler)
-        finite = np.all(np.isfinite(lpn_new), axis=-1)
-        for b in np.flatnonzero(~finite):
-            reasons[rows[keep][b]] = em.unevaluable_reason(t)
-        live = rows[keep][finite]
-        theta_live = tuple(a[finite] for a in new)
-        nll_live = nll_new[finite]
-        finish(live, theta_live, nll_live, t)
-        conv = np.abs(nll[keep][finite] - nll_live) / n < tol
-        out["converged"][live[conv]] = True
-        for i in live[conv]:
-            reasons[i] = em.CONVERGED
-        go = ~conv
-        stopped = rows.size - int(go.sum())
-        report(int(go.sum()) + stopped * (max_iter - t + 1))
-        rows = live[go]
-        if rows.size == 0:
-            return
-        theta = tuple(a[go] for a in theta_live)
-        nll = nll_live[go]
-        sel = np.flatnonzero(finite)[go]
-        resp = resp_new if sel.size == resp_new.shape[0] else resp_new[sel]
 
 
 # --------------------------------------------------------------------------- choosing k
@@ -442,7 +344,7 @@ def selection_grid(
     ks = [v.count(k, "k", 1) for k in k_values]
     covs = list(covariance_types)
     for c in covs:
-        _check_covariance_type(c)
+        v.covariance_type(c)
     distinct = v.n_distinct(X)
     n = X.shape[0]
     rows = []

@@ -1,11 +1,22 @@
-"""Where EM and K-means start: the named initializations and the notes' fixed values."""
+"""Where EM and K-means start: the named initializations and the notes' fixed values.
+
+Every EM start is a small function picked from one dict by the name the EM code uses; the
+URL spellings and their labels are in :data:`GMM_START_LABELS`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 import numpy as np
 from sklearn.cluster import KMeans, kmeans_plusplus
+from sklearn.utils import check_random_state
 
+from gmmviz import _gauss2d as g2
+from gmmviz import _validate as v
 from gmmviz._errors import InputError
+from gmmviz.em import EMSettings, ScaledData, Theta, m_step
 
 GMM_INITS = (
     "random",
@@ -62,9 +73,8 @@ TEXTBOOK_CENTERS = np.array([[-2.0, 1.0], [-2.0, 0.0], [-2.0, -1.0]])
 
 def check_gmm_init(init: str, n_components: int) -> None:
     """Raise InputError for an unknown init, or a notes start with k other than 3."""
-    if canonical_init(init) not in GMM_INITS:
-        names = [n for n in GMM_START_LABELS if n != "manual"]
-        raise InputError(f"Unknown init {init!r}: choose one of {', '.join(names)}.")
+    v.choice(canonical_init(init) if isinstance(init, str) else init, GMM_INITS, "init",
+             shown=[name for name in GMM_START_LABELS if name != "manual"])
     if init.startswith("notes") and n_components != 3:
         raise InputError(
             f"The notes' starting values {init!r} are for k = 3 only; set k to 3 or choose "
@@ -100,3 +110,109 @@ def one_hot(labels: np.ndarray, n_components: int) -> np.ndarray:
     resp = np.zeros((n_components, labels.shape[0]))
     resp[labels, np.arange(labels.shape[0])] = 1.0
     return resp
+
+
+# --------------------------------------------------------------------------- EM's starts
+class Start(NamedTuple):
+    """theta_0 in scaled units, q_0 if the start has one, and its means in the user's units.
+
+    Attributes
+    ----------
+    theta : tuple of ndarrays of shapes (K,), (K, 2), (K, 3)
+    resp : ndarray of shape (K, n_samples) or None
+        The responsibilities theta_0 was computed from by an M-step.
+    means : ndarray of shape (K, 2) or None
+        The start's means as given or picked from the data (exact, unlike a scaled round trip).
+    """
+
+    theta: Theta
+    resp: np.ndarray | None
+    means: np.ndarray | None
+
+
+def _from_resp(s: ScaledData, settings: EMSettings, resp: np.ndarray) -> Start:
+    """A start from responsibilities: theta_0 is the M-step on them."""
+    theta = m_step(s.Xs, s.F, resp, s.reg, settings.covariance_type, s.fixed)
+    return Start(theta, resp, None)
+
+
+def _around_means(s: ScaledData, settings: EMSettings, means: np.ndarray | None) -> Start:
+    """Equal weights and the data covariance around ``means`` (user units; None: the data mean)."""
+    k = settings.n_components
+    p = np.repeat(s.data_covariance(settings.covariance_type)[None, :], k, axis=0)
+    m = (np.repeat(s.Xs.mean(axis=0)[None, :], k, axis=0) if means is None
+         else s.scaler.means_in(means))
+    return Start((np.full(k, 1.0 / k), m, p), None, means)
+
+
+def _start_kmeans(s: ScaledData, settings: EMSettings, rng: np.random.RandomState) -> Start:
+    k = settings.n_components
+    return _from_resp(s, settings, one_hot(kmeans_labels(s.X, k, rng), k))
+
+
+def _start_random_resp(s: ScaledData, settings: EMSettings, rng: np.random.RandomState) -> Start:
+    q0 = rng.uniform(size=(s.X.shape[0], settings.n_components)).T.copy()
+    q0 /= q0.sum(axis=0, keepdims=True)
+    return _from_resp(s, settings, q0)
+
+
+def _start_random(s: ScaledData, settings: EMSettings, rng: np.random.RandomState) -> Start:
+    return _around_means(s, settings, distinct_points(s.X, settings.n_components, rng))
+
+
+def _start_plusplus(s: ScaledData, settings: EMSettings, rng: np.random.RandomState) -> Start:
+    return _around_means(s, settings, plusplus_centers(s.X, settings.n_components, rng))
+
+
+def _start_identical(s: ScaledData, settings: EMSettings, rng: np.random.RandomState) -> Start:
+    return _around_means(s, settings, None)
+
+
+def _notes_start(name: str) -> Callable[[ScaledData, EMSettings, np.random.RandomState], Start]:
+    """The notes' fixed weights and means with identity covariances (k = 3)."""
+
+    def start(s: ScaledData, settings: EMSettings, rng: np.random.RandomState) -> Start:
+        w0, m0 = NOTES_STARTS[name]
+        p = np.repeat(np.array([[1.0, 0.0, 1.0]]) / s.scaler.variance, 3, axis=0)
+        return Start((w0.copy(), s.scaler.means_in(m0), p), None, m0)
+
+    return start
+
+
+#: Every start by the name the EM code uses (canonical_init gives it for every spelling).
+_STARTS: dict[str, Callable[[ScaledData, EMSettings, np.random.RandomState], Start]] = {
+    "random": _start_random,
+    "random_resp": _start_random_resp,
+    "kmeans": _start_kmeans,
+    "k-means++": _start_plusplus,
+    "identical": _start_identical,
+    "notes-a": _notes_start("notes-a"),
+    "notes-a2": _notes_start("notes-a2"),
+    "notes-b": _notes_start("notes-b"),
+}
+
+
+def pick_start(s: ScaledData, settings: EMSettings, init: str, explicit: tuple,
+               random_state: int | np.random.RandomState | None) -> Start:
+    """theta_0 of ``init``, with any explicit weights, means or covariances put in its place.
+
+    ``explicit`` holds checked ``(weights_init, means_init, covariances_init)``, each possibly
+    None; with all of them given (or weights and means under a fixed covariance) there is
+    nothing left to compute, as in scikit-learn. A start's responsibilities are kept only
+    while they are what its parameters came from: any explicit value drops them.
+    """
+    w_init, m_init, c_init = explicit
+    if w_init is not None and m_init is not None and (c_init is not None or s.fixed is not None):
+        init = "identical"
+    (w, m, p), q0, means0 = _STARTS[init](s, settings, check_random_state(random_state))
+    if w_init is not None:
+        w = w_init.copy()
+    if m_init is not None:
+        m, means0 = s.scaler.means_in(m_init), m_init
+    if c_init is not None:
+        p = g2.pack(c_init) / s.scaler.variance
+    if s.fixed is not None:
+        p = np.repeat(np.array([[s.fixed, 0.0, s.fixed]]), settings.n_components, axis=0)
+    if any(value is not None for value in explicit):
+        q0 = None
+    return Start((w, m, p), q0, means0)

@@ -467,6 +467,12 @@ def test_bad_data_is_input_error(X, keyword):
         ({"n_components": 3, "reg_covar": float("nan")}, "reg_covar"),
         ({"n_components": 3, "max_iter": -1}, "max_iter"),
         ({"n_components": 3, "fixed_covariance": 0.0}, "above 0"),
+        ({"n_components": 3, "random_state": -5}, "random_state must be from 0 to 4294967295"),
+        ({"n_components": 3, "random_state": 2**32}, "random_state must be from 0"),
+        ({"n_components": 3, "random_state": 2**64}, "random_state must be from 0"),
+        ({"n_components": 3, "random_state": "x"}, "random_state must be a whole number"),
+        ({"n_components": 3, "random_state": 1.5}, "random_state must be a whole number"),
+        ({"n_components": 3, "random_state": True}, "random_state must be a whole number"),
     ],
 )
 def test_bad_settings_are_input_errors(kwargs, keyword):
@@ -497,3 +503,33 @@ def test_bayes_terms_match_scipy_densities():
         np.testing.assert_allclose(np.exp(log_den), dens.sum(), rtol=1e-10)
         np.testing.assert_allclose(gamma, dens / dens.sum(), rtol=1e-10)
         np.testing.assert_allclose(gamma, run.resp_[n], rtol=1e-9)
+
+
+# --------------------------------------------------------------------------- settings
+def test_settings_are_checked_once_and_frozen():
+    import dataclasses
+
+    settings = gmmviz.EMSettings(3, "diag", max_iter=5.0, tol=0, reg_covar=1, learn_weights=0)
+    assert (settings.max_iter, settings.tol, settings.reg_covar) == (5, 0.0, 1.0)
+    assert type(settings.max_iter) is int and settings.learn_weights is False
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.max_iter = 7
+    for kwargs, keyword in [({"covariance_type": "round"}, "Unknown covariance type 'round'"),
+                            ({"max_iter": 100_001}, "max_iter must be between 0 and 100000"),
+                            ({"tol": -1}, "tol must be"), ({"reg_covar": "x"}, "reg_covar"),
+                            ({"fixed_covariance": -1.0}, "eps")]:
+        with pytest.raises(InputError, match=re.escape(keyword)):
+            gmmviz.EMSettings(3, **kwargs)
+    run = fit_gmm(TEXTBOOK_X, 3, covariance_type="diag", max_iter=5.0, tol=0, reg_covar=1,
+                  init="notes-b")
+    assert run.settings == dataclasses.replace(settings, learn_weights=True)
+
+
+@pytest.mark.parametrize("init", ["random-resp", "kmeans-pp"])
+def test_url_spellings_are_the_same_starts(init):
+    other = {"random-resp": "random_resp", "kmeans-pp": "k-means++"}[init]
+    a = fit_gmm(BLOBS_X, 3, init=init, max_iter=3, tol=0.0, random_state=4)
+    b = fit_gmm(BLOBS_X, 3, init=other, max_iter=3, tol=0.0, random_state=4)
+    np.testing.assert_array_equal(a.nll, b.nll)
+    np.testing.assert_array_equal(a.means_, b.means_)
+

@@ -231,9 +231,50 @@ def test_same_seed_same_run():
         (TEXTBOOK_X, {"tol": -1.0}, "tol"),
         (TEXTBOOK_X, {"max_iter": -3}, "max_iter"),
         (TEXTBOOK_X, {"max_iter": 1.5}, "whole number"),
+        (TEXTBOOK_X, {"random_state": -5}, "random_state must be from 0 to 4294967295"),
+        (TEXTBOOK_X, {"random_state": 2**32}, "random_state must be from 0"),
+        (TEXTBOOK_X, {"random_state": 2**64}, "random_state must be from 0"),
+        (TEXTBOOK_X, {"random_state": "x"}, "random_state must be a whole number"),
+        (TEXTBOOK_X, {"random_state": 1.5}, "random_state must be a whole number"),
     ],
 )
 def test_fit_kmeans_input_errors(X, kwargs, keyword):
     kwargs = {"n_clusters": 3, **kwargs}
     with pytest.raises(InputError, match=re.escape(keyword)):
         fit_kmeans(X, **kwargs)
+
+
+# --------------------------------------------------------------------------- magnitudes
+BLOB_X = np.random.default_rng(0).standard_normal((50, 2))
+
+
+@pytest.mark.parametrize("c", [1e155, 1e200, 1e300])
+def test_data_too_wide_is_refused_not_an_infinite_distortion(c):
+    with pytest.raises(InputError, match=r"spread too far.*divide the data by 1e\+"):
+        fit_kmeans(BLOB_X * c, 3, random_state=0)
+
+
+@pytest.mark.parametrize("c", [1e-200, 1e-300])
+def test_data_too_narrow_is_refused_not_a_zero_distortion(c):
+    with pytest.raises(InputError, match=r"spread too little.*Multiply the data by 1e\+"):
+        fit_kmeans(BLOB_X * c, 3, random_state=0)
+
+
+@pytest.mark.parametrize("centers", [
+    [[1e200, 0.0], [-1e200, 0.0], [0.0, 1e200]],
+    [[1e200, 0.0], [0.0, 0.0], [1.0, 1.0]],
+])
+def test_far_starting_centres_are_refused_by_row(centers):
+    with pytest.raises(InputError, match=r"Centre 1, \(1e\+200, 0\), lies about 1e\+200"):
+        fit_kmeans(BLOB_X, 3, centers_init=centers)
+
+
+@pytest.mark.parametrize("c", [1e150, 1e-150])
+def test_wide_and_narrow_data_give_scaled_distortions(c):
+    """x -> c x scales every distortion by c^2 and moves no label (as far as 1e+-150)."""
+    plain = fit_kmeans(TEXTBOOK_X, 3, init="notes")
+    scaled = fit_kmeans(TEXTBOOK_X * c, 3, centers_init=TEXTBOOK_CENTERS * c)
+    assert scaled.n_iter_ == plain.n_iter_
+    for a, b in zip(plain.steps, scaled.steps, strict=True):
+        np.testing.assert_array_equal(b.labels, a.labels)
+        assert b.distortion / c**2 == pytest.approx(a.distortion, rel=1e-12)

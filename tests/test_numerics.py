@@ -352,3 +352,101 @@ def test_long_large_run_memory_stays_below_one_gigabyte():
     assert peak < 1e9, f"peak traced memory {peak / 1e6:.0f} MB"
     # an (N, K) float array is 8 MB here; 201 steps each holding one would be 1.6 GB
     assert held_after_fit < 100e6, f"{held_after_fit / 1e6:.0f} MB held after the fit"
+
+
+# --------------------------------------------------------------------------- beyond the float range
+BLOB_X = np.random.default_rng(0).standard_normal((50, 2))
+
+
+@pytest.mark.parametrize("reg_covar", [0.0, 1e-6])
+@pytest.mark.parametrize("X", [BLOB_X * 1e-200, BLOB_X * 1e-163, BLOB_X * 1e-300,
+                               np.array([[1e-320, 2e-320], [3e-320, 0.0], [0.0, 5e-321]])],
+                         ids=["1e-200", "1e-163", "1e-300", "subnormal"])
+def test_data_too_narrow_for_their_variance_are_refused(X, reg_covar):
+    with pytest.raises(InputError, match=r"spread too little.*Multiply the data by 1e\+\d+"):
+        fit_gmm(X, 2, reg_covar=reg_covar)
+    # following the advice fits
+    scale = float(re.search(r"by (1e\+\d+)", _message(X, reg_covar)).group(1))
+    assert_all_finite(fit_gmm(X * scale, 2, init="random", reg_covar=reg_covar,
+                              random_state=0))
+
+
+def _message(X: np.ndarray, reg_covar: float) -> str:
+    try:
+        fit_gmm(X, 2, reg_covar=reg_covar)
+    except InputError as exc:
+        return str(exc)
+    raise AssertionError("no InputError")
+
+
+@pytest.mark.parametrize("c", [1e154, 1e200, 1e300])
+def test_data_too_wide_for_their_squares_are_refused(c):
+    with pytest.raises(InputError, match=r"spread too far.*divide the data by 1e\+\d+"):
+        fit_gmm(BLOB_X * c, 3)
+
+
+def test_a_lone_outlier_beyond_the_float_range_is_named():
+    X = BLOB_X.copy()
+    X[7] = [1e200, 0.0]
+    for fit in (lambda: fit_gmm(X, 3), lambda: gmmviz.fit_restarts(X, 3, 4),
+                lambda: gmmviz.fit_kmeans(X, 3)):
+        with pytest.raises(InputError, match=r"the point \(1e\+200, 0\) lies about 1e\+200"):
+            fit()
+
+
+@pytest.mark.parametrize("init", ["kmeans", "random", "k-means++", "random_resp"])
+@pytest.mark.parametrize("outlier", [1e100, 1e150])
+def test_a_lone_outlier_within_range_fits_or_is_named(init, outlier):
+    X = BLOB_X.copy()
+    X[7] = [outlier, -outlier]
+    try:
+        run = fit_gmm(X, 3, init=init, random_state=1)
+    except InputError as exc:
+        assert "remove far-off points (the farthest," in str(exc)
+        assert f"({outlier:.3g}, {-outlier:.3g})" in str(exc)
+        return
+    assert_all_finite(run)
+
+
+def test_default_reg_covar_on_tiny_data_says_what_helps():
+    X = BLOB_X * 1e-80
+    with pytest.raises(InputError, match="Lower reg_covar") as info:
+        fit_gmm(X, 3)
+    message = str(info.value)
+    assert "above 0" not in message
+    # both remedies it names work
+    smaller = float(re.search(r"Lower reg_covar to (\S+) or less", message).group(1))
+    factor = float(re.search(r"multiply the data by (1e\+\d+)", message).group(1))
+    assert_all_finite(fit_gmm(X, 3, reg_covar=smaller, random_state=0))
+    assert_all_finite(fit_gmm(X * factor, 3, random_state=0))
+
+
+def test_eps_far_from_the_data_variance_is_refused():
+    with pytest.raises(InputError, match=r"eps = 1e-300 is too small.*choose eps between"):
+        fit_gmm(TEXTBOOK_X, 3, fixed_covariance=1e-300)
+    with pytest.raises(InputError, match=r"eps = 1e\+300 is too large"):
+        gmmviz.fit_eps_limit(TEXTBOOK_X, NOTES_STARTS["notes-b"][1], 1e300)
+
+
+def test_one_mean_far_off_leaves_its_component_empty_and_every_number_finite():
+    run = fit_gmm(BLOB_X, 3, means_init=[[1e300, 0.0], [0.0, 0.0], [1.0, 1.0]], tol=0.0,
+                  max_iter=10)
+    assert run.n_iter_ == 10
+    assert_all_finite(run)
+    assert not np.isnan(run.resp_).any()
+    assert np.all(run.steps[1].resp[:, 0] == 0.0)  # no point wants the component at 1e300
+    assert np.all(np.diff(run.nll[1:]) <= 1e-9 * np.abs(run.nll[1:-1]))
+
+
+@pytest.mark.parametrize("means", [[[1e200, 0.0]] * 3,
+                                   [[1e200, 0.0], [-1e200, 0.0], [0.0, 1e200]]])
+def test_every_mean_far_off_is_refused(means):
+    with pytest.raises(InputError, match=r"cannot be evaluated at the start.*means_init"):
+        fit_gmm(BLOB_X, 3, means_init=means)
+
+
+def test_wide_notes_start_on_narrow_data_fits():
+    # the notes' identity covariances are 1e+300 times the data's variance here
+    run = fit_gmm(TEXTBOOK_X * 1e-150, 3, init="notes-b", reg_covar=0.0, tol=0.0, max_iter=5)
+    assert run.n_iter_ == 5
+    assert_all_finite(run)

@@ -106,6 +106,7 @@ def test_batched_restart_equals_fit_gmm(blobs: np.ndarray, cov: str, init: str) 
         assert res.n_iter[i] == run.n_iter_
         assert res.converged[i] == run.converged_
         assert res.stop_reasons[i] == run.stop_reason
+        assert res.stop_kinds[i] is run.stop_kind
         np.testing.assert_allclose(res.weights_[i], run.weights_, rtol=1e-8, atol=1e-10)
         np.testing.assert_allclose(res.means_[i], run.means_, rtol=1e-8, atol=1e-8)
         np.testing.assert_allclose(res.covariances_[i], run.covariances_, rtol=1e-8,
@@ -116,10 +117,13 @@ def test_batched_restart_equals_fit_gmm_with_collapse(textbook: np.ndarray) -> N
     # reg_covar = 0 with many components: some restarts collapse and stop early.
     res = fit_restarts(textbook, 8, 20, reg_covar=0.0, max_iter=80, random_state=0)
     assert any("collapsed" in r for r in res.stop_reasons)
+    assert gmmviz.StopKind.COLLAPSED in res.stop_kinds
     for i in range(res.n_init):
         run = gmmviz.fit_gmm(textbook, 8, init="random", reg_covar=0.0, max_iter=80,
                              random_state=int(res.seeds[i]))
         assert res.stop_reasons[i] == run.stop_reason
+        assert res.stop_kinds[i] is run.stop_kind
+        assert res.converged[i] == (run.stop_kind is gmmviz.StopKind.CONVERGED)
         assert res.n_iter[i] == run.n_iter_
         assert res.nll[i] == pytest.approx(run.final.nll, rel=1e-10)
 
@@ -181,6 +185,33 @@ def test_restart_seeds_are_documented_offsets() -> None:
     assert np.all(np.diff(drawn) == 1)
     with pytest.raises(gmmviz.InputError):
         selection.restart_seeds(3, -1)
+
+
+def test_a_refused_start_stops_its_restart_alone() -> None:
+    # k-means responsibilities on two duplicated points put a component on one point
+    X = np.array([[0.0, 0.0]] * 5 + [[1.0, 1.0]] * 5 + [[0.5, 3.0], [2.0, 0.1]])
+    res = fit_restarts(X, 3, 6, init="kmeans", reg_covar=0.0, max_iter=5, random_state=0)
+    refused = [i for i, r in enumerate(res.stop_reasons) if r.startswith("the start puts")]
+    assert refused
+    for i in refused:
+        assert res.stop_kinds[i] is gmmviz.StopKind.COLLAPSED
+        assert res.nll[i] == np.inf and res.n_iter[i] == 0
+        with pytest.raises(gmmviz.InputError, match="set reg_covar above 0"):
+            gmmviz.fit_gmm(X, 3, init="kmeans", reg_covar=0.0, max_iter=5,
+                           random_state=int(res.seeds[i]))
+
+
+@pytest.mark.parametrize(("random_state", "keyword"), [
+    (-5, "from 0 to 4294967292"), (2**32, "from 0 to 4294967292"), (2**64, "from 0"),
+    ("x", "whole number"), (1.5, "whole number"), (2**32 - 3, "4 restarts"),
+])
+def test_restarts_random_state_says_what_to_change(blobs, random_state, keyword) -> None:
+    with pytest.raises(gmmviz.InputError, match=f"random_state.*{keyword}"):
+        fit_restarts(blobs, 3, 4, random_state=random_state)
+
+
+def test_restarts_take_the_last_seed_that_leaves_room(blobs) -> None:
+    assert fit_restarts(blobs, 3, 4, max_iter=1, random_state=2**32 - 4).seeds[-1] == 2**32 - 1
 
 
 def test_restarts_reject_bad_input(blobs: np.ndarray) -> None:

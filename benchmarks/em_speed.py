@@ -12,8 +12,8 @@ default thread settings, as a user would call it, unless ``--sklearn-threads`` l
 
 Run::
 
-    python -m gmmviz.bench [--sizes 1000 10000 100000 200000] [--repeats 3] [--iters 20]
-                           [--sklearn-threads 1]
+    python benchmarks/em_speed.py [--sizes 1000 10000 100000 200000] [--repeats 3] [--iters 20]
+                                  [--sklearn-threads 1]
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 import sklearn
@@ -34,7 +35,11 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from gmmviz.em import fit_gmm
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from gmmviz.em import fit_gmm  # noqa: E402
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000, 200_000)
 N_COMPONENTS = 5
@@ -115,7 +120,7 @@ def machine(sklearn_threads: int | None) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m gmmviz.bench", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python benchmarks/em_speed.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES),
                         help="numbers of points N (default: 1000 10000 100000 200000)")
