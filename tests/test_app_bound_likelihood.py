@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 import gmmviz
 from gmmviz.bound import bound_table
 from gmmviz.datasets import textbook
-from gmmviz.urlstate import EXPLORER
+from views._urlstate import EXPLORER
 
 ROOT = Path(__file__).resolve().parent.parent
 BOUND_PAGE = str(ROOT / "views" / "lower_bound.py")
