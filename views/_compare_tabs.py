@@ -231,6 +231,10 @@ def identical_tab(shared: Shared, values: dict[str, Any]) -> None:
     fig = compare_figure((request.key,), [run], (f"Identical start, k = {k}",),
                           int(values["speed"]))
     st.plotly_chart(fig, key="identical_fig", width="stretch", config={"displaylogo": False})
+    _why_identical_stays()
+
+
+def _why_identical_stays() -> None:
     left, right = st.columns([1, 1], gap="large")
     left.markdown(
         "**Why.** Components that start identical give every point identical "

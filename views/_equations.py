@@ -3,60 +3,53 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import streamlit as st
 
-
-def _e_step() -> None:
-    st.markdown("**E-step** — each point's responsibilities: how much each component "
-                "explains it, given the current parameters.")
-    st.latex(r"\gamma_{nk} = \frac{\pi_k\,\mathcal{N}(x_n \mid \mu_k, \Sigma_k)}"
-             r"{\sum_{j=1}^{K} \pi_j\,\mathcal{N}(x_n \mid \mu_j, \Sigma_j)}")
-
-
-def _m_step() -> None:
-    st.markdown("**M-step** — each component is refitted to the points, each point "
-                "counted with its responsibility.")
-    st.latex(r"N_k = \sum_{n=1}^{N} \gamma_{nk}, \qquad \pi_k = \frac{N_k}{N}, \qquad "
-             r"\mu_k = \frac{1}{N_k} \sum_{n=1}^{N} \gamma_{nk}\, x_n")
-    st.latex(r"\Sigma_k = \frac{1}{N_k} \sum_{n=1}^{N} \gamma_{nk}\,"
-             r"(x_n - \mu_k)(x_n - \mu_k)^{\top}")
-
-
-def _nll() -> None:
-    st.markdown("**Negative log-likelihood** — what EM lowers at every step (lower "
-                "is a better fit).")
-    st.latex(r"\mathrm{NLL}(\theta) = -\sum_{n=1}^{N} \log \sum_{k=1}^{K} "
-             r"\pi_k\,\mathcal{N}(x_n \mid \mu_k, \Sigma_k)")
-
-
-def _kmeans() -> None:
-    st.markdown("**Assignment step** — each point joins its nearest centre.")
-    st.latex(r"r_{nk} = \begin{cases} 1 & k = \arg\min_j \lVert x_n - \mu_j \rVert^2 "
-             r"\\ 0 & \text{otherwise} \end{cases}")
-    st.markdown("**Update step** — each centre moves to the mean of its points.")
-    st.latex(r"\mu_k = \frac{\sum_n r_{nk}\, x_n}{\sum_n r_{nk}}")
-    st.markdown("**Distortion** — what K-means lowers at every step.")
-    st.latex(r"J = \sum_{n=1}^{N} \sum_{k=1}^{K} r_{nk}\, \lVert x_n - \mu_k \rVert^2")
-
-
-_BLOCKS: dict[str, tuple[Callable[[], None], ...]] = {
-    "em": (_e_step, _m_step, _nll),
-    "e": (_e_step,),
-    "m": (_m_step,),
-    "nll": (_nll,),
-    "kmeans": (_kmeans,),
+#: Each part: (sentence, its equations) pairs, drawn in order.
+_EQUATIONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "e": ((
+        "**E-step** — each point's responsibilities: how much each component explains it, "
+        "given the current parameters.",
+        (r"\gamma_{nk} = \frac{\pi_k\,\mathcal{N}(x_n \mid \mu_k, \Sigma_k)}"
+         r"{\sum_{j=1}^{K} \pi_j\,\mathcal{N}(x_n \mid \mu_j, \Sigma_j)}",),
+    ),),
+    "m": ((
+        "**M-step** — each component is refitted to the points, each point counted with its "
+        "responsibility.",
+        (r"N_k = \sum_{n=1}^{N} \gamma_{nk}, \qquad \pi_k = \frac{N_k}{N}, \qquad "
+         r"\mu_k = \frac{1}{N_k} \sum_{n=1}^{N} \gamma_{nk}\, x_n",
+         r"\Sigma_k = \frac{1}{N_k} \sum_{n=1}^{N} \gamma_{nk}\,"
+         r"(x_n - \mu_k)(x_n - \mu_k)^{\top}"),
+    ),),
+    "nll": ((
+        "**Negative log-likelihood** — what EM lowers at every step (lower is a better fit).",
+        (r"\mathrm{NLL}(\theta) = -\sum_{n=1}^{N} \log \sum_{k=1}^{K} "
+         r"\pi_k\,\mathcal{N}(x_n \mid \mu_k, \Sigma_k)",),
+    ),),
+    "kmeans": (
+        ("**Assignment step** — each point joins its nearest centre.",
+         (r"r_{nk} = \begin{cases} 1 & k = \arg\min_j \lVert x_n - \mu_j \rVert^2 "
+          r"\\ 0 & \text{otherwise} \end{cases}",)),
+        ("**Update step** — each centre moves to the mean of its points.",
+         (r"\mu_k = \frac{\sum_n r_{nk}\, x_n}{\sum_n r_{nk}}",)),
+        ("**Distortion** — what K-means lowers at every step.",
+         (r"J = \sum_{n=1}^{N} \sum_{k=1}^{K} r_{nk}\, \lVert x_n - \mu_k \rVert^2",)),
+    ),
 }
 
 
 def equations_block(kind: str = "em") -> None:
     """The notes' equations with one sentence each: ``kind`` "em" (E- and M-step and the NLL),
     "e", "m", "nll" or "kmeans" (assignment, update, distortion)."""
-    if kind not in _BLOCKS:
+    parts = ("e", "m", "nll") if kind == "em" else (kind,)
+    if any(part not in _EQUATIONS for part in parts):
         raise ValueError(f"unknown equations kind {kind!r}")
-    for block in _BLOCKS[kind]:
-        block()
+    for part in parts:
+        for sentence, equations in _EQUATIONS[part]:
+            st.markdown(sentence)
+            for tex in equations:
+                st.latex(tex)
 
 
 def tex_number(log_value: float) -> str:

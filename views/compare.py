@@ -136,7 +136,10 @@ def _side_by_side(shared: Shared, values: dict[str, Any]) -> list[str]:
                           titles, int(values["speed"]))
     st.plotly_chart(fig, key="compare_fig", width="stretch",
                     config={"displaylogo": False, "scrollZoom": False})
-    verdict = _lesson(panels, shared)
+    verdict = outcomes.compare_starts([p.run for p in panels])
+    _lesson(panels, verdict, shared)
+    if verdict.outcome is outcomes.StartsOutcome.APART:
+        _run_on(panels, verdict)
     _nll_and_table(panels, verdict.best)
     return start
 
@@ -198,9 +201,8 @@ def _panels(shared: Shared, inits: list[str], seeds: list[int],
     return panels
 
 
-def _lesson(panels: list[Panel], shared: Shared) -> outcomes.StartsVerdict:
-    """Which run ends lowest and which highest; run on, a worse optimum or a slower climb?"""
-    verdict = outcomes.compare_starts([p.run for p in panels])
+def _lesson(panels: list[Panel], verdict: outcomes.StartsVerdict, shared: Shared) -> None:
+    """Which run ends lowest and which highest."""
     best, worst = panels[verdict.best], panels[verdict.worst]
     lesson = (
         f"▶ **Play** moves every panel at once; a run that stopped early holds its last "
@@ -208,14 +210,20 @@ def _lesson(panels: list[Panel], shared: Shared) -> outcomes.StartsVerdict:
         f"the lowest NLL ({verdict.final_nll[verdict.best]:.2f})")
     if verdict.outcome is outcomes.StartsOutcome.SAME_END:
         st.markdown(lesson + "; every run reached practically the same NLL.")
-        return verdict
+        return
     st.markdown(lesson + f" and **{worst.title}** the highest "
                 f"({verdict.final_nll[verdict.worst]:.2f}, {verdict.gap:.2f} nats worse): same "
                 "data, same model, same algorithm; only the start differs.")
+
+
+def _run_on(panels: list[Panel], verdict: outcomes.StartsVerdict) -> None:
+    """The worst and the best run continued to convergence: a worse optimum, or a slower
+    climb?"""
+    best, worst = panels[verdict.best], panels[verdict.worst]
     end_worst, _ = fit_or_error(dataclasses.replace(worst.request, **outcomes.TO_CONVERGENCE))
     end_best, _ = fit_or_error(dataclasses.replace(best.request, **outcomes.TO_CONVERGENCE))
     if end_worst is None or end_best is None:
-        return verdict
+        return
     verdict = outcomes.compare_starts([p.run for p in panels], converged=(end_worst, end_best))
     nw, nb = verdict.converged_nll
     if verdict.outcome is outcomes.StartsOutcome.WORSE_OPTIMUM:
@@ -230,7 +238,6 @@ def _lesson(panels: list[Panel], shared: Shared) -> outcomes.StartsVerdict:
         text = ("**The lecture notes' values (notes A2)** put all three means in a column at "
                 "x = −2, at the left edge of the data. " + text)
     st.info(text, icon=":material/school:")
-    return verdict
 
 
 def _nll_and_table(panels: list[Panel], best: int) -> None:

@@ -131,18 +131,8 @@ def _kmeans_panel(fitted: Fitted, controls: dict[str, Any], values: dict[str, An
 
 def _mixture_panel(fitted: Fitted, controls: dict[str, Any], values: dict[str, Any]) -> None:
     """A Gaussian mixture from the same centres: hard against soft, round against stretched."""
-    run, X = fitted.run, fitted.X
-    k = run.steps[0].centers.shape[0]
     st.subheader("Beside it: a Gaussian mixture of the same data")
-    gmm_kwargs = dict(init="identical", means_init=run.steps[0].centers,
-                      covariance_type=values["cov"], max_iter=controls["max_iter"],
-                      tol=ui.EXPLORER["tol"].default, reg_covar=ui.EXPLORER["reg"].default,
-                      random_state=int(values["seed"]))
-    try:
-        gmm = ui.cached_fit(X, k, **gmm_kwargs)
-    except gmmviz.InputError as e:
-        st.error(str(e), icon=":material/error:")
-        gmm = None
+    gmm, gmm_key = _mixture_run(fitted, controls, values)
     soft_col, round_col = st.columns(2, gap="large")
     soft_col.markdown(
         "**Hard or soft.** K-means gives every point a plain yes or no: a point midway between "
@@ -157,10 +147,32 @@ def _mixture_panel(fitted: Fitted, controls: dict[str, Any], values: dict[str, A
         "narrow, and its boundaries curve. To see it, press **Show the round-cluster limit** "
         "in the sidebar."
     )
-    if gmm is None:
-        return
-    gmm_key = ui.fit_key(X, k, **gmm_kwargs)
-    st.plotly_chart(_hard_soft_figure(gmm_key + fitted.key, gmm, run),
+    if gmm is not None:
+        _both_at_their_end(fitted, gmm, gmm_key, values)
+
+
+def _mixture_run(fitted: Fitted, controls: dict[str, Any], values: dict[str, Any]
+                 ) -> tuple[gmmviz.GMMRun | None, str]:
+    """EM from the K-means start's centres (equal weights, the data's covariance), and the
+    key of its fit; None and a message when it cannot run."""
+    centers = fitted.run.steps[0].centers
+    gmm_kwargs = dict(init="identical", means_init=centers,
+                      covariance_type=values["cov"], max_iter=controls["max_iter"],
+                      tol=ui.EXPLORER["tol"].default, reg_covar=ui.EXPLORER["reg"].default,
+                      random_state=int(values["seed"]))
+    k = centers.shape[0]
+    try:
+        return ui.cached_fit(fitted.X, k, **gmm_kwargs), ui.fit_key(fitted.X, k, **gmm_kwargs)
+    except gmmviz.InputError as e:
+        st.error(str(e), icon=":material/error:")
+        return None, ""
+
+
+def _both_at_their_end(fitted: Fitted, gmm: gmmviz.GMMRun, gmm_key: str,
+                       values: dict[str, Any]) -> None:
+    """K-means and the mixture at their end side by side, then the mixture's EM animation."""
+    k = gmm.n_components
+    st.plotly_chart(_hard_soft_figure(gmm_key + fitted.key, gmm, fitted.run),
                     key="compare_fig", width="stretch",
                     config={"displaylogo": False, "scrollZoom": False})
     st.caption(
@@ -171,7 +183,7 @@ def _mixture_panel(fitted: Fitted, controls: dict[str, Any], values: dict[str, A
         f"wholly in one cluster; 1/k = {1 / k:.2f}: no preference)."
     )
     st.markdown("##### EM on the same data, half-step by half-step")
-    gfig = ui.cached_em_figure(gmm, X, gmm_key, levels=(1, 2),
+    gfig = ui.cached_em_figure(gmm, fitted.X, gmm_key, levels=(1, 2),
                                duration_ms=int(values["speed"]), height=FIGURE_HEIGHT)
     st.plotly_chart(gfig, key="gmm_fig", width="stretch",
                     config={"displaylogo": False, "scrollZoom": False})
