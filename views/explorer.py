@@ -27,8 +27,10 @@ TITLE = "### EM for a Gaussian mixture, step by step"
 TABS = ["Inspect a point", "π, μ, Σ at a step", "The equations"]
 _LAST_GOOD = "_explorer_last_good"  # (request, run) of the last fit that worked
 _TABLE_RUN = "_explorer_table_run"  # fit key the step selector was last reset for
-_CLICK = "_explorer_last_click"  # the last chart selection already applied to the point input
 _INSPECT = "_explorer_inspect"  # a point was clicked or chosen: show its numbers
+_ROWS = "_explorer_figure_rows"  # how many points the figure on screen draws
+# (point number the last click replaced, point clicked), until the figure's next selection event
+_CLICK = "_explorer_click"
 _SHOWN = "_explorer_shown"  # the session's first run, which sends only the figure, is over
 
 
@@ -189,9 +191,9 @@ def _messages(shown: Shown) -> None:
 
 
 # ----------------------------------------------------------------------------- the figure
-def _figure(shown: Shown, values: dict[str, Any]) -> tuple[Any, Any]:
-    """The EM animation; returns the figure and its selection event (None, None when it
-    cannot be drawn)."""
+def _figure(shown: Shown, values: dict[str, Any]) -> Any:
+    """The EM animation, whose clicked point becomes the inspected one; returns the figure
+    (None when it cannot be drawn)."""
     levels = tuple(sorted(int(s) for s in values["levels"]))
     if not levels:
         st.caption("No ellipse level is chosen in the sidebar: drawing the 1 σ ellipses.")
@@ -204,13 +206,51 @@ def _figure(shown: Shown, values: dict[str, Any]) -> tuple[Any, Any]:
         )
     except gmmviz.InputError as e:
         st.error(str(e), icon=":material/error:")
-        return None, None
-    event = st.plotly_chart(
-        fig, key="em_fig", on_select="rerun", selection_mode="points", width="stretch",
+        return None
+    st.session_state[_ROWS] = shown.request.X.shape[0]
+    st.plotly_chart(
+        fig, key="em_fig", on_select=_point_clicked, selection_mode="points", width="stretch",
         config={"displaylogo": False, "scrollZoom": False,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]},
     )
-    return fig, event
+    return fig
+
+
+def _clicked_point(event: Any, n_samples: int) -> int | None:
+    """The data index of the clicked point, or None. em_figure draws the points in trace 0
+    (``customdata`` = row in X)."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for p in points:
+        if p.get("curve_number") != 0:
+            continue
+        custom = p.get("customdata")
+        if isinstance(custom, list | tuple) and custom:
+            custom = custom[0]
+        if isinstance(custom, int | float) and 0 <= int(custom) < n_samples:
+            return int(custom)
+        idx = p.get("point_index", p.get("point_number"))
+        if isinstance(idx, int) and 0 <= idx < n_samples:
+            return idx
+    return None
+
+
+def _point_clicked() -> None:
+    """The figure's selection changed (called before the run it asks for, so that a run cut
+    short keeps it): a clicked point becomes the inspected point, and its tab opens."""
+    clicked = _clicked_point(st.session_state.get("em_fig"), st.session_state.get(_ROWS, 0))
+    last = st.session_state.pop(_CLICK, None)
+    if clicked is not None:
+        st.session_state[_CLICK] = (st.session_state.get("point"), clicked)
+        st.session_state["point"] = clicked
+        st.session_state[_INSPECT] = "new"
+    elif last is not None and st.session_state.get("point") == last[0]:
+        # The selection cleared and the point number from before the click came back, in a
+        # run the browser asked for before it had shown the click: keep the click.
+        st.session_state["point"] = last[1]
+        st.session_state[_INSPECT] = "new"
 
 
 def _share_row(fig: Any) -> None:
@@ -229,36 +269,8 @@ def _share_row(fig: Any) -> None:
 
 
 # ----------------------------------------------------------------------------- below the figure
-def _clicked_point(event: Any, figure: Any, n_samples: int) -> int | None:
-    """The data index of the clicked point, or None. em_figure draws the points in trace 0
-    (``customdata`` = row in X)."""
-    try:
-        points = event["selection"]["points"]
-    except (KeyError, TypeError):
-        return None
-    curves = {0} if figure.data and figure.data[0].type in ("scatter", "scattergl") else set()
-    for p in points:
-        if p.get("curve_number") not in curves:
-            continue
-        custom = p.get("customdata")
-        if isinstance(custom, list | tuple) and custom:
-            custom = custom[0]
-        if isinstance(custom, int | float) and 0 <= int(custom) < n_samples:
-            return int(custom)
-        idx = p.get("point_index", p.get("point_number"))
-        if isinstance(idx, int) and 0 <= idx < n_samples:
-            return idx
-    return None
-
-
-def _follow_click(shown: Shown, fig: Any, event: Any) -> None:
-    """A point clicked in the figure becomes the inspected point, and opens its tab."""
-    n_samples = shown.request.X.shape[0]
-    clicked = _clicked_point(event, fig, n_samples)
-    if clicked is not None and st.session_state.get(_CLICK) != (shown.request.key, clicked):
-        st.session_state[_CLICK] = (shown.request.key, clicked)
-        st.session_state["point"] = clicked
-        st.session_state[_INSPECT] = "new"
+def _show_inspected(n_samples: int) -> None:
+    """A point number within the data, and the point's tab open after a click."""
     point = st.session_state.get("point", 0)
     st.session_state["point"] = point if isinstance(point, int) and 0 <= point < n_samples else 0
     if st.session_state.get(_INSPECT) == "new":
@@ -266,9 +278,9 @@ def _follow_click(shown: Shown, fig: Any, event: Any) -> None:
         st.session_state[_INSPECT] = True
 
 
-def _details(shown: Shown, fig: Any, event: Any) -> None:
+def _details(shown: Shown) -> None:
     """The tabs below the figure: a point's numbers, the parameters at a step, the equations."""
-    _follow_click(shown, fig, event)
+    _show_inspected(shown.request.X.shape[0])
     tab_point, tab_params, tab_eq = st.tabs(TABS, key="explorer_tab", on_change="rerun")
     if tab_point.open is not False:
         with tab_point:
@@ -281,6 +293,11 @@ def _details(shown: Shown, fig: Any, event: Any) -> None:
             ui.equations_block("em")
 
 
+def _point_typed() -> None:
+    if st.session_state.get(_INSPECT) != "new":  # (a click's tab switch still to come stays)
+        st.session_state[_INSPECT] = True
+
+
 def _inspect_tab(shown: Shown) -> None:
     """A point's number and coordinates, its responsibilities and Bayes' rule with its numbers."""
     X = shown.request.X
@@ -289,7 +306,7 @@ def _inspect_tab(shown: Shown) -> None:
         st.number_input(
             "Point number", min_value=0, max_value=int(X.shape[0]) - 1, step=1, key="point",
             help="Which data point to explain; clicking a point in the figure selects it too.",
-            on_change=lambda: st.session_state.update({_INSPECT: True}),
+            on_change=_point_typed,
         )
         n = int(st.session_state["point"])
         st.markdown(f"x = ({X[n][0]:.4g}, {X[n][1]:.4g})")
@@ -377,9 +394,9 @@ if shown.run is None:
 else:
     _header(head, shown)
     _messages(shown)
-    fig, event = _figure(shown, values)
+    fig = _figure(shown, values)
     ui.page_element(rerun_when_drawn=alone is not None)
     if alone is None and fig is not None:
         _share_row(fig)
         if values["present"] != "1":  # presentation mode: the animation alone
-            _details(shown, fig, event)
+            _details(shown)
