@@ -100,17 +100,13 @@ def _display_controls() -> None:
 
 def _run_to_show(controls: ui.EMControls) -> Shown:
     """The run the controls ask for or, when it cannot be had, the last one that worked."""
-    fit_error = None
-    if controls.request is not None:
-        try:
-            run = controls.request.fit()
-        except gmmviz.InputError as e:
-            fit_error = str(e)
-        else:
-            st.session_state[_LAST_GOOD] = (controls.request, run)
-            return Shown(controls.request, run)
-    request, run = st.session_state.get(_LAST_GOOD, (None, None))
-    return Shown(request, run, run is not None, fit_error, controls.error)
+    request = controls.request
+    fit = None if request is None else (lambda: (request, request.fit()))
+    kept, fit_error = ui.fit_or_last_good(_LAST_GOOD, fit)
+    if kept is None:
+        return Shown(None, None, False, fit_error, controls.error)
+    stale = fit is None or fit_error is not None
+    return Shown(*kept, stale, fit_error, controls.error)
 
 
 # ----------------------------------------------------------------------------- above the figure
