@@ -7,8 +7,8 @@ from scipy import stats
 import gmmviz
 from gmmviz.bound import bound_table
 from gmmviz.datasets import textbook
-from gmmviz.urlstate import EXPLORER
 from tests._apptest import array_length, chart_spec, charts, metric, open_app, page_path, set_widget
+from views._urlstate import EXPLORER
 
 BOUND_PAGE = page_path("lower_bound")
 LIKELIHOOD_PAGE = page_path("likelihood")

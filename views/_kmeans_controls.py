@@ -13,8 +13,8 @@ import numpy as np
 import streamlit as st
 
 import gmmviz
-from gmmviz.urlstate import EXPLORER, Param
-from views import _common as ui
+from views._cache import cached_kmeans
+from views._urlstate import EXPLORER, Param
 
 #: URL value -> fit_kmeans' init.
 KINIT_NAMES = {"notes": "notes", "kmeans-pp": "k-means++", "random": "random"}
@@ -74,5 +74,5 @@ def kmeans_controls() -> dict[str, Any]:
 
 def kmeans_run(X: np.ndarray, controls: Mapping[str, Any], seed: int) -> gmmviz.KMeansRun:
     """K-means on ``X`` with the controls' settings (cached); raises InputError."""
-    return ui.cached_kmeans(X, controls["n_clusters"], init=controls["init"],
-                            max_iter=controls["max_iter"], random_state=int(seed))
+    return cached_kmeans(X, controls["n_clusters"], init=controls["init"],
+                         max_iter=controls["max_iter"], random_state=int(seed))

@@ -1,161 +1,84 @@
-"""Explorer: a Gaussian mixture fitted by EM, every E-step and M-step animated in the browser."""
+"""Explorer: a Gaussian mixture fitted by EM, every E-step and M-step animated in the browser.
+
+The page, top to bottom: the header (the settings, the run's outcome, its final NLL), the
+manual start's table, messages, the figure, the share and download row, and the tabs below.
+A new session's first run sends the header and the figure alone; the browser asks for the
+rest once it has drawn the figure (see :func:`views._page.page_element`).
+"""
 
 from __future__ import annotations
 
-import math
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 import gmmviz
+from gmmviz import outcomes
 from gmmviz.figures import PALETTE, animation_html, responsibility_bars
 from views import _common as ui
 
 SCHEMA = ui.EXPLORER_SCHEMA
 FIGURE_HEIGHT = 600
 PRESENTATION_HEIGHT = 780
-# (run, X, fit key, data description, init name) of the last fit that worked
-_LAST_GOOD = "_explorer_last_good"
+TITLE = "### EM for a Gaussian mixture, step by step"
+# Lazy tabs: only the open one runs, so the page's figure draws before anything below it.
+TABS = ["Inspect a point", "π, μ, Σ at a step", "The equations"]
+_LAST_GOOD = "_explorer_last_good"  # (request, run) of the last fit that worked
 _TABLE_RUN = "_explorer_table_run"  # fit key the step selector was last reset for
-_CLICK = "_explorer_last_click"  # the last chart selection already applied to the point input
 _INSPECT = "_explorer_inspect"  # a point was clicked or chosen: show its numbers
+_ROWS = "_explorer_figure_rows"  # how many points the figure on screen draws
+# (point number the last click replaced, point clicked), until the figure's next selection event
+_CLICK = "_explorer_click"
 _SHOWN = "_explorer_shown"  # the session's first run, which sends only the figure, is over
 
-# The widget keys are set only once the page draws its widgets (see the figure below).
-values = ui.url_state(SCHEMA, assign=False)
 
-# ----------------------------------------------------------------------------- layout
-# Filled once the run is known; the manual start's table goes between them and the figure.
-head, status, metrics = st.columns([2.3, 1.6, 1.2], vertical_alignment="center")
-manual_area = st.container()
-messages = st.container()
-figure_area = st.container()
+class Shown(NamedTuple):
+    """The run the page shows, and what went wrong on the way to it."""
 
-
-def _draw_figure(run: gmmviz.GMMRun, X: np.ndarray, key: str) -> tuple[Any, Any]:
-    """The EM animation in ``figure_area``; returns the figure and its selection event."""
-    levels = tuple(sorted(int(s) for s in values["levels"]))
-    with figure_area:
-        if not levels:
-            st.caption("No ellipse level is chosen in the sidebar: drawing the 1 σ ellipses.")
-            levels = (1,)
-        try:
-            fig = ui.cached_em_figure(
-                run, X, key, levels=levels, duration_ms=int(values["speed"]),
-                show_density=values["density"] == "1",
-                height=PRESENTATION_HEIGHT if values["present"] == "1" else FIGURE_HEIGHT,
-            )
-        except gmmviz.InputError as e:
-            st.error(str(e), icon=":material/error:")
-            st.stop()
-        event = st.plotly_chart(
-            fig, key="em_fig", on_select="rerun", selection_mode="points", width="stretch",
-            config={"displaylogo": False, "scrollZoom": False,
-                    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]},
-        )
-    return fig, event
+    request: ui.FitRequest | None
+    run: gmmviz.GMMRun | None
+    #: the settings failed: this is the last run that worked
+    stale: bool = False
+    fit_error: str | None = None
+    #: the manual start's table was refused (the table says why)
+    table_error: str | None = None
 
 
-def _summary(run: gmmviz.GMMRun) -> tuple[str, str]:
-    """(kind, text): kind is "success", "info", "warning" or "error" for the run's outcome."""
-    t = run.n_iter_
-    if run.converged_:
-        return "success", (
-            f"**Converged at iteration {t}**: the NLL per point moved less than "
-            f"tol = {run.tol:g}."
-        )
-    reason = run.stop_reason
-    if "collapsed" in reason:
-        return "error", (
-            f"**Stopped: {reason}.** A Gaussian squeezed onto one point (or onto a line) has an "
-            "unbounded density there, so the likelihood runs off to infinity and EM cannot go "
-            "on. To avoid it, raise **reg_covar** (e.g. to 1e-3), choose another "
-            "**initialization** or seed, or lower **k**."
-        )
-    if run.max_iter == 0:
-        return "warning", "**Max iterations is 0**: only the start is shown."
-    if reason == "reached max_iter":
-        if run.tol == 0:
-            return "info", f"**Ran all {t} iterations** (tol = 0 never stops early)."
-        change = abs(run.nll[-1] - run.nll[-2]) / run.n_samples if len(run.nll) > 1 else 0.0
-        return "warning", (
-            f"**Stopped at max iterations ({t}) before converging**: the NLL per point still "
-            f"changed by {change:.2g} in the last iteration (tol = {run.tol:g}). Raise **Max "
-            "iterations** to let EM finish."
-        )
-    return "warning", f"**Stopped at iteration {t}**: {reason}."
-
-
-def _header(run: gmmviz.GMMRun, data_text: str, init_name: str) -> None:
-    """The title with the run's settings, its outcome and its final NLL, above the figure."""
-    final, first = run.final, run.steps[0]
-    with head:
-        st.markdown("### EM for a Gaussian mixture, step by step")
-        init_label = ui.INIT_LABELS[init_name].split(" (")[0]
-        st.caption(
-            f"**Data:** {data_text} · **k** = {run.n_components} · **start:** {init_label} · "
-            f"**covariance:** {run.covariance_type}"
-        )
-    with status:
-        kind, text = _summary(run)
-        {"success": st.success, "info": st.info, "warning": st.warning,
-         "error": st.error}[kind](text)
-    with metrics:
-        st.metric(
-            "Final NLL",
-            f"{final.nll:,.1f}" if abs(final.nll) >= 1000 else f"{final.nll:.2f}",
-            delta=f"{final.nll - first.nll:,.1f}", delta_color="inverse",
-            help="Negative log-likelihood of the data at the final parameters, in nats; EM "
-                 "lowers it at every iteration.",
-        )
-
-
-def _light_warning(run: gmmviz.GMMRun) -> None:
-    """A warning naming the components that ended with almost no weight."""
-    light = [j + 1 for j, w in enumerate(run.final.weights) if w < 0.01]
-    if light and run.n_components > 1:
-        st.warning(
-            f"Component{'s' if len(light) > 1 else ''} {', '.join(map(str, light))} ended with "
-            "almost no weight (π < 1%): it explains hardly any points. Lower **k** or choose "
-            "another start."
-        )
-
-
-# The figure first: for a preset and a named start every setting is known before the widgets
-# are drawn, so the figure goes to the browser before the sidebar's widgets. On a session's
-# first run the page stops after the figure and its header, and reruns once the browser has
-# drawn the figure: Plotly's code and the figure's first drawing then have the network and the
-# CPU to themselves.
-drawn_key = None
-first_view = not st.session_state.get(_SHOWN)
-st.session_state[_SHOWN] = True
-early = ui.peek_preset_fit(values)
-if early is not None:
+# ----------------------------------------------------------------------------- controls
+def _first_run_alone(values: dict[str, Any]) -> Shown | None:
+    """A new session's first run with a preset and a named start: the run, from the URL
+    alone, so that its header and figure go out before any widget; else None."""
+    first = not st.session_state.get(_SHOWN)
+    st.session_state[_SHOWN] = True
+    request = ui.preset_request(values) if first else None
+    if request is None:
+        return None
     try:
-        early_run = ui.cached_fit(early.X, early.n_components, **early.kwargs)
+        return Shown(request, request.fit())
     except gmmviz.InputError:
-        pass
-    else:
-        drawn_key = ui.fit_key(early.X, early.n_components, **early.kwargs)
-        fig, event = _draw_figure(early_run, early.X, drawn_key)
-        if first_view:
-            _header(early_run, early.description, early.init_name)
-            with messages:
-                _light_warning(early_run)
-            with figure_area:
-                ui.page_element(rerun_when_drawn=True)
-            st.stop()
-ui.assign_widget_keys(values, SCHEMA)
+        return None  # the controls will say why
 
-with st.sidebar:
-    st.header("Data")
-    X, data_text = ui.data_source_controls(values)
-    st.header("EM")
-    controls = ui.gmm_controls(values, seed=int(st.session_state["seed"]), X=X,
-                               manual_container=manual_area)
-    st.header("Display")
+
+def _sidebar(values: dict[str, Any], manual_area: Any) -> tuple[dict[str, Any], ui.EMControls]:
+    """The data, EM and display controls; the URL follows them. Returns the current values
+    and what the EM controls ask for."""
+    ui.assign_widget_keys(values, SCHEMA)
+    with st.sidebar:
+        st.header("Data")
+        X, description = ui.data_source_controls()
+        st.header("EM")
+        controls = ui.gmm_controls(values, X, description, manual_area=manual_area)
+        st.header("Display")
+        _display_controls()
+    values = ui.current_values(values, SCHEMA)
+    values["start"] = controls.start
+    ui.sync_url(values, SCHEMA)
+    return values, controls
+
+
+def _display_controls() -> None:
     st.multiselect(
         "Ellipse levels", ["1", "2", "3"], key="levels", format_func=lambda s: f"{s} σ",
         help="Draw each component's ellipse at 1, 2 and/or 3 standard deviations from its mean.",
@@ -173,193 +96,303 @@ with st.sidebar:
         help="Show only the animation, larger, for a projector; collapse the sidebar for more "
              "room.",
     )
-values = ui.current_values(values, SCHEMA)
-values["start"] = controls["start"]
-ui.sync_url(values, SCHEMA)
 
-# ----------------------------------------------------------------------------- fit
-run = None
-fit_error = None
-if X is not None and controls["error"] is None:
-    k = controls["n_components"]
-    kwargs = ui.fit_kwargs(controls)
-    try:
-        run = ui.cached_fit(X, k, **kwargs)
-    except gmmviz.InputError as e:
-        fit_error = str(e)
-    else:
-        st.session_state[_LAST_GOOD] = (run, X, ui.fit_key(X, k, **kwargs), data_text,
-                                        controls["init_name"])
 
-last_good = st.session_state.get(_LAST_GOOD)
-if run is None and last_good is None:
-    head.markdown("### EM for a Gaussian mixture, step by step")
-    if fit_error:
-        st.error(fit_error, icon=":material/error:")
-    elif controls["error"] is None:  # (a refused manual table shows its own message)
+def _run_to_show(controls: ui.EMControls) -> Shown:
+    """The run the controls ask for or, when it cannot be had, the last one that worked."""
+    request = controls.request
+    fit = None if request is None else (lambda: (request, request.fit()))
+    kept, fit_error = ui.fit_or_last_good(_LAST_GOOD, fit)
+    if kept is None:
+        return Shown(None, None, False, fit_error, controls.error)
+    stale = fit is None or fit_error is not None
+    return Shown(*kept, stale, fit_error, controls.error)
+
+
+# ----------------------------------------------------------------------------- above the figure
+def _nothing_yet(title: Any, shown: Shown) -> None:
+    title.markdown(TITLE)
+    if shown.fit_error:
+        st.error(shown.fit_error, icon=":material/error:")
+    elif shown.table_error is None:
         st.info("Choose a data set in the sidebar to start.", icon=":material/arrow_back:")
-    st.stop()
-stale = run is None  # a setting failed: show the last run that worked
-run, X, key, data_text, init_name = last_good
-final = run.final
 
 
-# ----------------------------------------------------------------------------- header
-_header(run, data_text, init_name)
-with messages:
-    if fit_error:
-        st.error(fit_error, icon=":material/error:")
-    if stale:
-        st.caption("The figure shows the last run that worked; change the settings to update it.")
-    for text in controls["notices"]:
-        st.info(text, icon=":material/balance:")
-    _light_warning(run)
+def _header(head: list[Any], shown: Shown) -> None:
+    """The title with the run's settings, its outcome and its final NLL, above the figure."""
+    title, status, metric = head
+    request, run = shown.request, shown.run
+    with title:
+        st.markdown(TITLE)
+        st.caption(
+            f"**Data:** {request.description} · **k** = {run.n_components} · **start:** "
+            f"{ui.start_label(request.init_name)} · **covariance:** {run.covariance_type}"
+        )
+    with status:
+        _outcome(run)
+    with metric:
+        final, first = run.final, run.steps[0]
+        st.metric(
+            "Final NLL",
+            f"{final.nll:,.1f}" if abs(final.nll) >= 1000 else f"{final.nll:.2f}",
+            delta=f"{final.nll - first.nll:,.1f}", delta_color="inverse",
+            help="Negative log-likelihood of the data at the final parameters, in nats; EM "
+                 "lowers it at every iteration.",
+        )
 
-def _points_curves(figure: Any) -> set[int]:
-    """Indices of the traces that draw the data points: em_figure puts them in trace 0
-    (``customdata`` = row in X)."""
-    return {0} if figure.data and figure.data[0].type in ("scatter", "scattergl") else set()
+
+def _outcome(run: gmmviz.GMMRun) -> None:
+    """Why the run stopped, and what to do about it."""
+    t, kind = run.n_iter_, run.stop_kind
+    if kind is gmmviz.StopKind.CONVERGED:
+        st.success(f"**Converged at iteration {t}**: the NLL per point moved less than "
+                   f"tol = {run.tol:g}.")
+    elif kind is gmmviz.StopKind.COLLAPSED:
+        st.error(
+            f"**Stopped: {run.stop_reason}.** A Gaussian squeezed onto one point (or onto a "
+            "line) has an unbounded density there, so the likelihood runs off to infinity and "
+            "EM cannot go on. To avoid it, raise **reg_covar** (e.g. to 1e-3), choose another "
+            "**initialization** or seed, or lower **k**."
+        )
+    elif run.max_iter == 0:
+        st.warning("**Max iterations is 0**: only the start is shown.")
+    elif kind is gmmviz.StopKind.MAX_ITER and run.tol == 0:
+        st.info(f"**Ran all {t} iterations** (tol = 0 never stops early).")
+    elif kind is gmmviz.StopKind.MAX_ITER:
+        change = outcomes.last_change_per_point(run.nll, run.n_samples)
+        st.warning(
+            f"**Stopped at max iterations ({t}) before converging**: the NLL per point still "
+            f"changed by {change:.2g} in the last iteration (tol = {run.tol:g}). Raise **Max "
+            "iterations** to let EM finish."
+        )
+    else:
+        st.warning(f"**Stopped at iteration {t}**: {run.stop_reason}.")
 
 
-def _clicked_point(evt: Any, figure: Any, X: np.ndarray) -> int | None:
-    """The data index of the clicked point, or None."""
+def _messages(shown: Shown) -> None:
+    """What went wrong with the settings, and components left without weight."""
+    with st.container():
+        if shown.fit_error:
+            st.error(shown.fit_error, icon=":material/error:")
+        if shown.stale:
+            st.caption("The figure shows the last run that worked; change the settings to "
+                       "update it.")
+        light = outcomes.light_components(shown.run.final.weights)
+        if light and shown.run.n_components > 1:
+            st.warning(
+                f"Component{'s' if len(light) > 1 else ''} "
+                f"{', '.join(str(j + 1) for j in light)} ended with almost no weight "
+                "(π < 1%): it explains hardly any points. Lower **k** or choose another start."
+            )
+
+
+# ----------------------------------------------------------------------------- the figure
+def _figure(shown: Shown, values: dict[str, Any]) -> Any:
+    """The EM animation, whose clicked point becomes the inspected one; returns the figure
+    (None when it cannot be drawn)."""
+    levels = tuple(sorted(int(s) for s in values["levels"]))
+    if not levels:
+        st.caption("No ellipse level is chosen in the sidebar: drawing the 1 σ ellipses.")
+        levels = (1,)
     try:
-        points = evt["selection"]["points"]
+        fig = ui.cached_em_figure(
+            shown.run, shown.request.X, shown.request.key, levels=levels,
+            duration_ms=int(values["speed"]), show_density=values["density"] == "1",
+            height=PRESENTATION_HEIGHT if values["present"] == "1" else FIGURE_HEIGHT,
+        )
+    except gmmviz.InputError as e:
+        st.error(str(e), icon=":material/error:")
+        return None
+    st.session_state[_ROWS] = shown.request.X.shape[0]
+    st.plotly_chart(
+        fig, key="em_fig", on_select=_point_clicked, selection_mode="points", width="stretch",
+        config={"displaylogo": False, "scrollZoom": False,
+                "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]},
+    )
+    return fig
+
+
+def _clicked_point(event: Any, n_samples: int) -> int | None:
+    """The data index of the clicked point, or None. em_figure draws the points in trace 0
+    (``customdata`` = row in X)."""
+    try:
+        points = event["selection"]["points"]
     except (KeyError, TypeError):
         return None
-    curves = _points_curves(figure)
     for p in points:
-        if p.get("curve_number") not in curves:
+        if p.get("curve_number") != 0:
             continue
         custom = p.get("customdata")
         if isinstance(custom, list | tuple) and custom:
             custom = custom[0]
-        if isinstance(custom, int | float) and 0 <= int(custom) < X.shape[0]:
+        if isinstance(custom, int | float) and 0 <= int(custom) < n_samples:
             return int(custom)
         idx = p.get("point_index", p.get("point_number"))
-        if isinstance(idx, int) and 0 <= idx < X.shape[0]:
+        if isinstance(idx, int) and 0 <= idx < n_samples:
             return idx
     return None
 
 
-# ----------------------------------------------------------------------------- figure
-presenting = values["present"] == "1"
-if drawn_key != key:
-    fig, event = _draw_figure(run, X, key)
-with figure_area:
-    ui.page_element()
-share, export = st.columns([3, 1], vertical_alignment="center")
-share.caption("**Keys:** → or Page Down steps forward, ← or Page Up back, Space plays or "
-              "pauses. The address bar holds every setting: copy it to share or bookmark "
-              "this demo.")
-export.download_button(
-    "Download the animation", data=lambda: animation_html(fig),
-    file_name="gmmviz-em.html", mime="text/html", on_click="ignore",
-    icon=":material/download:",
-    help="A standalone HTML file with Play, Pause and the slider; it opens offline in any "
-         "browser.",
-)
-if presenting:
-    st.stop()  # presentation mode: the animation alone
-
-clicked = _clicked_point(event, fig, X)
-if clicked is not None and st.session_state.get(_CLICK) != (key, clicked):
-    st.session_state[_CLICK] = (key, clicked)
-    st.session_state["point"] = clicked
-    st.session_state[_INSPECT] = "new"
-point = st.session_state.get("point", 0)
-st.session_state["point"] = point if isinstance(point, int) and 0 <= point < X.shape[0] else 0
+def _point_clicked() -> None:
+    """The figure's selection changed (called before the run it asks for, so that a run cut
+    short keeps it): a clicked point becomes the inspected point, and its tab opens."""
+    clicked = _clicked_point(st.session_state.get("em_fig"), st.session_state.get(_ROWS, 0))
+    last = st.session_state.pop(_CLICK, None)
+    if clicked is not None:
+        st.session_state[_CLICK] = (st.session_state.get("point"), clicked)
+        st.session_state["point"] = clicked
+        st.session_state[_INSPECT] = "new"
+    elif last is not None and st.session_state.get("point") == last[0]:
+        # The selection cleared and the point number from before the click came back, in a
+        # run the browser asked for before it had shown the click: keep the click.
+        st.session_state["point"] = last[1]
+        st.session_state[_INSPECT] = "new"
 
 
-# ----------------------------------------------------------------------------- inspect a point
-def _tex_number(log_value: float) -> str:
-    """exp(log_value) in LaTeX, in scientific notation when it is very small or large."""
-    if log_value == -math.inf:
-        return "0"
-    l10 = log_value / math.log(10)
-    if -3 <= l10 < 4:
-        return f"{math.exp(log_value):.4g}"
-    e = math.floor(l10)
-    return rf"{10 ** (l10 - e):.3g}\times 10^{{{e}}}"
+def _share_row(fig: Any) -> None:
+    """The keys and the link, and the animation as a standalone file."""
+    share, export = st.columns([3, 1], vertical_alignment="center")
+    share.caption("**Keys:** → or Page Down steps forward, ← or Page Up back, Space plays or "
+                  "pauses. The address bar holds every setting: copy it to share or bookmark "
+                  "this demo.")
+    export.download_button(
+        "Download the animation", data=lambda: animation_html(fig),
+        file_name="gmmviz-em.html", mime="text/html", on_click="ignore",
+        icon=":material/download:",
+        help="A standalone HTML file with Play, Pause and the slider; it opens offline in any "
+             "browser.",
+    )
 
 
-# ----------------------------------------------------------------------------- details
-# Lazy tabs: only the open one runs, so the page's figure draws before anything below it.
-TABS = ["Inspect a point", "π, μ, Σ at a step", "The equations"]
-if st.session_state.get(_INSPECT) == "new":
-    st.session_state["explorer_tab"] = TABS[0]  # a click shows the point's numbers
-    st.session_state[_INSPECT] = True
-tab_point, tab_params, tab_eq = st.tabs(TABS, key="explorer_tab", on_change="rerun")
-if tab_point.open is not False:
-    with tab_point:
-        pick, bars_col, bayes_col = st.columns([0.9, 1.6, 2.1], gap="medium")
-        with pick:
-            st.number_input(
-                "Point number", min_value=0, max_value=int(X.shape[0]) - 1, step=1, key="point",
-                help="Which data point to explain; clicking a point in the figure selects it too.",
-                on_change=lambda: st.session_state.update({_INSPECT: True}),
-            )
-            n = int(st.session_state["point"])
-            x_n = X[n]
-            st.markdown(f"x = ({x_n[0]:.4g}, {x_n[1]:.4g})")
-        if not st.session_state.get(_INSPECT):
-            # Until a point is chosen the tab stays light, so the page's figure draws sooner.
-            bars_col.info("Click a point in the figure, or type its number, to see its "
-                          "responsibilities and Bayes' rule with its numbers filled in.",
-                          icon=":material/ads_click:")
-        else:
-            log_num, log_den, gamma = gmmviz.bayes_terms(x_n, final)
-            with bars_col:
-                bars = responsibility_bars(gamma, title=f"γ of point {n}, final step", height=300)
-                st.plotly_chart(bars, key="resp_bars", width="stretch",
-                                config={"displayModeBar": False, "staticPlot": True})
-            with bayes_col:
-                st.markdown(f"**Bayes' rule for point {n}**, with the final parameters:")
-                st.latex(r"\gamma_{nk} = \frac{\pi_k\,\mathcal{N}(x_n \mid \mu_k, \Sigma_k)}"
-                         r"{\sum_j \pi_j\,\mathcal{N}(x_n \mid \mu_j, \Sigma_j)}")
-                den = _tex_number(log_den)
-                lines = [
-                    rf"\gamma_{{{n},{j + 1}}} &= \frac{{{_tex_number(float(lv))}}}{{{den}}}"
-                    rf" = {gamma[j]:.3f}"
-                    for j, lv in enumerate(log_num)
-                ]
-                st.latex(r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}")
-                if run.n_components <= 5:
-                    terms = " + ".join(_tex_number(float(lv)) for lv in log_num)
-                    st.caption("The denominator is the sum of the numerators:")
-                    st.latex(terms + " = " + den)
-if tab_params.open:
-    with tab_params:
-        options = list(range(len(run.steps)))
-        chosen = st.session_state.get("table_step")
-        if st.session_state.get(_TABLE_RUN) != key or chosen not in options:
-            chosen = options[-1]  # a new run: show its final parameters
-        st.session_state["table_step"] = chosen
-        st.session_state[_TABLE_RUN] = key
-        i = st.select_slider(
-            "Half-step", options=options, key="table_step",
-            format_func=lambda i: run.steps[i].label,
-            help="Pick a half-step of the run to list its parameters.",
+# ----------------------------------------------------------------------------- below the figure
+def _show_inspected(n_samples: int) -> None:
+    """A point number within the data, and the point's tab open after a click."""
+    point = st.session_state.get("point", 0)
+    st.session_state["point"] = point if isinstance(point, int) and 0 <= point < n_samples else 0
+    if st.session_state.get(_INSPECT) == "new":
+        st.session_state["explorer_tab"] = TABS[0]  # a click shows the point's numbers
+        st.session_state[_INSPECT] = True
+
+
+def _details(shown: Shown) -> None:
+    """The tabs below the figure: a point's numbers, the parameters at a step, the equations."""
+    _show_inspected(shown.request.X.shape[0])
+    tab_point, tab_params, tab_eq = st.tabs(TABS, key="explorer_tab", on_change="rerun")
+    if tab_point.open is not False:
+        with tab_point:
+            _inspect_tab(shown)
+    if tab_params.open:
+        with tab_params:
+            _parameters_tab(shown)
+    if tab_eq.open:
+        with tab_eq:
+            ui.equations_block("em")
+
+
+def _point_typed() -> None:
+    if st.session_state.get(_INSPECT) != "new":  # (a click's tab switch still to come stays)
+        st.session_state[_INSPECT] = True
+
+
+def _inspect_tab(shown: Shown) -> None:
+    """A point's number and coordinates, its responsibilities and Bayes' rule with its numbers."""
+    X = shown.request.X
+    pick, bars_col, bayes_col = st.columns([0.9, 1.6, 2.1], gap="medium")
+    with pick:
+        st.number_input(
+            "Point number", min_value=0, max_value=int(X.shape[0]) - 1, step=1, key="point",
+            help="Which data point to explain; clicking a point in the figure selects it too.",
+            on_change=_point_typed,
         )
-        step = run.steps[i]
-        table = pd.DataFrame({
-            "component": [f"● {j + 1}" for j in range(run.n_components)],
-            "π": step.weights,
-            "μ x": step.means[:, 0],
-            "μ y": step.means[:, 1],
-            "Σ xx": step.covariances[:, 0, 0],
-            "Σ xy": step.covariances[:, 0, 1],
-            "Σ yy": step.covariances[:, 1, 1],
-        })
-        colours = [PALETTE[j % len(PALETTE)] for j in range(run.n_components)]
-        styled = table.style.format("{:.4g}", subset=table.columns[1:]).apply(
-            lambda col: [f"color: {c}; font-weight: 700" for c in colours], subset=["component"]
-        )
-        # a plain HTML table: light to load, so the page's figure draws sooner
-        st.html(styled.hide(axis="index").set_table_attributes('class="gmmviz-params"')
-                .set_table_styles([{"selector": "td, th", "props": "padding: 0.3rem 0.9rem;"
-                                    " text-align: right; font-size: 1rem;"}]).to_html())
-        st.caption(f"{step.label} · NLL = {step.nll:,.3f}")
-if tab_eq.open:
-    with tab_eq:
-        ui.equations_block("em")
+        n = int(st.session_state["point"])
+        st.markdown(f"x = ({X[n][0]:.4g}, {X[n][1]:.4g})")
+    if not st.session_state.get(_INSPECT):
+        # Until a point is chosen the tab stays light, so the page's figure draws sooner.
+        bars_col.info("Click a point in the figure, or type its number, to see its "
+                      "responsibilities and Bayes' rule with its numbers filled in.",
+                      icon=":material/ads_click:")
+        return
+    log_num, log_den, gamma = gmmviz.bayes_terms(X[n], shown.run.final)
+    with bars_col:
+        bars = responsibility_bars(gamma, title=f"γ of point {n}, final step", height=300)
+        st.plotly_chart(bars, key="resp_bars", width="stretch",
+                        config={"displayModeBar": False, "staticPlot": True})
+    with bayes_col:
+        _bayes_rule(n, log_num, log_den, gamma)
+
+
+def _bayes_rule(n: int, log_num: np.ndarray, log_den: float, gamma: np.ndarray) -> None:
+    """Bayes' rule for point ``n`` with its numerators, denominator and responsibilities."""
+    st.markdown(f"**Bayes' rule for point {n}**, with the final parameters:")
+    st.latex(r"\gamma_{nk} = \frac{\pi_k\,\mathcal{N}(x_n \mid \mu_k, \Sigma_k)}"
+             r"{\sum_j \pi_j\,\mathcal{N}(x_n \mid \mu_j, \Sigma_j)}")
+    den = ui.tex_number(log_den)
+    lines = [
+        rf"\gamma_{{{n},{j + 1}}} &= \frac{{{ui.tex_number(float(lv))}}}{{{den}}}"
+        rf" = {gamma[j]:.3f}"
+        for j, lv in enumerate(log_num)
+    ]
+    st.latex(r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}")
+    if len(log_num) <= 5:
+        terms = " + ".join(ui.tex_number(float(lv)) for lv in log_num)
+        st.caption("The denominator is the sum of the numerators:")
+        st.latex(terms + " = " + den)
+
+
+def _parameters_tab(shown: Shown) -> None:
+    """pi, mu and Sigma of every component at a chosen half-step (the final one at first)."""
+    run, key = shown.run, shown.request.key
+    options = list(range(len(run.steps)))
+    chosen = st.session_state.get("table_step")
+    if st.session_state.get(_TABLE_RUN) != key or chosen not in options:
+        chosen = options[-1]  # a new run: show its final parameters
+    st.session_state["table_step"] = chosen
+    st.session_state[_TABLE_RUN] = key
+    i = st.select_slider(
+        "Half-step", options=options, key="table_step",
+        format_func=lambda i: run.steps[i].label,
+        help="Pick a half-step of the run to list its parameters.",
+    )
+    step = run.steps[i]
+    table = pd.DataFrame({
+        "component": [f"● {j + 1}" for j in range(run.n_components)],
+        "π": step.weights,
+        "μ x": step.means[:, 0],
+        "μ y": step.means[:, 1],
+        "Σ xx": step.covariances[:, 0, 0],
+        "Σ xy": step.covariances[:, 0, 1],
+        "Σ yy": step.covariances[:, 1, 1],
+    })
+    colours = [PALETTE[j % len(PALETTE)] for j in range(run.n_components)]
+    styled = table.style.format("{:.4g}", subset=table.columns[1:]).apply(
+        lambda col: [f"color: {c}; font-weight: 700" for c in colours], subset=["component"]
+    )
+    # a plain HTML table: light to load, so the page's figure draws sooner
+    st.html(styled.hide(axis="index").set_table_attributes('class="gmmviz-params"')
+            .set_table_styles([{"selector": "td, th", "props": "padding: 0.3rem 0.9rem;"
+                                " text-align: right; font-size: 1rem;"}]).to_html())
+    st.caption(f"{step.label} · NLL = {step.nll:,.3f}")
+
+
+# ----------------------------------------------------------------------------- the page
+values = ui.url_state(SCHEMA, assign=False)
+alone = _first_run_alone(values)
+# The header row is filled once the run is known: the manual start's table under it decides it.
+head = st.columns([2.3, 1.6, 1.2], vertical_alignment="center")
+manual_area = st.container()
+if alone is None:
+    values, controls = _sidebar(values, manual_area)
+    shown = _run_to_show(controls)
+else:
+    shown = alone
+if shown.run is None:
+    _nothing_yet(head[0], shown)
+else:
+    _header(head, shown)
+    _messages(shown)
+    fig = _figure(shown, values)
+    ui.page_element(rerun_when_drawn=alone is not None)
+    if alone is None and fig is not None:
+        _share_row(fig)
+        if values["present"] != "1":  # presentation mode: the animation alone
+            _details(shown)

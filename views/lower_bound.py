@@ -11,175 +11,194 @@ from streamlit.errors import StreamlitPageNotFoundError
 import gmmviz
 from gmmviz.bound import bound_table, describe_step
 from gmmviz.figures.teaching import bound_figure, step_tick_labels
-from gmmviz.urlstate import Param
-from views._common import (
-    EXPLORER_SCHEMA,
-    cached_fit,
-    data_source_controls,
-    fit_kwargs,
-    gmm_controls,
-    sync_url,
-    url_state,
-)
+from views import _common as ui
 
 ZOOM_LABELS = {"near": "this iteration and the next", "all": "the whole run"}
-SCHEMA: dict[str, Param] = {
-    **EXPLORER_SCHEMA,
-    "half": Param(4, "int", low=0, high=1000, help="the half-step shown"),
-    "zoom": Param("near", "choice", tuple(ZOOM_LABELS)),
+SCHEMA: dict[str, ui.Param] = {
+    **ui.EXPLORER_SCHEMA,
+    "half": ui.Param(4, "int", low=0, high=1000, help="the half-step shown"),
+    "zoom": ui.Param("near", "choice", tuple(ZOOM_LABELS)),
 }
+KIND_TEXT = {"init": "start", "E": "E-step: q = posterior", "M": "M-step: θ maximises L"}
 _LAST_RUN = "_lower_bound_run"
 
-values = url_state(SCHEMA)
 
-st.title("Why EM climbs")
-st.markdown(
-    "EM never lowers the likelihood. The reason is a **lower bound**: for any guess q of "
-    "which component made each point, a quantity L(q, θ) sits below log p(X | θ), and the "
-    "distance between them is a KL divergence. The **E-step** makes the bound touch "
-    "(KL = 0); the **M-step** pushes the bound up, and log p, resting on top of it, has to "
-    "rise with it. Step through the half-steps of the run below and watch the gap open and close."
-)
+def _intro() -> None:
+    st.title("Why EM climbs")
+    st.markdown(
+        "EM never lowers the likelihood. The reason is a **lower bound**: for any guess q of "
+        "which component made each point, a quantity L(q, θ) sits below log p(X | θ), and the "
+        "distance between them is a KL divergence. The **E-step** makes the bound touch "
+        "(KL = 0); the **M-step** pushes the bound up, and log p, resting on top of it, has to "
+        "rise with it. Step through the half-steps of the run below and watch the gap open and "
+        "close."
+    )
 
-# ----------------------------------------------------------------------------- controls
-with st.sidebar:
-    st.header("Data")
-    X, description = data_source_controls(values)
-    st.header("EM settings")
-    controls = gmm_controls(values, seed=int(st.session_state["seed"]), X=X)
 
-run = st.session_state.get(_LAST_RUN)
-if X is not None and controls["error"] is None:
-    try:
-        run = cached_fit(X, controls["n_components"], **fit_kwargs(controls))
-    except gmmviz.InputError as e:
-        st.error(str(e), icon=":material/error:")
+def _sidebar(values: dict) -> tuple[str, ui.EMControls]:
+    """The data and EM controls; returns the data's caption and what the EM controls ask."""
+    with st.sidebar:
+        st.header("Data")
+        X, description = ui.data_source_controls()
+        st.header("EM settings")
+        controls = ui.gmm_controls(values, X, description)
+    return description, controls
+
+
+def _run(controls: ui.EMControls) -> gmmviz.GMMRun | None:
+    """The run the controls ask for, or the last one that worked (saying why)."""
+    request = controls.request
+    run, error = ui.fit_or_last_good(_LAST_RUN, request.fit if request is not None else None)
+    if error:
+        st.error(error, icon=":material/error:")
         if run is not None:
             st.caption("Still showing the last run that worked.")
-    else:
-        st.session_state[_LAST_RUN] = run
-elif controls["error"] is not None:
-    st.error(controls["error"], icon=":material/error:")
-
-if run is None:
-    st.info("Choose data and settings in the sidebar to run EM.", icon=":material/tune:")
-    sync_url({**values, "start": controls["start"]}, SCHEMA)
-    st.stop()
-
-table = bound_table(run)
-n_rows = len(table)
-labels = step_tick_labels(table)
-if int(st.session_state.get("half", 0)) > n_rows - 1:
-    st.session_state["half"] = n_rows - 1
+    elif controls.error is not None:
+        st.error(controls.error, icon=":material/error:")
+    return run
 
 
-def _move(delta: int) -> None:
+def _move(delta: int, n_rows: int) -> None:
     st.session_state["half"] = min(max(int(st.session_state["half"]) + delta, 0), n_rows - 1)
 
 
-# ----------------------------------------------------------------------------- the chart
-st.caption(f"{description} · k = {run.n_components} · {run.covariance_type} covariances "
-           f"· {run.n_iter_} iterations, {run.stop_reason}.")
-if n_rows == 1:
-    half = 0
-    st.session_state["half"] = 0
-    st.info("The run has no iterations (max iterations is 0): only the start is shown.")
+def _half_step(run: gmmviz.GMMRun, table: pd.DataFrame, description: str) -> int:
+    """The run's caption, the half-step's buttons and slider, and what the half-step did."""
+    n_rows = len(table)
+    labels = step_tick_labels(table)
+    if int(st.session_state.get("half", 0)) > n_rows - 1:
+        st.session_state["half"] = n_rows - 1
+    st.caption(f"{description} · k = {run.n_components} · {run.covariance_type} covariances "
+               f"· {run.n_iter_} iterations, {run.stop_reason}.")
+    if n_rows == 1:
+        half = 0
+        st.session_state["half"] = 0
+        st.info("The run has no iterations (max iterations is 0): only the start is shown.")
+    else:
+        b1, b2, b3 = st.columns([1, 10, 1], vertical_alignment="bottom")
+        b1.button("◀", key="half_prev", on_click=_move, args=(-1, n_rows),
+                  help="Previous half-step", disabled=int(st.session_state["half"]) <= 0,
+                  width="stretch")
+        half = int(b2.select_slider(
+            "Half-step", options=list(range(n_rows)), key="half",
+            format_func=lambda i: labels[i],
+            help="start, then E1, M1, E2, M2, …: the E- and M-step of every iteration.",
+        ))
+        b3.button("▶", key="half_next", on_click=_move, args=(1, n_rows),
+                  help="Next half-step", disabled=half >= n_rows - 1, width="stretch")
+    sentence = describe_step(table, half)
+    if table.iloc[half]["kind"] == "M":
+        st.success(sentence, icon=":material/trending_up:")
+    else:
+        st.info(sentence, icon=":material/join_inner:")
+    return half
+
+
+def _chart(table: pd.DataFrame, half: int) -> None:
+    """The three curves with the half-step marked, beside its numbers and the zoom."""
+    row = table.iloc[half]
+    chart, numbers = st.columns([4, 1], gap="medium")
+    with numbers:
+        zoom = st.radio("Show", tuple(ZOOM_LABELS), key="zoom", format_func=ZOOM_LABELS.get,
+                        help="The first M-steps gain the most; zoom in to see the later, "
+                             "smaller gaps.")
+        st.metric("log p(X | θ)", f"{row['log_p']:.3f}",
+                  delta=None if half == 0 else f"{row['d_log_p']:+.4g}")
+        st.metric("L(q, θ)", f"{row['elbo']:.3f}",
+                  delta=None if half == 0 else f"{row['d_elbo']:+.4g}")
+        st.metric("KL gap", f"{row['kl']:.4g}",
+                  delta=None if half == 0 else f"{row['d_kl']:+.4g}", delta_color="inverse")
+    window = None
+    if zoom == "near":
+        # from the half-step before this iteration's E-step to the next iteration's M-step
+        it = max(int(row["iteration"]), 1)
+        rows = table.index[(table["iteration"] >= it) & (table["iteration"] <= it + 1)]
+        window = (max(int(rows.min()) - 1, 0), int(rows.max()))
+    with chart:
+        st.plotly_chart(bound_figure(table, current=half, window=window), width="stretch",
+                        key="bound_figure")
+
+
+def _argument() -> None:
+    st.subheader("The argument")
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.markdown("Take any distribution q(Z) over the assignments Z. Multiply and divide by "
+                    "q inside the sum, then move the log inside it: the log is concave, so by "
+                    "**Jensen's inequality** the result can only be smaller.")
+        st.latex(r"\begin{aligned} \log p(X \mid \theta)"
+                 r" &= \log \sum_Z q(Z)\,\frac{p(X, Z \mid \theta)}{q(Z)} \\"
+                 r" &\ge \sum_Z q(Z) \log \frac{p(X, Z \mid \theta)}{q(Z)} \\"
+                 r" &= \mathcal{L}(q, \theta) \end{aligned}")
+        st.markdown("What the bound falls short by is exactly a KL divergence, never negative:")
+        st.latex(r"\log p(X \mid \theta) = \mathcal{L}(q, \theta)"
+                 r" + \mathrm{KL}\big(q \,\|\, p(Z \mid X, \theta)\big)")
+    with right:
+        st.markdown("**E-step** — set q to the posterior (the responsibilities γ): the gap "
+                    "closes.")
+        st.latex(r"\begin{aligned} q(Z) &= p(Z \mid X, \theta^{\text{old}}) \\"
+                 r" \Rightarrow\; \mathrm{KL} = 0, \;\; \mathcal{L}(q, \theta^{\text{old}})"
+                 r" &= \log p(X \mid \theta^{\text{old}}) \end{aligned}")
+        st.markdown("**M-step** — hold q fixed and move θ to the top of the bound.")
+        st.latex(r"\begin{aligned} \theta^{\text{new}} &= \arg\max_\theta \mathcal{L}(q, \theta)"
+                 r" \\ \Rightarrow\; \mathcal{L}(q, \theta^{\text{new}}) &\ge "
+                 r"\mathcal{L}(q, \theta^{\text{old}}) \end{aligned}")
+        st.markdown("**So log p never falls:** the new likelihood is the raised bound plus a "
+                    "gap that cannot be negative.")
+        st.latex(r"\begin{aligned} \log p(X \mid \theta^{\text{new}})"
+                 r" &= \mathcal{L}(q, \theta^{\text{new}}) + \mathrm{KL} \\"
+                 r" &\ge \mathcal{L}(q, \theta^{\text{old}})"
+                 r" = \log p(X \mid \theta^{\text{old}}) \end{aligned}")
+    st.caption("With reg_covar > 0 the M-step adds a little to every covariance, so it no "
+               "longer maximises L exactly; set reg_covar to 0 to see the argument hold to the "
+               "last digit.")
+
+
+def _numbers(table: pd.DataFrame, half: int) -> None:
+    """Every half-step's log p, L and KL and their changes, the current one highlighted."""
+    st.subheader("The numbers, half-step by half-step")
+    shown = table.assign(half=step_tick_labels(table), what=table["kind"].map(KIND_TEXT))[
+        ["half", "what", "log_p", "elbo", "kl", "d_log_p", "d_elbo", "d_kl"]]
+    number = st.column_config.NumberColumn
+    st.dataframe(
+        shown.style.set_properties(subset=pd.IndexSlice[[half], :],
+                                   **{"background-color": "#fde7c8"}),
+        hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)),
+        column_config={
+            "half": st.column_config.TextColumn("half-step"),
+            "what": st.column_config.TextColumn("what happened"),
+            "log_p": number("log p", format="%.6f"),
+            "elbo": number("L", format="%.6f"),
+            "kl": number("KL", format="%.3e"),
+            "d_log_p": number("Δ log p", format="%+.3e"),
+            "d_elbo": number("Δ L", format="%+.3e"),
+            "d_kl": number("Δ KL", format="%+.3e"),
+        },
+    )
+
+
+def _explorer_link(query: dict[str, str]) -> None:
+    explorer_query = {name: text for name, text in query.items() if name in ui.EXPLORER_SCHEMA}
+    try:
+        st.page_link("views/explorer.py", label="Open this run in the explorer",
+                     icon=":material/scatter_plot:", query_params=explorer_query)
+    except StreamlitPageNotFoundError:  # the page run on its own, outside the app's navigation
+        st.markdown(f"[Open this run in the explorer](/?{urlencode(explorer_query)})")
+
+
+# ----------------------------------------------------------------------------- the page
+values = ui.url_state(SCHEMA)
+_intro()
+description, controls = _sidebar(values)
+run = _run(controls)
+if run is None:
+    st.info("Choose data and settings in the sidebar to run EM.", icon=":material/tune:")
 else:
-    b1, b2, b3 = st.columns([1, 10, 1], vertical_alignment="bottom")
-    b1.button("◀", key="half_prev", on_click=_move, args=(-1,), help="Previous half-step",
-              disabled=int(st.session_state["half"]) <= 0, width="stretch")
-    half = int(b2.select_slider(
-        "Half-step", options=list(range(n_rows)), key="half",
-        format_func=lambda i: labels[i],
-        help="start, then E1, M1, E2, M2, …: the E- and M-step of every iteration.",
-    ))
-    b3.button("▶", key="half_next", on_click=_move, args=(1,), help="Next half-step",
-              disabled=half >= n_rows - 1, width="stretch")
-row = table.iloc[half]
-sentence = describe_step(table, half)
-if row["kind"] == "M":
-    st.success(sentence, icon=":material/trending_up:")
-else:
-    st.info(sentence, icon=":material/join_inner:")
-
-chart, numbers = st.columns([4, 1], gap="medium")
-with numbers:
-    zoom = st.radio("Show", tuple(ZOOM_LABELS), key="zoom", format_func=ZOOM_LABELS.get,
-                    help="The first M-steps gain the most; zoom in to see the later, "
-                         "smaller gaps.")
-    st.metric("log p(X | θ)", f"{row['log_p']:.3f}",
-              delta=None if half == 0 else f"{row['d_log_p']:+.4g}")
-    st.metric("L(q, θ)", f"{row['elbo']:.3f}",
-              delta=None if half == 0 else f"{row['d_elbo']:+.4g}")
-    st.metric("KL gap", f"{row['kl']:.4g}",
-              delta=None if half == 0 else f"{row['d_kl']:+.4g}", delta_color="inverse")
-window = None
-if zoom == "near":
-    # from the half-step before this iteration's E-step to the next iteration's M-step
-    it = max(int(row["iteration"]), 1)
-    rows = table.index[(table["iteration"] >= it) & (table["iteration"] <= it + 1)]
-    window = (max(int(rows.min()) - 1, 0), int(rows.max()))
-with chart:
-    st.plotly_chart(bound_figure(table, current=half, window=window), width="stretch",
-                    key="bound_figure")
-
-# ----------------------------------------------------------------------------- the argument
-st.subheader("The argument")
-left, right = st.columns(2, gap="large")
-with left:
-    st.markdown("Take any distribution q(Z) over the assignments Z. Multiply and divide by q "
-                "inside the sum, then move the log inside it: the log is concave, so by "
-                "**Jensen's inequality** the result can only be smaller.")
-    st.latex(r"\begin{aligned} \log p(X \mid \theta)"
-             r" &= \log \sum_Z q(Z)\,\frac{p(X, Z \mid \theta)}{q(Z)} \\"
-             r" &\ge \sum_Z q(Z) \log \frac{p(X, Z \mid \theta)}{q(Z)} \\"
-             r" &= \mathcal{L}(q, \theta) \end{aligned}")
-    st.markdown("What the bound falls short by is exactly a KL divergence, never negative:")
-    st.latex(r"\log p(X \mid \theta) = \mathcal{L}(q, \theta)"
-             r" + \mathrm{KL}\big(q \,\|\, p(Z \mid X, \theta)\big)")
-with right:
-    st.markdown("**E-step** — set q to the posterior (the responsibilities γ): the gap closes.")
-    st.latex(r"\begin{aligned} q(Z) &= p(Z \mid X, \theta^{\text{old}}) \\"
-             r" \Rightarrow\; \mathrm{KL} = 0, \;\; \mathcal{L}(q, \theta^{\text{old}})"
-             r" &= \log p(X \mid \theta^{\text{old}}) \end{aligned}")
-    st.markdown("**M-step** — hold q fixed and move θ to the top of the bound.")
-    st.latex(r"\begin{aligned} \theta^{\text{new}} &= \arg\max_\theta \mathcal{L}(q, \theta)"
-             r" \\ \Rightarrow\; \mathcal{L}(q, \theta^{\text{new}}) &\ge "
-             r"\mathcal{L}(q, \theta^{\text{old}}) \end{aligned}")
-    st.markdown("**So log p never falls:** the new likelihood is the raised bound plus a gap "
-                "that cannot be negative.")
-    st.latex(r"\begin{aligned} \log p(X \mid \theta^{\text{new}})"
-             r" &= \mathcal{L}(q, \theta^{\text{new}}) + \mathrm{KL} \\"
-             r" &\ge \mathcal{L}(q, \theta^{\text{old}})"
-             r" = \log p(X \mid \theta^{\text{old}}) \end{aligned}")
-st.caption("With reg_covar > 0 the M-step adds a little to every covariance, so it no longer "
-           "maximises L exactly; set reg_covar to 0 to see the argument hold to the last digit.")
-
-# ----------------------------------------------------------------------------- the numbers
-st.subheader("The numbers, half-step by half-step")
-KIND_TEXT = {"init": "start", "E": "E-step: q = posterior", "M": "M-step: θ maximises L"}
-shown = table.assign(half=labels, what=table["kind"].map(KIND_TEXT))[
-    ["half", "what", "log_p", "elbo", "kl", "d_log_p", "d_elbo", "d_kl"]]
-st.dataframe(
-    shown.style.set_properties(subset=pd.IndexSlice[[half], :],
-                               **{"background-color": "#fde7c8"}),
-    hide_index=True, width="stretch", height=min(420, 38 + 35 * n_rows),
-    column_config={
-        "half": st.column_config.TextColumn("half-step"),
-        "what": st.column_config.TextColumn("what happened"),
-        "log_p": st.column_config.NumberColumn("log p", format="%.6f"),
-        "elbo": st.column_config.NumberColumn("L", format="%.6f"),
-        "kl": st.column_config.NumberColumn("KL", format="%.3e"),
-        "d_log_p": st.column_config.NumberColumn("Δ log p", format="%+.3e"),
-        "d_elbo": st.column_config.NumberColumn("Δ L", format="%+.3e"),
-        "d_kl": st.column_config.NumberColumn("Δ KL", format="%+.3e"),
-    },
-)
-
-query = sync_url({**values, "start": controls["start"]}, SCHEMA)
-explorer_query = {name: text for name, text in query.items() if name in EXPLORER_SCHEMA}
-try:
-    st.page_link("views/explorer.py", label="Open this run in the explorer",
-                 icon=":material/scatter_plot:", query_params=explorer_query)
-except StreamlitPageNotFoundError:  # the page run on its own, outside the app's navigation
-    st.markdown(f"[Open this run in the explorer](/?{urlencode(explorer_query)})")
+    table = bound_table(run)
+    half = _half_step(run, table, description)
+    _chart(table, half)
+    _argument()
+    _numbers(table, half)
+query = ui.sync_url({**values, "start": controls.start}, SCHEMA)
+if run is not None:
+    _explorer_link(query)

@@ -1,0 +1,166 @@
+"""What finished runs show: verdicts and numbers that the pages turn into sentences.
+
+The thresholds live here, beside the reasoning, so that every page and notebook that asks
+"did these starts end at different optima?" gets the same answer.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from gmmviz.em import GMMRun
+
+#: Final NLLs whose gap is at most this, relative to max(1, |best NLL|), count as the same end.
+SAME_END_RTOL = 1e-3
+#: NLLs at convergence whose gap is at most this, relative to max(1, |best NLL|), count as the
+#: same optimum.
+SAME_OPTIMUM_RTOL = 1e-4
+#: fit_gmm settings that run a start on to the optimum it climbs to.
+TO_CONVERGENCE = {"max_iter": 1000, "tol": 1e-8}
+#: A component whose weight ends below this explains hardly any points.
+LIGHT_WEIGHT = 0.01
+
+
+class StartsOutcome(enum.Enum):
+    """How runs of the same data and model from different starts ended."""
+
+    #: every run ended at practically the same NLL
+    SAME_END = "same_end"
+    #: the runs ended apart; run the worst and the best on to convergence to tell why
+    APART = "apart"
+    #: run to convergence, the worst still ends above the best: a worse local optimum
+    WORSE_OPTIMUM = "worse_optimum"
+    #: run to convergence, the worst reaches the best's NLL: it only climbed more slowly
+    SLOWER_CLIMB = "slower_climb"
+
+
+@dataclass(frozen=True)
+class StartsVerdict:
+    """The verdict of :func:`compare_starts`.
+
+    Attributes
+    ----------
+    outcome : StartsOutcome
+    best, worst : int
+        Indices of the runs with the lowest and the highest final NLL (the first of equals).
+    final_nll : tuple of float, length n_runs
+        Every run's final NLL, ``run.nll[-1]``.
+    gap : float
+        ``final_nll[worst] - final_nll[best]``, in nats (0 or more).
+    converged_nll : tuple of float (worst, best), or None
+        The final NLLs of the worst and the best run continued to convergence, when given.
+    """
+
+    outcome: StartsOutcome
+    best: int
+    worst: int
+    final_nll: tuple[float, ...]
+    gap: float
+    converged_nll: tuple[float, float] | None = None
+
+
+def _apart(high: float, low: float, rtol: float) -> bool:
+    return high - low > rtol * max(1.0, abs(low))
+
+
+def compare_starts(runs: Sequence[GMMRun],
+                   converged: tuple[GMMRun, GMMRun] | None = None) -> StartsVerdict:
+    """Did runs from different starts end at different local optima, or only climb unevenly?
+
+    Runs of the same data and model that differ only in their start end at different NLLs
+    for one of two reasons: a run is stuck at a worse local optimum, or it climbs more slowly
+    and has not got there yet within the iterations it was given. Only running on tells the
+    two apart, so the verdict comes in two steps: first from ``runs`` alone (SAME_END or
+    APART, with the best and the worst run named), then, with ``converged``, the worst and
+    the best run continued (e.g. with :data:`TO_CONVERGENCE`) decide WORSE_OPTIMUM or
+    SLOWER_CLIMB.
+
+    Parameters
+    ----------
+    runs : sequence of GMMRun, length n_runs >= 1
+        Each with ``nll`` of shape (n_iter + 1,): the NLL at every iteration.
+    converged : tuple of two GMMRun (worst, best), optional
+        The runs ``runs[verdict.worst]`` and ``runs[verdict.best]`` (as the first step
+        names them) fitted again from the same starts until they converge. Ignored when the
+        runs ended at the same NLL.
+
+    Returns
+    -------
+    StartsVerdict
+        Final NLLs apart by more than :data:`SAME_END_RTOL` (relative to max(1, |best|))
+        are APART, else SAME_END; continued runs apart by more than
+        :data:`SAME_OPTIMUM_RTOL` are a WORSE_OPTIMUM, else a SLOWER_CLIMB.
+    """
+    if not runs:
+        raise ValueError("compare_starts needs at least one run")
+    final = np.array([float(run.nll[-1]) for run in runs])
+    best, worst = int(np.argmin(final)), int(np.argmax(final))
+    gap = float(final[worst] - final[best])
+    verdict = StartsVerdict(StartsOutcome.APART, best, worst, tuple(final.tolist()), gap)
+    if not _apart(final[worst], final[best], SAME_END_RTOL):
+        return StartsVerdict(StartsOutcome.SAME_END, best, worst, verdict.final_nll, gap)
+    if converged is None:
+        return verdict
+    end_worst, end_best = (float(run.nll[-1]) for run in converged)
+    outcome = (StartsOutcome.WORSE_OPTIMUM if _apart(end_worst, end_best, SAME_OPTIMUM_RTOL)
+               else StartsOutcome.SLOWER_CLIMB)
+    return StartsVerdict(outcome, best, worst, verdict.final_nll, gap, (end_worst, end_best))
+
+
+def last_change_per_point(nll: np.ndarray, n_samples: int) -> float:
+    """How much the NLL per point moved in the last iteration: the number ``tol`` is held to.
+
+    Parameters
+    ----------
+    nll : ndarray of shape (n_iter + 1,)
+        A run's NLL at every iteration (``GMMRun.nll``).
+    n_samples : int
+
+    Returns
+    -------
+    float
+        ``|nll[-1] - nll[-2]| / n_samples``; 0 for a run without iterations.
+    """
+    if len(nll) < 2:
+        return 0.0
+    return abs(float(nll[-1]) - float(nll[-2])) / n_samples
+
+
+def light_components(weights: np.ndarray, min_weight: float = LIGHT_WEIGHT) -> list[int]:
+    """The components whose weight is below ``min_weight``.
+
+    Parameters
+    ----------
+    weights : ndarray of shape (n_components,)
+    min_weight : float, default LIGHT_WEIGHT
+
+    Returns
+    -------
+    list of int
+        Their indices, counted from 0, in order.
+    """
+    return [int(j) for j in np.flatnonzero(np.asarray(weights) < min_weight)]
+
+
+def rank(values: np.ndarray, index: int) -> int:
+    """The place of ``values[index]`` in ``values`` sorted from lowest: 1 for the lowest.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n,)
+        E.g. the final NLLs of n restarts.
+    index : int
+
+    Returns
+    -------
+    int
+        From 1 to n; equal values keep their order of index.
+    """
+    order = np.argsort(values, kind="stable")
+    return int(np.flatnonzero(order == index)[0]) + 1

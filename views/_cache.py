@@ -1,0 +1,130 @@
+"""Cached fits and figures: the library's calls keyed on a digest of the data and the settings.
+
+Fits are cached with ``st.cache_data`` (each session gets its own copy); the EM figure with
+``st.cache_resource`` (one shared, read-only object).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import numpy as np
+import streamlit as st
+
+import gmmviz
+
+T = TypeVar("T")
+
+#: How often each cached function actually ran (cache misses), for tests and diagnostics.
+CALLS = {"fit_gmm": 0, "fit_kmeans": 0, "em_figure": 0}
+
+
+def data_digest(X: np.ndarray) -> str:
+    """A short digest of the points' values and shape, to key caches on."""
+    X = np.ascontiguousarray(X, dtype=float)
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr(X.shape).encode())
+    h.update(X.tobytes())
+    return h.hexdigest()
+
+
+@st.cache_data(max_entries=32, show_spinner="Running EM…")
+def _fit_gmm(digest: str, _X: np.ndarray, n_components: int, settings: tuple) -> Any:
+    CALLS["fit_gmm"] += 1
+    return gmmviz.fit_gmm(_X, n_components, **dict(_unplain(settings)))
+
+
+@st.cache_data(max_entries=32, show_spinner="Running K-means…")
+def _fit_kmeans(digest: str, _X: np.ndarray, n_clusters: int, settings: tuple) -> Any:
+    CALLS["fit_kmeans"] += 1
+    return gmmviz.fit_kmeans(_X, n_clusters, **dict(_unplain(settings)))
+
+
+def _settings(kwargs: Mapping[str, Any]) -> tuple:
+    """Keyword arguments as a sorted tuple of (name, hashable value)."""
+    def plain(v: Any) -> Any:
+        if isinstance(v, np.ndarray):
+            return tuple(np.asarray(v, dtype=float).ravel().tolist()) + (v.shape,)
+        return v
+    return tuple(sorted((k, plain(v)) for k, v in kwargs.items()))
+
+
+def _unplain(settings: tuple) -> tuple:
+    """The keyword arguments of :func:`_settings` back, with their arrays."""
+    out = []
+    for k, v in settings:
+        if isinstance(v, tuple) and v and isinstance(v[-1], tuple):
+            v = np.array(v[:-1], dtype=float).reshape(v[-1])
+        out.append((k, v))
+    return tuple(out)
+
+
+def cached_fit(X: np.ndarray, n_components: int, **kwargs: Any) -> gmmviz.GMMRun:
+    """:func:`gmmviz.fit_gmm`, cached on the data's digest and the settings (32 entries).
+
+    Raises InputError as fit_gmm does (never cached).
+    """
+    return _fit_gmm(data_digest(X), X, int(n_components), _settings(kwargs))
+
+
+def cached_kmeans(X: np.ndarray, n_clusters: int, **kwargs: Any) -> gmmviz.KMeansRun:
+    """:func:`gmmviz.fit_kmeans`, cached on the data's digest and the settings (32 entries)."""
+    return _fit_kmeans(data_digest(X), X, int(n_clusters), _settings(kwargs))
+
+
+def fit_key(X: np.ndarray, n_components: int, **kwargs: Any) -> str:
+    """A string naming one fit (data digest plus settings), to key figure caches on."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(data_digest(X).encode())
+    h.update(repr((int(n_components), _settings(kwargs))).encode())
+    return h.hexdigest()
+
+
+@st.cache_resource(max_entries=32, show_spinner="Drawing the figure…")
+def _em_figure(key: str, _run: Any, _X: np.ndarray, options: tuple) -> Any:
+    # A shared, read-only object: the page only serialises it, so no copy is unpickled per
+    # run, and its JSON (the chart's identity, which keeps a clicked point) never changes.
+    CALLS["em_figure"] += 1
+    from gmmviz.figures import em_figure
+
+    return em_figure(_run, _X, **dict(options))
+
+
+def cached_em_figure(run: gmmviz.GMMRun, X: np.ndarray, key: str, **options: Any) -> Any:
+    """:func:`gmmviz.figures.em_figure` for ``run``, cached on ``key`` (see :func:`fit_key`)
+    and the figure options (levels=..., duration_ms=..., show_density=..., height=...)."""
+    plain = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()))
+    return _em_figure(key, run, X, plain)
+
+
+def fit_or_last_good(key: str, fit: Callable[[], T] | None) -> tuple[T | None, str | None]:
+    """``fit()``, kept in session state under ``key``; or the value kept there last time when
+    ``fit`` is None (nothing to fit yet) or raises InputError.
+
+    Returns
+    -------
+    value : the new value, the kept one, or None
+    error : str or None
+        The InputError's message, when ``fit`` raised one.
+    """
+    if fit is None:
+        return st.session_state.get(key), None
+    try:
+        value = fit()
+    except gmmviz.InputError as e:
+        return st.session_state.get(key), str(e)
+    st.session_state[key] = value
+    return value, None
+
+
+def fit_notice(value: object, error: str | None, *, stale: str) -> None:
+    """What :func:`fit_or_last_good` came back with, for people: the error, a request for data
+    when there is nothing to show yet, or ``stale`` when the kept value is shown."""
+    if error:
+        st.error(error, icon=":material/error:")
+    if value is None and not error:
+        st.info("Choose a data set in the sidebar to start.", icon=":material/arrow_back:")
+    elif value is not None and error:
+        st.caption(stale)

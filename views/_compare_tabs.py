@@ -1,0 +1,314 @@
+"""The Restarts, Identical starts and Choosing k tabs of Compare starts, and what its tabs
+share: the sidebar's settings and a fit that reports its error."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Any, NamedTuple
+from urllib.parse import urlencode
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+
+import gmmviz
+from gmmviz import outcomes, selection
+from gmmviz.figures import compare as cf
+from gmmviz.starts import GMM_START_LABELS
+from views import _common as ui
+
+#: The random starts: they change with the seed.
+RESTART_INITS = ("random", "random-resp", "kmeans-pp", "kmeans")
+
+
+class Shared(NamedTuple):
+    """The sidebar's data and EM settings, shared by every run on the page."""
+
+    X: np.ndarray | None
+    description: str
+    n_components: int
+    #: fit_gmm's covariance_type, max_iter, tol and reg_covar
+    settings: dict[str, Any]
+
+    def request(self, init_name: str, random_state: int, **changes: Any) -> ui.FitRequest:
+        """The fit from the start ``init_name`` with these settings (and ``changes``)."""
+        return ui.FitRequest(self.X, self.description, init_name, self.n_components,
+                             random_state=random_state, **{**self.settings, **changes})
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _restarts(digest: str, _X: np.ndarray, k: int, n_init: int, settings: tuple
+              ) -> selection.RestartsResult:
+    """fit_restarts with a progress bar (replayed, already full, when cached)."""
+    bar = st.progress(0.0, text=f"Running EM from {n_init} random starts…")
+    shown = [0.0]
+    t0 = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        frac = done / total
+        if frac - shown[0] >= 0.05 or done == total:
+            shown[0] = frac
+            bar.progress(min(frac, 1.0), text=f"Running EM from {n_init} random starts… "
+                                              f"{100 * frac:.0f}%")
+
+    result = selection.fit_restarts(_X, k, n_init, progress=progress, **dict(settings))
+    bar.progress(1.0, text=f"{n_init} restarts of EM computed in "
+                           f"{time.perf_counter() - t0:.2f} s.")
+    return result
+
+
+@st.cache_data(max_entries=8, show_spinner="Fitting every k and covariance type…")
+def _grid(digest: str, _X: np.ndarray, n_init: int, reg_covar: float, max_iter: int,
+          random_state: int) -> pd.DataFrame:
+    return selection.selection_grid(_X, n_init=n_init, reg_covar=reg_covar, max_iter=max_iter,
+                                    random_state=random_state)
+
+
+@st.cache_data(max_entries=16, show_spinner="Drawing the panels…")
+def compare_figure(keys: tuple, _runs: list, titles: tuple, duration_ms: int) -> Any:
+    return cf.compare_figure(_runs, list(titles), duration_ms=duration_ms)
+
+
+def fit_or_error(request: ui.FitRequest) -> tuple[gmmviz.GMMRun | None, str]:
+    """The run, or None and the InputError's message."""
+    try:
+        return request.fit(), ""
+    except gmmviz.InputError as e:
+        return None, str(e)
+
+
+def outcome_phrase(run: gmmviz.GMMRun) -> str:
+    """How the run ended, e.g. "converged at 15", "ran all 20 iterations"."""
+    if run.stop_kind is gmmviz.StopKind.CONVERGED:
+        return f"converged at {run.n_iter_}"
+    if run.stop_kind is gmmviz.StopKind.MAX_ITER:
+        return f"ran all {run.n_iter_} iterations"
+    return f"stopped: {run.stop_reason}"
+
+
+# ----------------------------------------------------------------------------- Restarts
+def restarts_tab(shared: Shared, values: dict[str, Any]) -> None:
+    """Many random restarts: where each ends, the distinct optima, and any restart's fit."""
+    st.markdown(
+        "Run EM to convergence from many random starts (with the sidebar's data, k, "
+        "covariance type and reg_covar) and see where each one ends. In practice one keeps "
+        "the best: the lowest final NLL.")
+    n_init, request = _restart_controls(shared)
+    settings = tuple(sorted(request.fit_kwargs().items()))
+    try:
+        result = _restarts(ui.data_digest(shared.X), shared.X, shared.n_components, n_init,
+                           settings)
+    except gmmviz.InputError as e:
+        st.error(str(e), icon=":material/error:")
+        return
+    chosen = _picked_restart(result, (settings, n_init, shared.n_components))
+    st.plotly_chart(cf.restarts_figure(result, chosen), key="restarts_fig",
+                    on_select="rerun", selection_mode="points", width="stretch",
+                    config={"displaylogo": False})
+    optima = result.distinct_optima()
+    st.caption(
+        f"Each dot is one restart: click one to show its fit below. Dots that share a "
+        f"column reached the same local optimum ({len(optima)} here); the star is the "
+        f"best of the {n_init}, and {100 * optima['share'].iloc[0]:.0f}% of the "
+        "restarts found it.")
+    _chosen_restart(result, request, values)
+    with st.expander(f"The {len(optima)} local optima found"):
+        st.dataframe(
+            optima.rename(columns={"nll": "final NLL", "count": "restarts",
+                                   "first_restart": "e.g. restart"})
+            .style.format({"final NLL": "{:.3f}", "share": "{:.0%}"}),
+            hide_index=True, width="stretch")
+
+
+def _restart_controls(shared: Shared) -> tuple[int, ui.FitRequest]:
+    """How many restarts, from which random start, with which stopping rule; returns the
+    number and the first restart's request (restart i uses the data seed + i)."""
+    c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
+    n_init = int(c1.slider(
+        "Number of restarts", min_value=2, max_value=200, step=1, key="restarts",
+        help="How many random starts to run (restart i uses seed = the data seed + i)."))
+    rinit = c2.selectbox(
+        "Random start", RESTART_INITS, key="rinit", format_func=GMM_START_LABELS.get,
+        help="How each restart picks its starting values.")
+    r_iter = int(c3.number_input(
+        "Max iterations", min_value=1, max_value=2000, step=50, key="riters",
+        help="Each restart stops after this many iterations at most."))
+    r_tol = float(c4.number_input(
+        "Tolerance", min_value=0.0, max_value=1.0, step=1e-6, format="%g", key="rtol",
+        help="Each restart stops when its NLL per point changes by less than this; small "
+             "values let it reach its optimum, so equal optima line up."))
+    request = shared.request(rinit, int(st.session_state["seed"]), max_iter=r_iter, tol=r_tol)
+    return n_init, request
+
+
+def _picked_restart(result: selection.RestartsResult, settings: tuple) -> int:
+    """The restart to show: the best one for new settings, else the one clicked or typed."""
+    best = result.best_index
+    if st.session_state.get("_restart_for") != settings:
+        st.session_state["_restart_for"] = settings
+        st.session_state["restart_pick"] = best
+    try:
+        clicked = st.session_state.get("restarts_fig")["selection"]["points"][0]["customdata"]
+    except (KeyError, IndexError, TypeError):
+        clicked = None
+    if isinstance(clicked, list | tuple):
+        clicked = clicked[0] if clicked else None
+    if clicked is not None and st.session_state.get("_restart_click") != clicked:
+        st.session_state["_restart_click"] = clicked
+        if 0 <= int(clicked) < result.n_init:
+            st.session_state["restart_pick"] = int(clicked)
+    chosen = int(st.session_state.get("restart_pick", best))
+    return chosen if 0 <= chosen < result.n_init else best
+
+
+def _chosen_restart(result: selection.RestartsResult, request: ui.FitRequest,
+                    values: dict[str, Any]) -> None:
+    """The restart to show, its NLL against the best and its rank, and its final fit."""
+    best, n_init = result.best_index, result.n_init
+    c1, c2, c3 = st.columns([1.2, 1.3, 3], vertical_alignment="center")
+    with c1:
+        st.number_input(
+            "Restart to show", min_value=0, max_value=n_init - 1, step=1, key="restart_pick",
+            help="Which restart's fit to draw below (clicking a dot picks it too); it starts "
+                 "at the best one.")
+    chosen = int(st.session_state["restart_pick"])
+    seed = int(result.seeds[chosen])
+    restart = dataclasses.replace(request, random_state=seed)
+    run, err = fit_or_error(restart)
+    with c2:
+        st.metric("Final NLL of this restart", f"{result.nll[chosen]:,.3f}",
+                  delta=f"{result.nll[chosen] - result.nll[best]:+,.3f} vs best",
+                  delta_color="inverse",
+                  help="Its negative log-likelihood; the delta is the gap to the best restart.")
+    with c3:
+        st.markdown(
+            f"**Restart {chosen}** (seed {seed}) ranks **{outcomes.rank(result.nll, chosen)} "
+            f"of {n_init}**; it {outcome_phrase(run) if run else result.stop_reasons[chosen]}."
+            + (" It is the **best of n**." if chosen == best else ""))
+    if run is None:
+        st.error(err)
+        return
+    fig = ui.cached_em_figure(run, restart.X, restart.key, levels=(1, 2),
+                              duration_ms=int(values["speed"]), height=540,
+                              frame=len(run.steps) - 1, title=f"Restart {chosen}: its final fit")
+    st.plotly_chart(fig, key="restart_fit", width="stretch", config={"displaylogo": False})
+
+
+# ----------------------------------------------------------------------------- Identical starts
+def identical_tab(shared: Shared, values: dict[str, Any]) -> None:
+    """Every component starting at the same place stays there: EM learns nothing."""
+    st.markdown(
+        "Start every component at the **same** place: the same weight 1/k, the data's "
+        "mean and the data's covariance. What can EM learn from there?")
+    demo = st.toggle(
+        "Run EM from an identical start", key="identical_demo",
+        help="Fit the mixture with every component starting identical, for the sidebar's "
+             "number of iterations (at least 10), and check whether they ever differ.")
+    if not demo:
+        return
+    k = shared.n_components
+    request = shared.request("identical", 0, max_iter=max(shared.settings["max_iter"], 10),
+                             tol=0.0)
+    run, err = fit_or_error(request)
+    if run is None:
+        st.error(err, icon=":material/error:")
+        return
+    spread = selection.identical_start_check(run)
+    a, b = st.columns([1.3, 3], vertical_alignment="center")
+    a.metric("Component spread", f"{spread:.3g}",
+             help="Over every step: the largest gap between any two components' weights, "
+                  "means or covariance entries. 0 means identical.")
+    if k == 1:
+        b.info("With k = 1 there is only one component: set k to 2 or more to see the point.")
+    elif spread == 0:
+        b.success(f"All {k} components stayed **exactly identical** for all {run.n_iter_} "
+                  "iterations: their ellipses are drawn on top of each other, and the NLL "
+                  "never moves.")
+    else:
+        b.warning(f"The components differ by {spread:.3g}: rounding, not EM, separated them.")
+    fig = compare_figure((request.key,), [run], (f"Identical start, k = {k}",),
+                          int(values["speed"]))
+    st.plotly_chart(fig, key="identical_fig", width="stretch", config={"displaylogo": False})
+    _why_identical_stays()
+
+
+def _why_identical_stays() -> None:
+    left, right = st.columns([1, 1], gap="large")
+    left.markdown(
+        "**Why.** Components that start identical give every point identical "
+        "responsibilities in the E-step: γ_nk = 1/k for every k. The M-step then computes "
+        "each component's π, μ and Σ from the same weighted points, so they come out "
+        "identical again. By induction they never separate: nothing can be learned, and the "
+        "mixture stays one Gaussian copied k times. Break the symmetry with a random or "
+        "k-means start.")
+    with right:
+        ui.equations_block("e")
+
+
+# ----------------------------------------------------------------------------- Choosing k
+def choosing_k_tab(shared: Shared, values: dict[str, Any]) -> None:
+    """BIC and AIC over k and the covariance types, and any cell opened in the explorer."""
+    st.markdown(
+        "More components always fit the data at least as well, so the NLL alone cannot "
+        "choose k. **BIC** and **AIC** add a penalty for the number of free parameters p "
+        "(lower is better); BIC's penalty grows with the number of points N. Every cell "
+        "is fitted from a k-means start, as scikit-learn does.")
+    grid_init = int(st.columns([1, 3])[0].number_input(
+        "Starts per cell", min_value=1, max_value=10, step=1, value=1, key="grid_n_init",
+        help="Fit each (k, covariance type) this many times from k-means starts and keep "
+             "the best; more is steadier but slower."))
+    digest = ui.data_digest(shared.X)
+    try:
+        df = _grid(digest, shared.X, grid_init, shared.settings["reg_covar"],
+                   max(shared.settings["max_iter"], 100), int(st.session_state["seed"]))
+    except gmmviz.InputError as e:
+        st.error(str(e), icon=":material/error:")
+        return
+    if not len(df):
+        return
+    best, aic_best = df.loc[df["bic"].idxmin()], df.loc[df["aic"].idxmin()]
+    if st.session_state.get("_grid_for") != digest:
+        st.session_state["_grid_for"] = digest
+        st.session_state["pick_k"] = int(best["k"])
+        st.session_state["pick_cov"] = best["covariance_type"]
+    pick = (int(st.session_state.get("pick_k", int(best["k"]))),
+            st.session_state.get("pick_cov", best["covariance_type"]))
+    st.plotly_chart(cf.selection_figure(df, "both", chosen=pick), key="selection_fig",
+                    width="stretch", config={"displaylogo": False})
+    st.caption(
+        f"BIC is lowest at **k = {int(best['k'])}, {best['covariance_type']}**; AIC at "
+        f"**k = {int(aic_best['k'])}, {aic_best['covariance_type']}**. p counts (k − 1) "
+        "weights, 2k means and the covariances' free entries.")
+    _open_in_explorer(sorted(df["k"].unique().tolist()), int(best["k"]), shared, values)
+    with st.expander("All values"):
+        st.dataframe(df.style.format({"bic": "{:.2f}", "aic": "{:.2f}", "nll": "{:.3f}"}),
+                     hide_index=True, width="stretch")
+
+
+def _open_in_explorer(ks: list[int], best_k: int, shared: Shared,
+                      values: dict[str, Any]) -> None:
+    """Pick a k and a covariance type, and a link that opens them in the explorer."""
+    a, b, c = st.columns([1, 1, 2], vertical_alignment="bottom")
+    if st.session_state.get("pick_k") not in ks:
+        st.session_state["pick_k"] = best_k
+    a.selectbox("k to open", ks, key="pick_k",
+                help="The number of components to open in the explorer.")
+    b.selectbox("Covariance type to open", ui.COV_TYPES, key="pick_cov",
+                format_func=ui.COV_LABELS.get, help="The covariance type to open in the explorer.")
+    query = {
+        "data": values["data"], "n": str(int(st.session_state.get("n", values["n"]))),
+        "seed": str(int(st.session_state["seed"])), "k": str(st.session_state["pick_k"]),
+        "init": "kmeans", "cov": st.session_state["pick_cov"], "iters": "100",
+        "tol": "0.0001", "reg": f"{shared.settings['reg_covar']:g}",
+    }
+    label = f"Open k = {query['k']}, {query['cov']} in the explorer"
+    with c:
+        try:
+            st.page_link("views/explorer.py", label=label, icon=":material/scatter_plot:",
+                         query_params=query)
+        except StreamlitPageNotFoundError:  # the page run outside the app
+            st.markdown(f"[{label}](/?{urlencode(query)})")
+    if values["data"] == "upload":
+        st.caption("The explorer needs the file again: upload it there too.")

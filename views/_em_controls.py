@@ -1,0 +1,217 @@
+"""The EM controls shared by the pages, and the fit request they build.
+
+URL parameters (and widget keys): ``k``, ``init``, ``cov``, ``iters``, ``tol``, ``reg``; the
+seed is the data controls' ``seed``, and ``start`` holds the manual start's table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, NamedTuple
+
+import numpy as np
+import streamlit as st
+
+import gmmviz
+from gmmviz.starts import GMM_START_LABELS
+from views._cache import cached_fit, fit_key
+from views._data import cached_dataset, preset_description
+from views._manual import manual_start_editor
+from views._urlstate import COV_TYPES, INIT_CHOICES
+
+INIT_HELP = (
+    "Where EM starts. random: k data points as means; random responsibilities: a random soft "
+    "assignment then an M-step; k-means: the clusters of a K-means fit; k-means++: spread-out "
+    "seeds; identical: every component the same; notes A/A2/B: the notes' fixed values (k = 3); "
+    "manual: your own pi, mu, Sigma."
+)
+COV_LABELS = {
+    "full": "full (any ellipse)",
+    "diag": "diagonal (axis-aligned)",
+    "spherical": "spherical (circles)",
+    "tied": "tied (one shared ellipse)",
+}
+#: The controls' help, by URL parameter; a page fitting several mixtures words its own.
+EM_HELP = {
+    "k": "How many Gaussians the mixture has.",
+    "cov": "The shape each Gaussian may take: any ellipse, axis-aligned, round, or one "
+           "ellipse shared by all.",
+    "iters": "EM stops after this many iterations (each one E-step and one M-step) at most.",
+    "tol": "EM stops when the NLL per point changes by less than this; 0 runs every "
+           "iteration.",
+    "reg": "Added to each covariance's diagonal so that no Gaussian collapses onto a point; "
+           "0 lets a collapse stop the run.",
+}
+#: Used instead of a notes start when k is not 3.
+NOTES_FALLBACK = "kmeans"
+
+
+def start_label(init_name: str) -> str:
+    """A start's short label, e.g. "notes B" for "notes-b" (the table's label without its
+    parenthesis)."""
+    return GMM_START_LABELS[init_name].split(" (")[0]
+
+
+def fit_init(init_name: str, k: int) -> str:
+    """fit_gmm's ``init`` for the start ``init_name`` (URL spelling): a notes start needs
+    k = 3 and gives way to :data:`NOTES_FALLBACK` otherwise."""
+    return NOTES_FALLBACK if init_name.startswith("notes") and k != 3 else init_name
+
+
+@dataclass(frozen=True, eq=False)
+class FitRequest:
+    """One EM fit as a page's controls ask for it: the data and fit_gmm's settings.
+
+    Built once per run: from the URL's values before any widget is drawn
+    (:func:`preset_request`, for a new session's first figure) or from the widgets
+    (:func:`gmm_controls`); the page then fits and draws from it alone.
+
+    Attributes
+    ----------
+    X : ndarray of shape (n_samples, 2)
+    description : str
+        The data's caption, e.g. "blobs, 500 points, seed 0".
+    init_name : str
+        The start chosen, by its URL spelling ("notes-a", "kmeans-pp", "manual", ...).
+    n_components, covariance_type, max_iter, tol, reg_covar, random_state
+        As :func:`gmmviz.fit_gmm` takes them.
+    manual_start : tuple of ndarray, optional
+        A manual start's weights (k,), means (k, 2) and covariances (k, 2, 2).
+    """
+
+    X: np.ndarray
+    description: str
+    init_name: str
+    n_components: int
+    covariance_type: str
+    max_iter: int
+    tol: float
+    reg_covar: float
+    random_state: int
+    manual_start: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    @classmethod
+    def from_values(cls, X: np.ndarray, description: str, values: Mapping[str, Any],
+                    manual_start: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+                    ) -> FitRequest:
+        """The request for the URL parameters' ``values`` (k, init, cov, iters, tol, reg,
+        seed)."""
+        return cls(X, description, values["init"], int(values["k"]), values["cov"],
+                   int(values["iters"]), float(values["tol"]), float(values["reg"]),
+                   int(values["seed"]), manual_start)
+
+    @property
+    def init(self) -> str:
+        """fit_gmm's ``init``: the start chosen, the notes' fallback when k is not 3, or
+        "identical" under a manual start's explicit values."""
+        if self.manual_start is not None:
+            return "identical"
+        return fit_init(self.init_name, self.n_components)
+
+    def fit_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`gmmviz.fit_gmm` (without ``n_components``)."""
+        kwargs: dict[str, Any] = {
+            "init": self.init, "covariance_type": self.covariance_type,
+            "max_iter": self.max_iter, "tol": self.tol, "reg_covar": self.reg_covar,
+            "random_state": self.random_state,
+        }
+        if self.manual_start is not None:
+            weights, means, covariances = self.manual_start
+            kwargs.update(weights_init=weights, means_init=means, covariances_init=covariances)
+        return kwargs
+
+    @cached_property
+    def key(self) -> str:
+        """Names this fit (data digest and settings), to key figure caches on."""
+        return fit_key(self.X, self.n_components, **self.fit_kwargs())
+
+    def fit(self) -> gmmviz.GMMRun:
+        """The run (cached); raises InputError as :func:`gmmviz.fit_gmm` does."""
+        return cached_fit(self.X, self.n_components, **self.fit_kwargs())
+
+
+class EMControls(NamedTuple):
+    """What :func:`gmm_controls` hands back."""
+
+    #: None while there are no data, or the manual start's table is refused
+    request: FitRequest | None
+    #: the manual start's table for the URL parameter ``start`` (empty for a named start)
+    start: list[str]
+    #: why the manual start's table was refused, or None
+    error: str | None
+
+
+def preset_request(values: Mapping[str, Any]) -> FitRequest | None:
+    """The fit that the data controls and :func:`gmm_controls` will ask for in this run, from
+    the page's URL ``values`` before any widget is drawn.
+
+    None for an upload or a manual start, whose values need their widgets, and for values
+    the controls would not accept.
+    """
+    if values.get("data") == "upload" or values.get("init") == "manual":
+        return None
+    try:
+        seed = int(values["seed"])
+        X = cached_dataset(values["data"], int(values["n"]), seed)
+        return FitRequest.from_values(X, preset_description(values["data"], X, seed), values)
+    except (KeyError, TypeError, ValueError, gmmviz.InputError):
+        return None
+
+
+def k_control(help_text: str = EM_HELP["k"]) -> int:
+    """The number of components (key "k")."""
+    return int(st.slider("Number of components k", min_value=1, max_value=10, step=1,
+                         key="k", help=help_text))
+
+
+def init_control(k: int) -> str:
+    """The start's select box (key "init"); a notes start with k other than 3 says why it
+    gives way to k-means. Returns the start chosen (URL spelling)."""
+    init_name = st.selectbox("Initialization", INIT_CHOICES, key="init",
+                             format_func=GMM_START_LABELS.get, help=INIT_HELP)
+    if fit_init(init_name, k) != init_name:
+        st.warning(
+            f"The notes' starting values are for k = 3 only, and k is {k}: using k-means "
+            "instead. Set k to 3 to use them.", icon=":material/info:",
+        )
+    return init_name
+
+
+def settings_controls(helps: Mapping[str, str] = EM_HELP) -> dict[str, Any]:
+    """Covariance type, max iterations, tolerance and reg_covar (keys "cov", "iters", "tol",
+    "reg"), as fit_gmm's keyword arguments."""
+    cov = st.selectbox("Covariance type", COV_TYPES, key="cov", format_func=COV_LABELS.get,
+                       help=helps["cov"])
+    max_iter = st.number_input("Max iterations", min_value=0, max_value=500, step=5,
+                               key="iters", help=helps["iters"])
+    tol = st.number_input("Tolerance", min_value=0.0, max_value=1.0, step=1e-4, format="%g",
+                          key="tol", help=helps["tol"])
+    reg = st.number_input("reg_covar", min_value=0.0, max_value=10.0, step=1e-3, format="%g",
+                          key="reg", help=helps["reg"])
+    return {"covariance_type": cov, "max_iter": int(max_iter), "tol": float(tol),
+            "reg_covar": float(reg)}
+
+
+def gmm_controls(values: Mapping[str, Any], X: np.ndarray | None, description: str, *,
+                 manual_area: Any = None) -> EMControls:
+    """The EM controls: k, initialization, covariance type, max iterations, tol, reg_covar.
+
+    The seed is the data controls' (drawn before). With "manual", the table of
+    :func:`views._manual.manual_start_editor` is drawn in ``manual_area`` (default: here)
+    for the data ``X``, starting from ``values["start"]``.
+    """
+    k = k_control()
+    init_name = init_control(k)
+    settings = settings_controls()
+    manual = None
+    if init_name == "manual":
+        with manual_area if manual_area is not None else st.container():
+            manual = manual_start_editor(k, X, values.get("start", []))
+    start, error = (manual.start, manual.error) if manual else ([], None)
+    if X is None or error is not None:
+        return EMControls(None, start, error)
+    request = FitRequest(X, description, init_name, k, random_state=int(st.session_state["seed"]),
+                         manual_start=manual.values if manual else None, **settings)
+    return EMControls(request, start, error)

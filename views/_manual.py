@@ -1,0 +1,70 @@
+"""The manual start's editor: a table of pi, mu and Sigma, one row per component."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import gmmviz
+from gmmviz import manual
+
+
+class ManualStart(NamedTuple):
+    """The manual start's table as the page uses it."""
+
+    #: weights (k,), means (k, 2) and covariances (k, 2, 2); None when the table is refused
+    values: tuple[np.ndarray, np.ndarray, np.ndarray] | None
+    #: the table for the URL parameter ``start`` (a refused table stays, to be corrected)
+    start: list[str]
+    #: why the table was refused, or None
+    error: str | None
+
+
+def manual_start_editor(
+    k: int, X: np.ndarray | None, start: list[str] | None = None, *, key: str = "manual_table"
+) -> ManualStart:
+    """An editable table of pi, mu and Sigma, one row per component, and its checked values.
+
+    The table starts from ``start`` (the flat list that :func:`gmmviz.manual.encode_rows`
+    writes, e.g. from the URL) when it fits k, else from :func:`gmmviz.manual.default_rows`.
+    Renormalised weights are reported with ``st.info``; a table that cannot be used shows its
+    message with ``st.error`` and comes back with ``error`` set.
+    """
+    base = pd.DataFrame(_first_rows(k, X, start), columns=list(manual.COLUMNS),
+                        index=pd.RangeIndex(1, k + 1, name="component"))
+    number = st.column_config.NumberColumn
+    st.markdown("**Manual start** — one row per component; edit any cell.")
+    table = st.data_editor(
+        base, key=key, num_rows="fixed", width="stretch",
+        column_config={
+            "pi": number("π", help="Weight of the component (renormalised to sum to 1).",
+                         format="%.4g"),
+            "mu_x": number("μ x", help="Mean, x coordinate.", format="%.4g"),
+            "mu_y": number("μ y", help="Mean, y coordinate.", format="%.4g"),
+            "s_xx": number("Σ xx", help="Variance of x (above 0).", format="%.4g"),
+            "s_xy": number("Σ xy", help="Covariance of x and y.", format="%.4g"),
+            "s_yy": number("Σ yy", help="Variance of y (above 0).", format="%.4g"),
+        },
+    )
+    edited = table.to_dict("records")
+    try:
+        weights, means, covariances, notices = manual.manual_start(edited)
+    except gmmviz.InputError as e:
+        st.error(str(e), icon=":material/block:")
+        return ManualStart(None, list(start or []), str(e))
+    for text in notices:
+        st.info(text, icon=":material/balance:")
+    return ManualStart((weights, means, covariances), manual.encode_rows(edited), None)
+
+
+def _first_rows(k: int, X: np.ndarray | None, start: list[str] | None) -> list[dict[str, float]]:
+    """The table's rows from ``start`` when it holds k of them, else the default rows."""
+    if start:
+        try:
+            return manual.decode_rows(start, k)
+        except gmmviz.InputError:
+            pass
+    return manual.default_rows(X if X is not None else np.zeros((1, 2)), k)

@@ -1,0 +1,269 @@
+"""The pages' state as URL query parameters, and the widgets kept in step with it.
+
+A parameter that is missing takes its default silently; one that is present but invalid takes
+its default and yields a warning sentence for the page to show.
+
+``values = url_state(schema)`` at the top of a page, before any widget; widgets take the
+parameter's name as their key (``st.session_state["k"]``), so they need no ``value=``;
+``sync_url(values, schema)`` at the end writes the current values back to the URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from gmmviz.datasets import DATASETS
+from gmmviz.em import COVARIANCE_TYPES
+from gmmviz.starts import GMM_START_LABELS
+
+DATA_SOURCES = (*DATASETS, "upload")
+#: Every start by its URL spelling, as the select boxes list them: the notes' three first.
+_NOTES_STARTS = sorted(name for name in GMM_START_LABELS if name.startswith("notes"))
+INIT_CHOICES = (*_NOTES_STARTS, *(name for name in GMM_START_LABELS if name not in _NOTES_STARTS))
+COV_TYPES = COVARIANCE_TYPES
+
+
+@dataclass(frozen=True)
+class Param:
+    """One query parameter: its default and what values it accepts.
+
+    ``kind`` is "choice" (one of ``choices``), "int" or "float" (within [low, high]), or
+    "list" (comma-separated values, each one of ``choices``, between ``low`` and ``high`` of them).
+    """
+
+    default: Any
+    kind: str
+    choices: tuple[str, ...] = ()
+    low: float | None = None
+    high: float | None = None
+    help: str = ""
+
+    def parse(self, raw: str) -> Any:
+        """The value for ``raw``; raises ValueError with a reason when it is not acceptable."""
+        if self.kind == "choice":
+            if raw not in self.choices:
+                raise ValueError(f"it must be one of {', '.join(self.choices)}")
+            return raw
+        if self.kind == "list":
+            items = [s for s in raw.split(",") if s]
+            if self.choices and any(s not in self.choices for s in items):
+                raise ValueError(f"each value must be one of {', '.join(self.choices)}")
+            self._check_range(len(items), "the number of values")
+            return items
+        value: float | int
+        try:
+            value = int(raw) if self.kind == "int" else float(raw)
+        except ValueError:
+            raise ValueError(f"it must be {'a whole number' if self.kind == 'int' else 'a number'}"
+                             ) from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("it must be a finite number")
+        self._check_range(value, "it")
+        return value
+
+    def _check_range(self, value: float, what: str) -> None:
+        if (self.low is not None and value < self.low) or (
+            self.high is not None and value > self.high
+        ):
+            raise ValueError(f"{what} must be between {_fmt(self.low)} and {_fmt(self.high)}")
+
+    def encode(self, value: Any) -> str:
+        if self.kind == "list":
+            return ",".join(str(v) for v in value)
+        return _fmt(value) if self.kind == "float" else str(value)
+
+
+def _fmt(x: float | None) -> str:
+    return "" if x is None else f"{x:g}"
+
+
+# The explorer's parameters; other pages reuse these names and add their own.
+EXPLORER: dict[str, Param] = {
+    "data": Param("textbook", "choice", DATA_SOURCES),
+    "n": Param(500, "int", low=10, high=50_000),
+    "seed": Param(0, "int", low=0, high=2**31 - 1),
+    "k": Param(3, "int", low=1, high=10),
+    "init": Param("notes-b", "choice", INIT_CHOICES),
+    "cov": Param("full", "choice", COV_TYPES),
+    "iters": Param(100, "int", low=0, high=500),
+    "tol": Param(1e-4, "float", low=0.0, high=1.0),
+    "reg": Param(1e-6, "float", low=0.0, high=10.0),
+}
+
+
+def parse_query(
+    query: Mapping[str, Any], schema: Mapping[str, Param]
+) -> tuple[dict[str, Any], list[str]]:
+    """Values for every parameter of ``schema`` from a query mapping, and warning sentences.
+
+    Parameters
+    ----------
+    query : mapping of str to str (or list of str: the last one counts)
+    schema : mapping of str to Param
+
+    Returns
+    -------
+    values : dict
+        Every name of ``schema``; invalid or missing values replaced by the default.
+    warnings : list of str
+        One sentence per invalid value, saying what was used instead.
+    """
+    values: dict[str, Any] = {}
+    warnings: list[str] = []
+    for name, param in schema.items():
+        raw = query.get(name)
+        if isinstance(raw, list | tuple):
+            raw = raw[-1] if raw else None
+        if raw is None:
+            values[name] = param.default
+            continue
+        try:
+            values[name] = param.parse(str(raw).strip())
+        except ValueError as why:
+            values[name] = param.default
+            warnings.append(
+                f"The link's value {name}={raw!r} was not used ({why}); "
+                f"showing the default {name}={param.encode(param.default)} instead."
+            )
+    return values, warnings
+
+
+def to_query(values: Mapping[str, Any], schema: Mapping[str, Param]) -> dict[str, str]:
+    """Query parameters (as strings) for the values of every parameter of ``schema``."""
+    return {name: param.encode(values[name]) for name, param in schema.items() if name in values}
+
+
+# ----------------------------------------------------------------------------- session
+
+#: Session keys: the query this session last wrote, and the last values of every parameter
+#: (kept when a page's widgets are not on screen, e.g. after visiting another page).
+_LAST_QUERY = "_gmmviz_last_query"
+_LAST_VALUES = "_gmmviz_values"
+
+#: Parameters that no widget holds directly (the page passes their value to ``sync_url``).
+NON_WIDGET_PARAMS = frozenset({"start"})
+
+#: The explorer's URL parameters beyond the core ones of :data:`EXPLORER`.
+EXPLORER_EXTRA: dict[str, Param] = {
+    "levels": Param(["1", "2"], "list", ("1", "2", "3"), low=0, high=3),
+    "speed": Param(600, "int", low=50, high=3000),
+    "density": Param("0", "choice", ("0", "1")),
+    "present": Param("0", "choice", ("0", "1")),
+    # the manual start's table, row after row: pi, mu_x, mu_y, s_xx, s_xy, s_yy
+    "start": Param([], "list", low=0, high=60),
+}
+EXPLORER_SCHEMA: dict[str, Param] = {**EXPLORER, **EXPLORER_EXTRA}
+
+
+def _is_flag(param: Param) -> bool:
+    return param.kind == "choice" and tuple(param.choices) == ("0", "1")
+
+
+def to_widget(param: Param, value: Any) -> Any:
+    """A parameter's value as its widget holds it (a 0/1 flag is a bool, a list a new list)."""
+    if _is_flag(param):
+        return value == "1"
+    if param.kind == "list":
+        return list(value)
+    return value
+
+
+def from_widget(param: Param, value: Any) -> Any:
+    """A widget's value as the parameter's value (inverse of :func:`to_widget`)."""
+    if _is_flag(param):
+        return "1" if value else "0"
+    if param.kind == "list":
+        return [str(v) for v in value]
+    return value
+
+
+def _valid(param: Param, value: Any, fallback: Any) -> Any:
+    """``value`` if this page's ``param`` accepts it (another page may share the name with
+    other choices or bounds), else ``fallback``."""
+    try:
+        return param.parse(param.encode(value))
+    except (ValueError, TypeError):
+        return fallback
+
+
+def url_state(schema: Mapping[str, Param], *, assign: bool = True) -> dict[str, Any]:
+    """The page's values from the URL query, and widget keys initialised from them.
+
+    Call before any widget. On a session's first run, or when the query changed from what the
+    app last wrote (a link opened, the address edited), every widget key of ``schema`` is set
+    from the query; an invalid value falls back to its default with an ``st.warning``. Otherwise
+    the widgets keep their state; a widget that is not on screen gets its last value back.
+
+    With ``assign=False`` the widget keys are left alone: call :func:`assign_widget_keys`
+    before the widgets, or not at all in a run that draws none of them (a key set in a run
+    without its widget would outlive the widget's own state).
+
+    Returns
+    -------
+    values : dict
+        One value per parameter of ``schema``, in the query's types (see :class:`Param`).
+    """
+    query = st.query_params.to_dict()
+    parsed, warnings = parse_query(query, schema)
+    last_query = st.session_state.get(_LAST_QUERY)
+    remembered: dict[str, Any] = st.session_state.setdefault(_LAST_VALUES, {})
+    from_link = last_query is None or (bool(query) and query != last_query)
+    for text in warnings if from_link else ():
+        st.warning(text, icon=":material/link_off:")
+    values = {}
+    for name, param in schema.items():
+        if from_link:
+            value = parsed[name]
+        elif name in st.session_state and name not in NON_WIDGET_PARAMS:
+            value = _valid(param, from_widget(param, st.session_state[name]), parsed[name])
+        else:
+            value = _valid(param, remembered.get(name, parsed[name]), parsed[name])
+        values[name] = value
+    if from_link:
+        remembered.update(values)
+    if assign:
+        assign_widget_keys(values, schema)
+    return values
+
+
+def assign_widget_keys(values: Mapping[str, Any], schema: Mapping[str, Param]) -> None:
+    """Set the session_state key of every widget parameter of ``schema`` from ``values``.
+
+    Done on every run, even unchanged: a widget of another page with the same key (after
+    navigating) only takes over a value that was set through session state.
+    """
+    for name, param in schema.items():
+        if name not in NON_WIDGET_PARAMS:
+            st.session_state[name] = to_widget(param, values[name])
+
+
+def current_values(values: Mapping[str, Any], schema: Mapping[str, Param]) -> dict[str, Any]:
+    """``values`` with every parameter that a widget holds replaced by the widget's value."""
+    out = dict(values)
+    for name, param in schema.items():
+        if name not in NON_WIDGET_PARAMS and name in st.session_state:
+            out[name] = from_widget(param, st.session_state[name])
+    return out
+
+
+def sync_url(values: Mapping[str, Any], schema: Mapping[str, Param]) -> dict[str, str]:
+    """Write the current values to the URL query (only when they changed); return the query.
+
+    Widgets' values (session state under the parameter's name) take precedence over
+    ``values``. Empty lists are left out of the query.
+    """
+    current = current_values(values, schema)
+    query = {
+        name: text
+        for name, text in to_query(current, schema).items()
+        if text != "" or schema[name].kind != "list"
+    }
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+    st.session_state[_LAST_QUERY] = query
+    st.session_state.setdefault(_LAST_VALUES, {}).update(current)
+    return query
