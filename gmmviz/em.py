@@ -40,6 +40,10 @@ SINGULAR_EIGENVALUE = 1e-12
 # Covariances held fixed or added (reg_covar) must lie within this factor of the data variance,
 # so that determinants and precisions stay inside double precision.
 _RELATIVE_RANGE = 1e150
+# Smallest eps / variance of a fixed covariance: below it the squared distances, computed from
+# quadratic features with an error of about 1e-16 of the data's variance, would be off by more
+# than 1e-6 of eps, and the likelihood could rise where EM must lower it.
+_SMALLEST_FIXED = 1e-10
 
 Theta = tuple[np.ndarray, np.ndarray, np.ndarray]  # weights, means, packed covariances
 
@@ -365,11 +369,11 @@ class ScaledData:
         fixed = None
         if settings.fixed_covariance is not None:
             fixed = settings.fixed_covariance / var
-            if not 1 / _RELATIVE_RANGE <= fixed <= _RELATIVE_RANGE:
+            if not _SMALLEST_FIXED <= fixed <= _RELATIVE_RANGE:
                 raise InputError(
                     f"The fixed covariance eps = {settings.fixed_covariance:g} is too "
                     f"{'small' if fixed < 1 else 'large'} next to the data's variance (about "
-                    f"{var:.1e}): choose eps between {var / _RELATIVE_RANGE:.0e} and "
+                    f"{var:.1e}): choose eps between {var * _SMALLEST_FIXED:.0e} and "
                     f"{var * _RELATIVE_RANGE:.0e}."
                 )
         Xs = scaler.x(X)

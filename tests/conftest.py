@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from tests._server import (
     NO_CHROMIUM_MESSAGE,
@@ -14,6 +15,12 @@ from tests._server import (
     launch_chromium,
     run_streamlit,
 )
+
+# CI replays the same generated examples on every run (a found failure stays found and a
+# landing never hangs on luck); elsewhere each run explores new ones.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if browser_required():
+    settings.load_profile("ci")
 
 
 def _no_browser(reason: str) -> None:

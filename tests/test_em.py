@@ -533,3 +533,15 @@ def test_url_spellings_are_the_same_starts(init):
     np.testing.assert_array_equal(a.nll, b.nll)
     np.testing.assert_array_equal(a.means_, b.means_)
 
+
+
+def test_a_fixed_covariance_below_the_data_precision_is_refused():
+    # Points 1 apart beside one at -1e15: eps = 0.5 is 1e-30 of the variance, far below what
+    # the quadratic features resolve; the NLL of the means-only step rose by 4 before.
+    X = np.array([[-1e15, -1e15], [2.0, 1.0], [1.0, 0.0]])
+    with pytest.raises(InputError, match="eps = 0.5 is too small"):
+        fit_gmm(X, 2, init="kmeans-pp", fixed_covariance=0.5, learn_weights=False, max_iter=1,
+                random_state=0)
+    run = fit_gmm(X, 2, init="kmeans-pp", fixed_covariance=1e21, learn_weights=False,
+                  max_iter=3, tol=0.0, random_state=0)
+    assert np.all(np.diff(run.nll) <= 1e-9 * np.abs(run.nll[:-1]))
