@@ -6,7 +6,7 @@
 
 import importlib
 
-from gmmviz import bound, datasets, likelihood
+from gmmviz import bound, budget, datasets, likelihood, outcomes
 from gmmviz._errors import InputError
 from gmmviz.bound import bound_table
 from gmmviz.em import (
@@ -23,7 +23,7 @@ from gmmviz.em import (
 )
 from gmmviz.io import load_points
 from gmmviz.kmeans import KMeansRun, KMeansStep, fit_kmeans
-from gmmviz.limit import center_distance, eps_sweep, fit_eps_limit, hardness
+from gmmviz.limit import center_distance, eps_sweep, fit_eps_limit, hardness, match_components
 from gmmviz.selection import (
     RestartsResult,
     aic,
@@ -53,6 +53,7 @@ __all__ = [
     "bic",
     "bound",
     "bound_table",
+    "budget",
     "center_distance",
     "component_log_prob",
     "datasets",
@@ -67,8 +68,10 @@ __all__ = [
     "identical_start_check",
     "likelihood",
     "load_points",
+    "match_components",
     "mixture_density",
     "n_parameters",
+    "outcomes",
     "predict_proba",
     "selection_grid",
 ]
