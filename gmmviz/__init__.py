@@ -7,20 +7,13 @@
 import importlib
 
 from gmmviz import bound, budget, datasets, likelihood, outcomes
+from gmmviz._em_posterior import bayes_terms, component_log_prob, mixture_density, predict_proba
+from gmmviz._em_run import GMMRun, GMMStep
+from gmmviz._em_settings import EMSettings
+from gmmviz._em_stops import StopKind
 from gmmviz._errors import InputError
 from gmmviz.bound import bound_table
-from gmmviz.em import (
-    COVARIANCE_TYPES,
-    EMSettings,
-    GMMRun,
-    GMMStep,
-    StopKind,
-    bayes_terms,
-    component_log_prob,
-    fit_gmm,
-    mixture_density,
-    predict_proba,
-)
+from gmmviz.em import COVARIANCE_TYPES, fit_gmm
 from gmmviz.io import load_points
 from gmmviz.kmeans import KMeansRun, KMeansStep, fit_kmeans
 from gmmviz.limit import center_distance, eps_sweep, fit_eps_limit, hardness, match_components

@@ -9,41 +9,47 @@ Internally the data are centred and scaled by a power of two (see :mod:`gmmviz._
 every magnitude whose variance double precision can hold behaves alike (a standard deviation from
 about 1e-152, no point more than about 1e+153 from the mean; beyond that an InputError says how to
 rescale); every number a run reports is in the original units.
+
+This module holds the algorithm; its parts live beside it and are imported from here too:
+the checked settings and the scaled data (:mod:`gmmviz._em_settings`), why runs stop and where
+(:mod:`gmmviz._em_stops`), the recorded runs (:mod:`gmmviz._em_run`) and Bayes' rule at
+arbitrary points (:mod:`gmmviz._em_posterior`).
 """
 
 from __future__ import annotations
 
-import enum
 import functools
-import math
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from gmmviz import _gauss2d as g2
 from gmmviz import _validate as v
+from gmmviz._em_posterior import bayes_terms, component_log_prob, mixture_density, predict_proba
+from gmmviz._em_run import GMMRun, GMMStep, kl_divergence
+from gmmviz._em_settings import EMSettings, ScaledData
+from gmmviz._em_stops import (
+    SINGULAR_EIGENVALUE,
+    EMOutcome,
+    StopKind,
+    _first_collapse,
+    _refusal,
+    collapsed_components,
+)
 from gmmviz._errors import InputError
-from gmmviz._scaling import Magnitudes, Scaler, power_of_ten, safe_mean, unit_factor
 
-if TYPE_CHECKING:
-    from gmmviz.starts import Start
+__all__ = [
+    "COVARIANCE_TYPES", "SINGULAR_EIGENVALUE", "EMOutcome", "EMSettings", "EMState", "GMMRun",
+    "GMMStep", "ScaledData", "StopKind", "Theta", "bayes_terms", "collapsed_components",
+    "component_log_prob", "e_step", "em_context", "fit_gmm", "identical_components",
+    "kl_divergence", "m_step", "mixture_density", "predict_proba", "run_em",
+]
 
 COVARIANCE_TYPES = ("full", "diag", "spherical", "tied")
 _NK_EPS = 10 * np.finfo(float).eps  # added to N_k as scikit-learn does
-#: Below this eigenvalue (in units of the data variance) a covariance counts as singular.
-SINGULAR_EIGENVALUE = 1e-12
-# Covariances held fixed or added (reg_covar) must lie within this factor of the data variance,
-# so that determinants and precisions stay inside double precision.
-_RELATIVE_RANGE = 1e150
-# Smallest eps / variance of a fixed covariance: below it the squared distances, computed from
-# quadratic features with an error of about 1e-16 of the data's variance, would be off by more
-# than 1e-6 of eps, and the likelihood could rise where EM must lower it.
-_SMALLEST_FIXED = 1e-10
 
 Theta = tuple[np.ndarray, np.ndarray, np.ndarray]  # weights, means, packed covariances
 
@@ -86,7 +92,6 @@ def _on_distinct(fn: Callable, same: np.ndarray | None, *arrays: np.ndarray):
         return y[position].reshape(same.shape + y.shape[1:])
 
     return tuple(expand(y) for y in out) if isinstance(out, tuple) else expand(out)
-
 
 # --------------------------------------------------------------------------- E and M steps
 def e_step(
@@ -216,196 +221,6 @@ def m_step(
     return weights, means, packed
 
 
-def _collapsed(packed: np.ndarray, reg_covar: float) -> np.ndarray:
-    """True for every component whose covariance is singular, shape (..., n_components)."""
-    lo, _ = g2.eigvalsh(packed)
-    limit = SINGULAR_EIGENVALUE if reg_covar == 0 else 0.0
-    return ~(lo > limit) | ~g2.is_positive_definite(packed)  # ~(lo > limit): NaN too
-
-
-def _collapse_shape(packed: np.ndarray) -> str:
-    """"a single point" or "a line": what one singular covariance (shape (3,)) has shrunk onto."""
-    return "a single point" if g2.eigvalsh(packed)[1] <= SINGULAR_EIGENVALUE else "a line"
-
-
-def collapsed_components(packed: np.ndarray, reg_covar: float) -> list[tuple[int, str]]:
-    """Components whose covariance is singular, with ``"a single point"`` or ``"a line"``.
-
-    Parameters
-    ----------
-    packed : ndarray of shape (n_components, 3)
-        Covariances in scaled units (the data variance is about 1).
-    reg_covar : float
-        With ``reg_covar > 0`` only a covariance that is not numerically positive definite counts.
-    """
-    with np.errstate(invalid="ignore"):  # an infinite entry makes an eigenvalue NaN
-        return [(int(k), _collapse_shape(packed[k]))
-                for k in np.flatnonzero(_collapsed(packed, reg_covar))]
-
-
-def kl_divergence(log_q: np.ndarray, log_p: np.ndarray, q: np.ndarray) -> float:
-    """KL(q || p) = sum_nk q_nk (log q_nk - log p_nk), with 0 log 0 = 0; never below 0."""
-    with np.errstate(invalid="ignore"):
-        diff = np.where(q > 0, log_q - log_p, 0.0)
-    return max(float(np.vdot(q, diff)), 0.0)
-
-
-def _m_step_kl(q: np.ndarray, wlp: np.ndarray, lpn: np.ndarray, wlp_new: np.ndarray,
-               lpn_new: np.ndarray) -> float:
-    """KL(q || p(z | x, theta_t)) after an M-step, q being the posterior at theta_{t-1}.
-
-    log q = wlp_{t-1} - lpn_{t-1} and log p = wlp_t - lpn_t; each column of q sums to 1, so the
-    log-normaliser difference enters once per point.
-    """
-    kl = float(np.vdot(q, wlp - wlp_new)) - float(np.sum(lpn - lpn_new))
-    if not math.isfinite(kl):  # a component of density 0 somewhere: 0 log 0 = 0 there
-        kl = kl_divergence(wlp - lpn[..., None, :], wlp_new - lpn_new[..., None, :], q)
-    return max(kl, 0.0)
-
-
-# --------------------------------------------------------------------------- why a run stops
-class StopKind(enum.Enum):
-    """Why an EM run stopped; ``GMMRun.stop_reason`` is its sentence."""
-
-    CONVERGED = "converged"
-    MAX_ITER = "max_iter"
-    COLLAPSED = "collapsed"
-    NOT_EVALUABLE = "not_evaluable"
-
-    def reason(self, iteration: int, component: int = 0, where: str = "") -> str:
-        """The sentence of this stop at ``iteration`` (0: the start was refused).
-
-        ``component`` (counted from 0) and ``where`` ("a single point" or "a line") describe
-        a collapse.
-        """
-        template = (_START_REASONS if iteration == 0 else _REASONS)[self]
-        return template.format(iteration=iteration, component=component + 1, where=where)
-
-
-_REASONS = {
-    StopKind.CONVERGED: "converged: NLL change below tol",
-    StopKind.MAX_ITER: "reached max_iter",
-    StopKind.COLLAPSED: "component {component} collapsed onto {where} at iteration {iteration}",
-    StopKind.NOT_EVALUABLE: "the likelihood could not be evaluated at iteration {iteration}",
-}
-_START_REASONS = {
-    **_REASONS,
-    StopKind.COLLAPSED: "the start puts component {component} on {where}",
-    StopKind.NOT_EVALUABLE: "the likelihood could not be evaluated at the start",
-}
-
-
-# --------------------------------------------------------------------------- checked settings
-@dataclass(frozen=True)
-class EMSettings:
-    """The settings of an EM run, checked when made (each mistake is an InputError).
-
-    Attributes
-    ----------
-    n_components : int
-        K, at least 1 (:func:`fit_gmm` also checks it against the data's distinct points).
-    covariance_type : {"full", "diag", "spherical", "tied"}
-    max_iter : int
-        0 to 100,000.
-    tol : float
-        Stop when the NLL per point changes by less than ``tol``; 0 runs ``max_iter``.
-    reg_covar : float
-        Added to the diagonal of every covariance, 0 or more.
-    fixed_covariance : float or None
-        Hold every covariance at ``fixed_covariance * I`` (above 0) and learn means and weights.
-    learn_weights : bool
-        False holds the weights at their start.
-    """
-
-    n_components: int
-    covariance_type: str = "full"
-    max_iter: int = 100
-    tol: float = 1e-4
-    reg_covar: float = 1e-6
-    fixed_covariance: float | None = None
-    learn_weights: bool = True
-
-    def __post_init__(self) -> None:
-        fixed = self.fixed_covariance
-        eps = "The fixed covariance eps"
-        checked = {
-            "n_components": v.count(self.n_components, "k", 1),
-            "covariance_type": v.covariance_type(self.covariance_type),
-            "max_iter": v.count(self.max_iter, "max_iter", 0, v.MAX_ITER),
-            "tol": v.non_negative(self.tol, "tol"),
-            "reg_covar": v.non_negative(self.reg_covar, "reg_covar"),
-            "fixed_covariance": None if fixed is None else v.positive(fixed, eps),
-            "learn_weights": bool(self.learn_weights),
-        }
-        for name, value in checked.items():
-            object.__setattr__(self, name, value)
-
-
-@dataclass(frozen=True)
-class ScaledData:
-    """The data and the covariance settings in scaled units, as every step computes with them."""
-
-    X: np.ndarray
-    scaler: Scaler
-    Xs: np.ndarray
-    F: np.ndarray
-    reg: float
-    fixed: float | None
-    _data_covariances: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
-
-    @classmethod
-    def of(cls, X: np.ndarray, settings: EMSettings) -> ScaledData:
-        """Scale the data (InputError beyond double precision) and the covariance settings."""
-        scaler = Scaler.fit(X)
-        var = scaler.variance
-        reg = settings.reg_covar / var
-        if reg > _RELATIVE_RANGE:
-            raise InputError(
-                f"reg_covar = {settings.reg_covar:g} is more than {_RELATIVE_RANGE:.0e} times the "
-                f"data's variance (about {var:.1e}): every component would be a round blob far "
-                f"wider than the data. Lower reg_covar to {1e-6 * var:.0e} or less (a millionth "
-                f"of the variance), or multiply the data by {unit_factor(scaler.exponent)}."
-            )
-        fixed = None
-        if settings.fixed_covariance is not None:
-            fixed = settings.fixed_covariance / var
-            if not _SMALLEST_FIXED <= fixed <= _RELATIVE_RANGE:
-                raise InputError(
-                    f"The fixed covariance eps = {settings.fixed_covariance:g} is too "
-                    f"{'small' if fixed < 1 else 'large'} next to the data's variance (about "
-                    f"{var:.1e}): choose eps between {var * _SMALLEST_FIXED:.0e} and "
-                    f"{var * _RELATIVE_RANGE:.0e}."
-                )
-        Xs = scaler.x(X)
-        return cls(X, scaler, Xs, g2.quad_features(Xs), reg, fixed)
-
-    def nll(self, log_prob_norm: np.ndarray) -> np.ndarray:
-        """-sum_n log p(x_n | theta) in the user's units, one value per leading (batch) index."""
-        return -(log_prob_norm.sum(axis=-1) + log_prob_norm.shape[-1] * self.scaler.log_jacobian())
-
-    def data_covariance(self, covariance_type: str) -> np.ndarray:
-        """The data covariance in the form of covariance_type, made positive definite, plus reg.
-
-        Shape (3,), scaled units; computed once per type (every random start uses it).
-        """
-        if covariance_type not in self._data_covariances:
-            # one component holding every point (tied is then full)
-            _, _, packed = m_step(self.Xs, self.F, np.ones((1, self.X.shape[0])), 0.0,
-                                  "full" if covariance_type == "tied" else covariance_type)
-            packed = packed[0]
-            lo, hi = g2.eigvalsh(packed)
-            if lo <= SINGULAR_EIGENVALUE * max(hi, 1.0):
-                # Identical or collinear points: widen so the start has a proper density.
-                packed = packed + np.array([1.0, 0.0, 1.0]) * max(1e-3 * hi, 1e-3)
-            packed[[0, 2]] += self.reg
-            self._data_covariances[covariance_type] = packed
-        return self._data_covariances[covariance_type]
-
-    def covariances_out(self, packed: np.ndarray) -> np.ndarray:
-        """Packed scaled covariances as (..., 2, 2) matrices in the user's units."""
-        return g2.unpack(packed) * self.scaler.variance
-
-
 # --------------------------------------------------------------------------- the loop
 class EMState(NamedTuple):
     """Parameters of a batch of runs and what the E-step gives at them.
@@ -442,76 +257,9 @@ class EMState(NamedTuple):
         return self._replace(resp=None, wlp=None)
 
 
-@dataclass
-class EMOutcome:
-    """Where each run of a batch stopped and why.
-
-    Attributes
-    ----------
-    theta : tuple of ndarrays of shapes (B, K), (B, K, 2), (B, K, 3)
-        The last parameters each run reached (scaled units; zeros for a refused start).
-    nll : ndarray of shape (B,)
-        NLL at those parameters (``inf`` for a refused start).
-    n_iter : ndarray of int of shape (B,)
-    kinds : list of StopKind
-    reasons : list of str
-        The sentence of each stop.
-    """
-
-    theta: Theta
-    nll: np.ndarray
-    n_iter: np.ndarray
-    kinds: list[StopKind]
-    reasons: list[str]
-
-    @classmethod
-    def empty(cls, n_runs: int, n_components: int) -> EMOutcome:
-        theta = (np.zeros((n_runs, n_components)), np.zeros((n_runs, n_components, 2)),
-                 np.zeros((n_runs, n_components, 3)))
-        return cls(theta, np.full(n_runs, np.inf), np.zeros(n_runs, dtype=int),
-                   [StopKind.MAX_ITER] * n_runs, [StopKind.MAX_ITER.reason(1)] * n_runs)
-
-    @property
-    def converged(self) -> np.ndarray:
-        return np.array([kind is StopKind.CONVERGED for kind in self.kinds])
-
-    def keep(self, rows: np.ndarray, state: EMState, t: int) -> None:
-        """Record the state the runs ``rows`` reached at iteration t."""
-        for out, values in zip(self.theta, state.theta, strict=True):
-            out[rows] = values
-        self.nll[rows] = state.nll
-        self.n_iter[rows] = t
-
-    def put(self, rows: np.ndarray, part: EMOutcome) -> None:
-        """Copy in the outcome of the runs ``rows``, run as a batch of their own."""
-        for whole, values in zip(self.theta, part.theta, strict=True):
-            whole[rows] = values
-        self.nll[rows], self.n_iter[rows] = part.nll, part.n_iter
-        for i, row in enumerate(rows):
-            self.kinds[row], self.reasons[row] = part.kinds[i], part.reasons[i]
-
-    def stop(self, rows: np.ndarray, kind: StopKind, t: int,
-             details: list[tuple[int, str]] | None = None) -> None:
-        """Stop the runs ``rows`` at iteration t: the one place a kind and its sentence are set."""
-        for i, row in enumerate(rows):
-            component, where = (0, "") if details is None else details[i]
-            self.kinds[row], self.reasons[row] = kind, kind.reason(t, component, where)
-
-
 def _evaluate(s: ScaledData, theta: Theta, same: np.ndarray | None, recorded: bool) -> EMState:
     resp, lpn, wlp = e_step(s.Xs, s.F, *theta, same=same, keep_wlp=recorded)
     return EMState(theta, resp, lpn, wlp, s.nll(lpn))
-
-
-def _first_collapse(theta: Theta, reg_covar: float) -> tuple[np.ndarray, list[tuple[int, str]]]:
-    """Runs with a singular covariance, and for each the first such component and its shape."""
-    mask = _collapsed(theta[2], reg_covar)
-    bad = mask.any(axis=-1)
-    if not bad.any():
-        return bad, []
-    details = [(int(j), _collapse_shape(theta[2][b, j]))
-               for b, j in zip(np.flatnonzero(bad), mask[bad].argmax(axis=-1), strict=True)]
-    return bad, details
 
 
 def _select(keep: np.ndarray, rows: np.ndarray, same: np.ndarray | None,
@@ -610,190 +358,6 @@ def _hold_weights(theta: Theta, theta_prev: Theta, q: np.ndarray) -> Theta:
     return theta_prev[0], means, packed
 
 
-# --------------------------------------------------------------------------- recorded runs
-class GMMStep:
-    """One recorded half-step of EM.
-
-    Attributes
-    ----------
-    kind : {"init", "E", "M"}
-    iteration : int
-        0 for the start; t for the E- and M-step of iteration t.
-    weights : ndarray of shape (n_components,)
-    means : ndarray of shape (n_components, 2)
-    covariances : ndarray of shape (n_components, 2, 2)
-        Full matrices whatever the covariance type.
-    nll : float
-        -sum_n log p(x_n | theta) in nats at this step's parameters.
-    elbo : float
-        L(q, theta) = sum_nk q_nk [log pi_k + log N(x_n | mu_k, Sigma_k) - log q_nk], q = ``resp``.
-    kl : float
-        KL(q || p(z | x, theta)); ``-nll == elbo + kl``. Zero after every E-step. At a start
-        without responsibilities the bound is reported at its tight value (kl = 0).
-    """
-
-    __slots__ = ("kind", "iteration", "weights", "means", "covariances", "nll", "elbo", "kl",
-                 "_run", "_q", "_theta")
-
-    def __init__(self, run: GMMRun, kind: str, iteration: int, theta: Theta, q: object,
-                 nll: float, elbo: float, kl: float) -> None:
-        self._run, self.kind, self.iteration, self._theta, self._q = run, kind, iteration, theta, q
-        self.weights, self.means, self.covariances = run._to_original(theta)
-        self.nll, self.elbo, self.kl = float(nll), float(elbo), float(kl)
-
-    @property
-    def resp(self) -> np.ndarray | None:
-        """Responsibilities in force at this step, shape (n_samples, n_components), or None.
-
-        After an E-step the new posterior, after an M-step the ones it used; computed on demand
-        from the parameters that produced them, so a long run holds no (N, K) copy per step.
-        """
-        if self._q is None:
-            return None
-        if isinstance(self._q, np.ndarray):
-            return self._q.T
-        return self._run._posterior(self._q).T
-
-    @property
-    def label(self) -> str:
-        """A caption such as "Iteration 3 · E-step: responsibilities updated"."""
-        if self.kind == "init":
-            return "Start"
-        what = "E-step: responsibilities updated" if self.kind == "E" else (
-            "M-step: pi, mu, Sigma updated")
-        return f"Iteration {self.iteration} · {what}"
-
-    def __repr__(self) -> str:
-        return f"GMMStep({self.kind!r}, iteration={self.iteration}, nll={self.nll:.6g})"
-
-
-class GMMRun:
-    """A whole EM run: every half-step, and the fitted values in scikit-learn's style.
-
-    Attributes
-    ----------
-    steps : list of GMMStep
-        "init", then "E" and "M" for every iteration.
-    nll : ndarray of shape (n_iter_ + 1,)
-        NLL at theta_0, theta_1, ..., theta_T.
-    weights_, means_, covariances_ : final parameters, shapes (K,), (K, 2), (K, 2, 2).
-    resp_ : ndarray of shape (n_samples, K)
-        Posterior at the final parameters.
-    labels_ : ndarray of shape (n_samples,)
-    n_iter_ : int
-    converged_ : bool
-    stop_kind : StopKind
-        Why the run stopped, for code to branch on.
-    stop_reason : str
-        The same as a sentence, for people.
-    settings : EMSettings
-        The checked settings of the run (also as ``n_components``, ``covariance_type``,
-        ``reg_covar``, ``tol`` and ``max_iter``).
-    """
-
-    def __init__(self, s: ScaledData, settings: EMSettings, start: Start) -> None:
-        self.X = s.X
-        self.settings = settings
-        self.n_components = settings.n_components
-        self.covariance_type = settings.covariance_type
-        self.reg_covar = settings.reg_covar
-        self.tol = settings.tol
-        self.max_iter = settings.max_iter
-        self.steps: list[GMMStep] = []
-        self.converged_ = False
-        self.stop_kind = StopKind.MAX_ITER
-        self.stop_reason = ""
-        self._scaled = s
-        self._start = start
-        self._same = identical_components(*start.theta)
-        self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
-
-    def __getstate__(self) -> dict:
-        # Posteriors are recomputed on demand: never pickle the cache (st.cache_data pickles).
-        return {**self.__dict__, "_cache": OrderedDict()}
-
-    # -- conversions between the internal (scaled) and the user's units
-    def _to_original(self, theta: Theta) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        w, m, p = theta
-        if theta is self._start.theta and self._start.means is not None:
-            # the start's means exactly as given or picked (the scaled round trip can move an ulp)
-            means = self._start.means.copy()
-        else:
-            means = self._scaled.scaler.means_out(m)
-        return w.copy(), means, self._scaled.covariances_out(p)
-
-    def _posterior(self, theta: Theta) -> np.ndarray:
-        key = id(theta)
-        if key not in self._cache:
-            with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-                resp = e_step(self._scaled.Xs, self._scaled.F, *theta, same=self._same)[0]
-            self._cache[key] = resp
-            if len(self._cache) > 4:
-                self._cache.popitem(last=False)
-        return self._cache[key]
-
-    def _record(self, t: int, before: EMState | None, after: EMState) -> None:
-        """Append the steps of iteration t (t = 0: the start) from a batch of one."""
-        nll = float(after.nll[0])
-        if before is None:
-            theta, q0 = self._start.theta, self._start.resp
-            kl = 0.0
-            if q0 is not None:
-                with np.errstate(divide="ignore"):
-                    log_q0 = np.log(np.where(q0 > 0, q0, 1.0))
-                kl = kl_divergence(log_q0, after.wlp[0] - after.lpn[0][None, :], q0)
-            self.steps.append(GMMStep(self, "init", 0, theta, q0, nll, -nll - kl, kl))
-            return
-        prev = self.steps[-1]
-        theta_prev, nll_prev = prev._theta, prev.nll
-        theta = tuple(a[0] for a in after.theta)
-        kl = _m_step_kl(before.resp[0], before.wlp[0], before.lpn[0], after.wlp[0], after.lpn[0])
-        self.steps.append(GMMStep(self, "E", t, theta_prev, theta_prev, nll_prev, -nll_prev, 0.0))
-        self.steps.append(GMMStep(self, "M", t, theta, theta_prev, nll, -nll - kl, kl))
-
-    # -- the fitted values
-    @property
-    def final(self) -> GMMStep:
-        return self.steps[-1]
-
-    @property
-    def nll(self) -> np.ndarray:
-        return np.array([s.nll for s in self.steps if s.kind != "E"])
-
-    @property
-    def weights_(self) -> np.ndarray:
-        return self.final.weights
-
-    @property
-    def means_(self) -> np.ndarray:
-        return self.final.means
-
-    @property
-    def covariances_(self) -> np.ndarray:
-        return self.final.covariances
-
-    @property
-    def resp_(self) -> np.ndarray:
-        return self._posterior(self.final._theta).T
-
-    @property
-    def labels_(self) -> np.ndarray:
-        return self.resp_.argmax(axis=1)
-
-    @property
-    def n_iter_(self) -> int:
-        return self.final.iteration
-
-    @property
-    def n_samples(self) -> int:
-        return self.X.shape[0]
-
-    def __repr__(self) -> str:
-        return (f"GMMRun(n_components={self.n_components}, covariance_type="
-                f"{self.covariance_type!r}, n_iter_={self.n_iter_}, nll={self.final.nll:.6g}, "
-                f"stop_reason={self.stop_reason!r})")
-
-
 # --------------------------------------------------------------------------- fit_gmm
 def fit_gmm(
     X: object,
@@ -887,104 +451,3 @@ def em_context() -> Iterator[None]:
     with _thread_pools().limit(limits=1, user_api="blas"), np.errstate(
             over="ignore", under="ignore", invalid="ignore", divide="ignore"):
         yield
-
-
-def _refusal(out: EMOutcome, s: ScaledData, settings: EMSettings, start: Start,
-             explicit: tuple) -> str:
-    """The sentence for a start EM cannot begin from, saying what will help."""
-    var = s.scaler.variance
-    if out.kinds[0] is StopKind.NOT_EVALUABLE:
-        means = explicit[1] if explicit[1] is not None else start.means
-        far = ""
-        if means is not None:
-            d = np.max(np.abs(np.asarray(means) - s.scaler.center), axis=1)
-            j = int(np.argmax(d))
-            far = f" (component {j + 1}'s mean lies about {d[j]:.1e} from the data's mean)"
-        return (
-            "The likelihood cannot be evaluated at the start: some points are so far from every "
-            f"component that their density is below what double precision holds{far}. Give "
-            "means_init and covariances_init nearer the data, or choose another initialization."
-        )
-    packed = start.theta[2]
-    j = int(np.flatnonzero(_collapsed(packed, settings.reg_covar))[0])
-    lead = f"The start puts component {j + 1} on {_collapse_shape(packed[j])}"
-    if explicit[2] is not None:
-        return (f"{lead}: its covariance in covariances_init is too small next to the data's "
-                f"variance (about {var:.1e}) to be used. Give a larger covariance, or leave "
-                "covariances_init out.")
-    if settings.reg_covar == 0:
-        return (f"{lead}, so its covariance is singular: set reg_covar above 0 or choose another "
-                "initialization.")
-    far = Magnitudes.of(s.X)
-    return (f"{lead}, and reg_covar = {settings.reg_covar:g} is too small next to the data's "
-            f"variance (about {var:.1e}) to keep its covariance positive definite: raise "
-            f"reg_covar to {1e-10 * var:.0e} or more, remove far-off points (the farthest, "
-            f"({far.farthest[0]:.3g}, {far.farthest[1]:.3g}), lies about "
-            f"{power_of_ten(far.log2_spread)} from the mean of the data), or choose another "
-            "initialization.")
-
-
-def component_log_prob(
-    X: object, weights: np.ndarray, means: np.ndarray, covariances: np.ndarray
-) -> np.ndarray:
-    """log pi_k + log N(x_n | mu_k, Sigma_k) at arbitrary points, in the user's units.
-
-    Parameters
-    ----------
-    X : array-like of shape (n_points, 2)
-    weights : ndarray of shape (K,)
-    means : ndarray of shape (K, 2)
-    covariances : ndarray of shape (K, 2, 2)
-
-    Returns
-    -------
-    ndarray of shape (n_points, K)
-    """
-    X = np.atleast_2d(np.asarray(X, dtype=float))
-    means = np.asarray(means, dtype=float)
-    packed = g2.pack(covariances)
-    # Centre and scale by the components alone, so far-off points cannot swamp near ones.
-    spread = float(np.sqrt(np.max(np.abs(packed))))
-    exponent = int(np.round(np.log2(spread))) if 0 < spread < np.inf else 0
-    scaler = Scaler(safe_mean(means), exponent)
-    Xs = scaler.x(X)
-    wlp = g2.weighted_log_prob(
-        Xs, g2.quad_features(Xs), np.asarray(weights, dtype=float), scaler.means_in(means),
-        packed / scaler.variance,
-    )
-    return (wlp + scaler.log_jacobian()).T
-
-
-def bayes_terms(x: object, step: GMMStep) -> tuple[np.ndarray, float, np.ndarray]:
-    """The pieces of Bayes' rule for one point under a step's parameters.
-
-    Parameters
-    ----------
-    x : array-like of shape (2,)
-    step : GMMStep
-
-    Returns
-    -------
-    log_numerators : ndarray of shape (n_components,)
-        log pi_k N(x | mu_k, Sigma_k).
-    log_denominator : float
-        log sum_j pi_j N(x | mu_j, Sigma_j) = log p(x).
-    resp : ndarray of shape (n_components,)
-        gamma_k = numerator_k / denominator.
-    """
-    log_num = component_log_prob(np.asarray(x, dtype=float).reshape(1, 2), step.weights,
-                                 step.means, step.covariances)[0]
-    resp, log_den = g2.log_normalize(log_num[:, None])
-    return log_num, float(log_den[0]), resp[:, 0]
-
-
-def predict_proba(X: object, step: GMMStep) -> np.ndarray:
-    """Posterior gamma_nk at arbitrary points under a step's parameters, shape (n_points, K)."""
-    wlp = component_log_prob(X, step.weights, step.means, step.covariances)
-    return g2.log_normalize(wlp.T)[0].T
-
-
-def mixture_density(X: object, step: GMMStep) -> np.ndarray:
-    """p(x) = sum_k pi_k N(x | mu_k, Sigma_k) at arbitrary points, shape (n_points,)."""
-    wlp = component_log_prob(X, step.weights, step.means, step.covariances)
-    return np.exp(g2.log_normalize(wlp.T)[1])

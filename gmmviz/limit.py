@@ -20,8 +20,9 @@ import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
 from gmmviz import _validate as v
+from gmmviz._em_run import GMMRun
 from gmmviz._errors import InputError
-from gmmviz.em import GMMRun, fit_gmm
+from gmmviz.em import fit_gmm
 from gmmviz.kmeans import KMeansRun, fit_kmeans
 
 EPS_STEPS: tuple[float, ...] = tuple(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from gmmviz.em import GMMRun
+    from gmmviz._em_run import GMMRun
 
 #: Final NLLs whose gap is at most this, relative to max(1, |best NLL|), count as the same end.
 SAME_END_RTOL = 1e-3

@@ -18,7 +18,10 @@ import pandas as pd
 
 from gmmviz import _validate as v
 from gmmviz import em
-from gmmviz.em import COVARIANCE_TYPES, GMMRun, StopKind, fit_gmm
+from gmmviz._em_run import GMMRun
+from gmmviz._em_settings import EMSettings, ScaledData
+from gmmviz._em_stops import EMOutcome, StopKind
+from gmmviz.em import COVARIANCE_TYPES, fit_gmm
 from gmmviz.starts import canonical_init, check_gmm_init, pick_start
 
 __all__ = [
@@ -268,13 +271,13 @@ def fit_restarts(
     RestartsResult
     """
     X = v.points(X)
-    settings = em.EMSettings(n_components, covariance_type, max_iter, tol, reg_covar)
+    settings = EMSettings(n_components, covariance_type, max_iter, tol, reg_covar)
     k = v.component_count(X, settings.n_components)
     n_init = v.count(n_init, "n_init", 1, MAX_RESTARTS)
     check_gmm_init(init, k)
     init = canonical_init(init)
     seeds = restart_seeds(n_init, random_state)
-    s = em.ScaledData.of(X, settings)
+    s = ScaledData.of(X, settings)
 
     total = n_init * max(settings.max_iter, 1)
     done = [0]
@@ -284,7 +287,7 @@ def fit_restarts(
         if progress is not None:
             progress(done[0], total)
 
-    out = em.EMOutcome.empty(n_init, k)
+    out = EMOutcome.empty(n_init, k)
     chunk = max(1, _CHUNK_ELEMENTS // (k * X.shape[0]))
     with em.em_context():
         for lo in range(0, n_init, chunk):

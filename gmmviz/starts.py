@@ -15,8 +15,9 @@ from sklearn.utils import check_random_state
 
 from gmmviz import _gauss2d as g2
 from gmmviz import _validate as v
+from gmmviz._em_settings import EMSettings, ScaledData
 from gmmviz._errors import InputError
-from gmmviz.em import EMSettings, ScaledData, Theta, m_step
+from gmmviz.em import Theta, m_step
 
 GMM_INITS = (
     "random",

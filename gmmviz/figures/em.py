@@ -241,7 +241,7 @@ def _density_grid(x_range: Sequence[float], y_range: Sequence[float],
 
 def _density(grid: tuple, step) -> dict:
     """A frame's update of the density contour: p(x) of the step's parameters on the grid."""
-    from gmmviz.em import mixture_density
+    from gmmviz._em_posterior import mixture_density
 
     gx, gy, pts = grid
     z = mixture_density(pts, step).reshape(len(gy), len(gx))

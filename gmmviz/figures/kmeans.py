@@ -412,7 +412,7 @@ def _add_regions(fig: go.Figure, gmm_run, centers: np.ndarray, ranges: tuple, gr
                  colors: list[str]) -> None:
     """Where each component has the largest responsibility (left), each centre's Voronoi
     region (right)."""
-    from gmmviz.em import predict_proba
+    from gmmviz._em_posterior import predict_proba
 
     gx, gy, vor = voronoi_grid(centers, *ranges, grid)
     xx, yy = np.meshgrid(gx, gy)
