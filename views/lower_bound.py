@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 import gmmviz
-from gmmviz.bound import bound_table, describe_step
+from gmmviz.bound import bound_table, describe_step, zoom_window
 from gmmviz.figures.teaching import bound_figure, step_tick_labels
 from views import _common as ui
 
@@ -108,12 +108,7 @@ def _chart(table: pd.DataFrame, half: int) -> None:
                   delta=None if half == 0 else f"{row['d_elbo']:+.4g}")
         st.metric("KL gap", f"{row['kl']:.4g}",
                   delta=None if half == 0 else f"{row['d_kl']:+.4g}", delta_color="inverse")
-    window = None
-    if zoom == "near":
-        # from the half-step before this iteration's E-step to the next iteration's M-step
-        it = max(int(row["iteration"]), 1)
-        rows = table.index[(table["iteration"] >= it) & (table["iteration"] <= it + 1)]
-        window = (max(int(rows.min()) - 1, 0), int(rows.max()))
+    window = zoom_window(table, half) if zoom == "near" else None
     with chart:
         st.plotly_chart(bound_figure(table, current=half, window=window), width="stretch",
                         key="bound_figure")
