@@ -48,9 +48,11 @@ def _sidebar(values: dict) -> tuple[str, ui.EMControls]:
 def _run(controls: ui.EMControls) -> gmmviz.GMMRun | None:
     """The run the controls ask for, or the last one that worked (saying why)."""
     request = controls.request
-    run, error = ui.fit_or_last_good(_LAST_RUN, request.fit if request is not None else None)
-    if error:
-        st.error(error, icon=":material/error:")
+    fit, work = (None, None) if request is None else (
+        request.fit, request.work("lower_bound", animated=False))
+    run, notice = ui.fit_or_last_good(_LAST_RUN, fit, work)
+    if notice is not None:
+        notice.show()
         if run is not None:
             st.caption("Still showing the last run that worked.")
     elif controls.error is not None:
