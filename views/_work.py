@@ -30,7 +30,7 @@ from gmmviz import budget
 #: Point-component-iterations above which work counts as long (about 1 s of EM here): it
 #: shows a progress bar and a Stop button.
 LONG_WORK = 50_000_000
-#: Session key: (slot, name) of the one request whose work was stopped.
+#: Session key: {slot: name of the request whose work was stopped there}.
 _STOPPED = "_gmmviz_stopped"
 
 
@@ -136,11 +136,11 @@ class Notice:
 
 
 def _stop(slot: str, name: str) -> None:
-    st.session_state[_STOPPED] = (slot, name)
+    st.session_state.setdefault(_STOPPED, {})[slot] = name
 
 
-def _run_again() -> None:
-    st.session_state.pop(_STOPPED, None)
+def _run_again(slot: str) -> None:
+    st.session_state.get(_STOPPED, {}).pop(slot, None)
 
 
 @dataclass
@@ -195,13 +195,12 @@ class Work:
 
     def refusal(self) -> Notice | None:
         """Why the work is not started (it was stopped, or it is over the budget), or None."""
-        stopped = st.session_state.get(_STOPPED)
-        if stopped is not None and stopped[0] == self.slot:
-            if stopped[1] == self.name:
-                return Notice(NoticeKind.STOPPED,
-                              f"Stopped before it finished: {self.described}.",
-                              (Offer("Run it", _run_again),), self.slot)
-            _run_again()  # a setting changed: the stopped request is no longer asked for
+        stopped = st.session_state.get(_STOPPED, {}).get(self.slot)
+        if stopped == self.name:
+            return Notice(NoticeKind.STOPPED, f"Stopped before it finished: {self.described}.",
+                          (Offer("Run it", _run_again, (self.slot,)),), self.slot)
+        if stopped is not None:
+            _run_again(self.slot)  # a setting changed: the stopped request is not asked for
         verdict = budget.check_all(self.limits)
         if verdict.fits:
             return None
