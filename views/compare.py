@@ -137,12 +137,14 @@ def _side_by_side(shared: Shared, values: dict[str, Any]) -> list[str]:
     if shared.X is None:
         return start
     requests = _panel_requests(shared, inits, seeds, manual)
-    work = None if not requests else ui.Work(
+    if not requests:
+        st.error("No run could be drawn: change the settings named above.")
+        return start
+    work = ui.Work(
         (requests[0][1].size(len(requests)),), "|".join(r.key for _, r in requests), "panels",
         ui.with_points(ui.ITERATIONS, PANELS), runs="panels",
         label="Running EM for every panel…", reports=True)
-    fitted, notice = ui.fit_or_last_good(
-        _LAST_PANELS, (lambda: _fit_panels(requests, work)) if requests else None, work)
+    fitted, notice = ui.fit_or_last_good(_LAST_PANELS, lambda: _fit_panels(requests, work), work)
     ui.fit_notice(fitted, notice, stale="The panels show the last runs that worked; change the "
                                         "settings to update them.")
     if fitted is None:

@@ -143,7 +143,7 @@ def _fitted(X: np.ndarray | None, description: str, controls: dict[str, Any],
         # K-means, the eps-limit run and the sweep's fits; the first two are animated
         n, k, t = X.shape[0], controls["n_clusters"], controls["max_iter"]
         work = ui.Work((Request(n, k, t, 2 + SWEEP_SIZE, animated=False), Request(n, k, t, 2)),
-                       f"{ui.data_digest(X)}|{controls}|{values}", "limit",
+                       f"{ui.data_digest(X)}|{controls}|{values['eps']}|{learn_weights}", "limit",
                        ui.with_points(ui.ITERATIONS), runs="fits")
     fitted, notice = ui.fit_or_last_good(_LAST_GOOD, fit if X is not None else None, work)
     ui.fit_notice(fitted, notice, stale="The figures show the last runs that worked; change "
