@@ -78,8 +78,7 @@ def describe_step(table: pd.DataFrame, index: int) -> str:
     index : int
         Row position (0 is the start).
     """
-    if not 0 <= index < len(table):
-        raise InputError(f"Choose a half-step between 0 and {len(table) - 1}; got {index}.")
+    _check_row(table, index)
     row = table.iloc[index]
     if row["kind"] == "init":
         if row["kl"] > 0:
@@ -104,3 +103,31 @@ def describe_step(table: pd.DataFrame, index: int) -> str:
         f"{row['d_elbo']:.4g}, log p rose by {row['d_log_p']:.4g}, and a gap "
         f"KL = {row['kl']:.4g} opened."
     )
+
+
+def zoom_window(table: pd.DataFrame, index: int) -> tuple[int, int]:
+    """The rows around the half-step at row ``index`` that show one iteration's climb.
+
+    From the half-step before this iteration's E-step to the next iteration's M-step (the
+    start counts as iteration 1's, so that the first climb is shown from the start); clipped
+    to the table. A run without iterations (only its start) gives ``(0, 0)``.
+
+    Parameters are those of :func:`describe_step`.
+
+    Returns
+    -------
+    (first, last) : tuple of int
+        Row positions, inclusive, as :func:`gmmviz.figures.teaching.bound_figure` takes them.
+    """
+    _check_row(table, index)
+    iteration = table["iteration"].to_numpy()
+    it = max(int(iteration[index]), 1)
+    rows = np.flatnonzero((iteration >= it) & (iteration <= it + 1))
+    if rows.size == 0:
+        return 0, 0
+    return max(int(rows[0]) - 1, 0), int(rows[-1])
+
+
+def _check_row(table: pd.DataFrame, index: int) -> None:
+    if not 0 <= index < len(table):
+        raise InputError(f"Choose a half-step between 0 and {len(table) - 1}; got {index}.")

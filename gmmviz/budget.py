@@ -14,11 +14,13 @@ with everything else held.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gmmviz import _validate as v
+from gmmviz._errors import InputError
 
-__all__ = ["Budget", "Request", "Verdict", "check", "describe"]
+__all__ = ["Budget", "Request", "Verdict", "check", "check_all", "describe"]
 
 
 @dataclass(frozen=True)
@@ -152,12 +154,34 @@ def check(request: Request, budget: Budget = Budget()) -> Verdict:
                    n_samples=n_max, n_runs=r_max)
 
 
-def describe(request: Request) -> str:
+def check_all(requests: Sequence[Request], budget: Budget = Budget()) -> Verdict:
+    """Compare several limits of one page's work with a budget: all must hold.
+
+    For a page whose fits and animations differ in number but share the points, components
+    and iterations, e.g. ``Request(n, k, t, 27, animated=False)`` for all its fits and
+    ``Request(n, k, t, 2)`` for the two it animates.
+
+    Returns
+    -------
+    Verdict
+        Fits when every request fits; the largest share; the smallest of the largest
+        iterations, points and runs (so each of them makes every request fit).
+    """
+    verdicts = [check(r, budget) for r in requests]
+    if not verdicts:
+        raise InputError("check_all needs at least one request.")
+    return Verdict(fits=all(x.fits for x in verdicts), share=max(x.share for x in verdicts),
+                   max_iter=min(x.max_iter for x in verdicts),
+                   n_samples=min(x.n_samples for x in verdicts),
+                   n_runs=min(x.n_runs for x in verdicts))
+
+
+def describe(request: Request, runs: str = "runs") -> str:
     """The request's size in words, e.g. "50,000 points x 10 components x 500 iterations x 6
-    panels"."""
+    panels" (``runs="panels"``)."""
     parts = [f"{request.n_samples:,} points", f"{request.n_components} components",
              f"{request.max_iter} iterations"]
     if request.n_runs > 1:
-        parts.append(f"{request.n_runs} runs")
+        parts.append(f"{request.n_runs} {runs}")
     return " x ".join(parts)
 

@@ -10,6 +10,7 @@ from scipy.stats import multivariate_normal
 from streamlit.testing.v1 import AppTest
 
 import gmmviz
+from gmmviz import manual
 from tests._apptest import (
     APP,
     TIMEOUT,
@@ -501,3 +502,34 @@ def test_settings_from_another_page_carry_over_to_a_first_visit():
     at.switch_page("views/likelihood.py").run()
     at.switch_page("views/explorer.py").run()
     assert at.slider(key="k").value == 5
+
+
+def test_a_malformed_manual_start_link_says_the_default_rows_were_used():
+    at = open_app(PAGE, {"init": "manual", "start": "1,2,x"}, runs=1)
+    assert "start='1,2,x' was not used" in text(at.warning)
+    assert "default rows for k = 3" in text(at.warning)
+    # the table and the link now hold the default rows, and the figure draws
+    rows = manual.default_rows(gmmviz.datasets.textbook()[0], 3)
+    assert at.data_editor[0].value["mu_x"].tolist() == [r["mu_x"] for r in rows]
+    assert at.query_params["start"] == ",".join(manual.encode_rows(rows))
+    assert charts(at)
+    at.run()
+    assert_ok(at)
+    assert not at.warning, text(at.warning)
+
+
+def test_a_valid_manual_start_link_shows_no_warning():
+    start = "0.5,-1,0,1,0,1,0.25,1,1,1,0.5,1,0.25,1,-1,1,0,1"
+    at = _app({"init": "manual", "start": start})
+    assert not at.warning, text(at.warning)
+    assert at.query_params["start"] == start
+
+
+def test_a_new_k_starts_the_manual_table_from_the_default_rows_with_a_note():
+    at = _app({"init": "manual"})
+    at.slider(key="k").set_value(2).run()
+    assert_ok(at)
+    assert not at.warning, text(at.warning)
+    assert "had 3 rows and k is 2" in text(at.info)
+    assert len(at.data_editor[0].value) == 2
+    assert len(at.query_params["start"].split(",")) == 12

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from typing import Any, TypeVar
 
 import numpy as np
 import streamlit as st
 
 import gmmviz
+from views._work import Notice, NoticeKind, Work
 
 T = TypeVar("T")
 
@@ -99,32 +101,52 @@ def cached_em_figure(run: gmmviz.GMMRun, X: np.ndarray, key: str, **options: Any
     return _em_figure(key, run, X, plain)
 
 
-def fit_or_last_good(key: str, fit: Callable[[], T] | None) -> tuple[T | None, str | None]:
-    """``fit()``, kept in session state under ``key``; or the value kept there last time when
-    ``fit`` is None (nothing to fit yet) or raises InputError.
+def fit_or_notice(fit: Callable[[], T], work: Work | None = None
+                  ) -> tuple[T | None, Notice | None]:
+    """``fit()``, or None and a notice saying why not: ``work`` is over the budget or was
+    stopped (``fit`` is then not called), or ``fit`` raised InputError, the library's one
+    exception for what a user can cause. While ``fit`` runs, long ``work`` shows its progress
+    and a Stop button.
+
+    The pages' one place that catches what the library raises.
+    """
+    notice = work.refusal() if work is not None else None
+    if notice is not None:
+        return None, notice
+    try:
+        with work.running() if work is not None else nullcontext():
+            return fit(), None
+    except gmmviz.InputError as e:
+        return None, Notice(NoticeKind.REFUSED, str(e))
+
+
+def fit_or_last_good(key: str, fit: Callable[[], T] | None, work: Work | None = None
+                     ) -> tuple[T | None, Notice | None]:
+    """:func:`fit_or_notice`, its value kept in session state under ``key`` (one value per
+    key: the last good one); or the value kept there last time when ``fit`` is None (nothing
+    to fit yet) or gives a notice.
 
     Returns
     -------
     value : the new value, the kept one, or None
-    error : str or None
-        The InputError's message, when ``fit`` raised one.
+    notice : Notice or None
+        Why the value is not a new one (None when ``fit`` is None).
     """
     if fit is None:
         return st.session_state.get(key), None
-    try:
-        value = fit()
-    except gmmviz.InputError as e:
-        return st.session_state.get(key), str(e)
+    value, notice = fit_or_notice(fit, work)
+    if notice is not None:
+        return st.session_state.get(key), notice
     st.session_state[key] = value
     return value, None
 
 
-def fit_notice(value: object, error: str | None, *, stale: str) -> None:
-    """What :func:`fit_or_last_good` came back with, for people: the error, a request for data
-    when there is nothing to show yet, or ``stale`` when the kept value is shown."""
-    if error:
-        st.error(error, icon=":material/error:")
-    if value is None and not error:
+def fit_notice(value: object, notice: Notice | None, *, stale: str) -> None:
+    """What :func:`fit_or_last_good` came back with, for people: its notice, a request for
+    data when there is nothing to show yet, or ``stale`` when the kept value is shown."""
+    if notice is not None:
+        notice.show()
+    if value is None and notice is None:
         st.info("Choose a data set in the sidebar to start.", icon=":material/arrow_back:")
-    elif value is not None and error:
+    elif value is not None and notice is not None:
         st.caption(stale)

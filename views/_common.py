@@ -6,7 +6,8 @@ Each lives in its own module, by concern:
 - :mod:`views._data`: the data controls (generated data sets, uploads)
 - :mod:`views._em_controls`: the EM controls and the fit request they build
 - :mod:`views._manual`: the manual start's table
-- :mod:`views._cache`: cached fits and figures
+- :mod:`views._cache`: cached fits and figures, and the last good fit
+- :mod:`views._work`: work budgets, progress and Stop
 - :mod:`views._page`: the page element (CSS, playback keys, the rerun after the first figure)
 - :mod:`views._equations`: the notes' equations
 """
@@ -23,6 +24,7 @@ from views._cache import (  # noqa: F401  (the caches themselves, to clear them)
     fit_key,
     fit_notice,
     fit_or_last_good,
+    fit_or_notice,
 )
 from views._data import data_source_controls
 from views._em_controls import (
@@ -54,6 +56,16 @@ from views._urlstate import (
     sync_url,
     url_state,
 )
+from views._work import (
+    ITERATIONS,
+    POINTS,
+    Lever,
+    Notice,
+    NoticeKind,
+    Setting,
+    Work,
+    with_points,
+)
 
 __all__ = [
     "CALLS",
@@ -67,6 +79,13 @@ __all__ = [
     "FitRequest",
     "INIT_CHOICES",
     "INIT_HELP",
+    "ITERATIONS",
+    "Lever",
+    "Notice",
+    "NoticeKind",
+    "POINTS",
+    "Setting",
+    "Work",
     "ManualStart",
     "Param",
     "assign_widget_keys",
@@ -80,6 +99,7 @@ __all__ = [
     "fit_key",
     "fit_notice",
     "fit_or_last_good",
+    "fit_or_notice",
     "from_widget",
     "gmm_controls",
     "init_control",
@@ -92,4 +112,5 @@ __all__ = [
     "sync_url",
     "tex_number",
     "url_state",
+    "with_points",
 ]

@@ -1,5 +1,5 @@
 """The Restarts, Identical starts and Choosing k tabs of Compare starts, and what its tabs
-share: the sidebar's settings and a fit that reports its error."""
+share: the sidebar's settings."""
 
 from __future__ import annotations
 
@@ -15,12 +15,22 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 import gmmviz
 from gmmviz import outcomes, selection
+from gmmviz.budget import Request
 from gmmviz.figures import compare as cf
 from gmmviz.starts import GMM_START_LABELS
 from views import _common as ui
 
 #: The random starts: they change with the seed.
 RESTART_INITS = ("random", "random-resp", "kmeans-pp", "kmeans")
+#: The choosing-k grid: every k and covariance type (selection_grid's defaults).
+GRID_KS = tuple(range(1, 11))
+#: The widgets that make the restarts smaller.
+RESTART_ITERS = ui.Lever("riters", "iterations")
+RESTARTS = ui.Lever("restarts", "restarts", ui.Setting.RUNS, lowest=2)
+#: Session keys of the last good value of each tab.
+_LAST_RESTARTS = "_compare_last_restarts"
+_LAST_IDENTICAL = "_compare_last_identical"
+_LAST_GRID = "_compare_last_grid"
 
 
 class Shared(NamedTuple):
@@ -59,24 +69,29 @@ def _restarts(digest: str, _X: np.ndarray, k: int, n_init: int, settings: tuple
     return result
 
 
-@st.cache_data(max_entries=8, show_spinner="Fitting every k and covariance type…")
-def _grid(digest: str, _X: np.ndarray, n_init: int, reg_covar: float, max_iter: int,
-          random_state: int) -> pd.DataFrame:
-    return selection.selection_grid(_X, n_init=n_init, reg_covar=reg_covar, max_iter=max_iter,
+@st.cache_data(max_entries=8 * len(GRID_KS) * len(ui.COV_TYPES), show_spinner=False)
+def _grid_cell(digest: str, _X: np.ndarray, k: int, covariance_type: str, n_init: int,
+               reg_covar: float, max_iter: int, random_state: int) -> pd.DataFrame:
+    """One cell of the choosing-k grid (no row when k exceeds the distinct points)."""
+    return selection.selection_grid(_X, [k], [covariance_type], n_init=n_init,
+                                    reg_covar=reg_covar, max_iter=max_iter,
                                     random_state=random_state)
+
+
+def _grid(X: np.ndarray, work: ui.Work, **settings: Any) -> pd.DataFrame:
+    """:func:`gmmviz.selection_grid` cell by cell, in its order, reporting to ``work``."""
+    cells = [(cov, k) for cov in ui.COV_TYPES for k in GRID_KS]
+    digest, frames = ui.data_digest(X), []
+    for i, (cov, k) in enumerate(cells):
+        frames.append(_grid_cell(digest, X, k, cov, **settings))
+        work.progress(i + 1, len(cells))
+    filled = [f for f in frames if len(f)]
+    return pd.concat(filled, ignore_index=True) if filled else frames[0]
 
 
 @st.cache_data(max_entries=16, show_spinner="Drawing the panels…")
 def compare_figure(keys: tuple, _runs: list, titles: tuple, duration_ms: int) -> Any:
     return cf.compare_figure(_runs, list(titles), duration_ms=duration_ms)
-
-
-def fit_or_error(request: ui.FitRequest) -> tuple[gmmviz.GMMRun | None, str]:
-    """The run, or None and the InputError's message."""
-    try:
-        return request.fit(), ""
-    except gmmviz.InputError as e:
-        return None, str(e)
 
 
 def outcome_phrase(run: gmmviz.GMMRun) -> str:
@@ -97,12 +112,19 @@ def restarts_tab(shared: Shared, values: dict[str, Any]) -> None:
         "the best: the lowest final NLL.")
     n_init, request = _restart_controls(shared)
     settings = tuple(sorted(request.fit_kwargs().items()))
-    try:
-        result = _restarts(ui.data_digest(shared.X), shared.X, shared.n_components, n_init,
-                           settings)
-    except gmmviz.InputError as e:
-        st.error(str(e), icon=":material/error:")
+    digest = ui.data_digest(shared.X)
+    work = ui.Work((request.size(n_init, animated=False),), f"{digest}|{n_init}|{settings}",
+                   "restarts", ui.with_points(RESTART_ITERS, RESTARTS), runs="restarts",
+                   reports=True, bar=False)
+    kept, notice = ui.fit_or_last_good(_LAST_RESTARTS, lambda: (
+        _restarts(digest, shared.X, shared.n_components, n_init, settings), request), work)
+    ui.fit_notice(kept, notice, stale="The restarts shown are the last ones that worked; "
+                                      "change the settings to update them.")
+    if kept is None:
         return
+    result, request = kept
+    n_init = result.n_init
+    settings = tuple(sorted(request.fit_kwargs().items()))
     chosen = _picked_restart(result, (settings, n_init, shared.n_components))
     st.plotly_chart(cf.restarts_figure(result, chosen), key="restarts_fig",
                     on_select="rerun", selection_mode="points", width="stretch",
@@ -176,7 +198,8 @@ def _chosen_restart(result: selection.RestartsResult, request: ui.FitRequest,
     chosen = int(st.session_state["restart_pick"])
     seed = int(result.seeds[chosen])
     restart = dataclasses.replace(request, random_state=seed)
-    run, err = fit_or_error(restart)
+    run, notice = ui.fit_or_notice(restart.fit, restart.work(
+        "restart_fit", levers=ui.with_points(RESTART_ITERS)))
     with c2:
         st.metric("Final NLL of this restart", f"{result.nll[chosen]:,.3f}",
                   delta=f"{result.nll[chosen] - result.nll[best]:+,.3f} vs best",
@@ -187,8 +210,8 @@ def _chosen_restart(result: selection.RestartsResult, request: ui.FitRequest,
             f"**Restart {chosen}** (seed {seed}) ranks **{outcomes.rank(result.nll, chosen)} "
             f"of {n_init}**; it {outcome_phrase(run) if run else result.stop_reasons[chosen]}."
             + (" It is the **best of n**." if chosen == best else ""))
-    if run is None:
-        st.error(err)
+    if notice is not None:
+        notice.show()
         return
     fig = ui.cached_em_figure(run, restart.X, restart.key, levels=(1, 2),
                               duration_ms=int(values["speed"]), height=540,
@@ -208,13 +231,16 @@ def identical_tab(shared: Shared, values: dict[str, Any]) -> None:
              "number of iterations (at least 10), and check whether they ever differ.")
     if not demo:
         return
-    k = shared.n_components
     request = shared.request("identical", 0, max_iter=max(shared.settings["max_iter"], 10),
                              tol=0.0)
-    run, err = fit_or_error(request)
-    if run is None:
-        st.error(err, icon=":material/error:")
+    kept, notice = ui.fit_or_last_good(_LAST_IDENTICAL, lambda: (request, request.fit()),
+                                       request.work("identical"))
+    ui.fit_notice(kept, notice, stale="The run shown is the last one that worked; change the "
+                                      "settings to update it.")
+    if kept is None:
         return
+    request, run = kept
+    k = run.n_components
     spread = selection.identical_start_check(run)
     a, b = st.columns([1.3, 3], vertical_alignment="center")
     a.metric("Component spread", f"{spread:.3g}",
@@ -260,14 +286,26 @@ def choosing_k_tab(shared: Shared, values: dict[str, Any]) -> None:
         help="Fit each (k, covariance type) this many times from k-means starts and keep "
              "the best; more is steadier but slower."))
     digest = ui.data_digest(shared.X)
-    try:
-        df = _grid(digest, shared.X, grid_init, shared.settings["reg_covar"],
-                   max(shared.settings["max_iter"], 100), int(st.session_state["seed"]))
-    except gmmviz.InputError as e:
-        st.error(str(e), icon=":material/error:")
+    settings = {"n_init": grid_init, "reg_covar": shared.settings["reg_covar"],
+                "max_iter": max(shared.settings["max_iter"], 100),
+                "random_state": int(st.session_state["seed"])}
+    n, t = shared.X.shape[0], settings["max_iter"]
+    size = Request(n, sum(GRID_KS), t, len(ui.COV_TYPES) * grid_init, animated=False)
+    work = ui.Work(
+        (size,), f"{digest}|{settings}", "grid",
+        ui.with_points(ui.Lever("iters", "iterations", lowest=100),
+                       ui.Lever("grid_n_init", "starts per cell", ui.Setting.RUNS,
+                                per=len(ui.COV_TYPES))),
+        what=f"Fitting every k from 1 to {GRID_KS[-1]} and {len(ui.COV_TYPES)} covariance "
+             f"types, {grid_init} start(s) per cell, to {n:,} points for up to {t} iterations",
+        label="Fitting every k and covariance type…", reports=True)
+    kept, notice = ui.fit_or_last_good(_LAST_GRID, lambda: (
+        digest, _grid(shared.X, work, **settings)), work)
+    ui.fit_notice(kept, notice, stale="The values shown are the last ones that worked; change "
+                                      "the settings to update them.")
+    if kept is None or not len(kept[1]):
         return
-    if not len(df):
-        return
+    digest, df = kept
     best, aic_best = df.loc[df["bic"].idxmin()], df.loc[df["aic"].idxmin()]
     if st.session_state.get("_grid_for") != digest:
         st.session_state["_grid_for"] = digest

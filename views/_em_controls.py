@@ -15,11 +15,13 @@ import numpy as np
 import streamlit as st
 
 import gmmviz
+from gmmviz.budget import Request
 from gmmviz.starts import GMM_START_LABELS
 from views._cache import cached_fit, fit_key
 from views._data import cached_dataset, preset_description
 from views._manual import manual_start_editor
 from views._urlstate import COV_TYPES, INIT_CHOICES
+from views._work import ITERATIONS, Lever, Work, with_points
 
 INIT_HELP = (
     "Where EM starts. random: k data points as means; random responsibilities: a random soft "
@@ -130,6 +132,18 @@ class FitRequest:
     def fit(self) -> gmmviz.GMMRun:
         """The run (cached); raises InputError as :func:`gmmviz.fit_gmm` does."""
         return cached_fit(self.X, self.n_components, **self.fit_kwargs())
+
+    def size(self, n_runs: int = 1, *, animated: bool = True) -> Request:
+        """The work of ``n_runs`` fits like this one, for the work budget."""
+        return Request(self.X.shape[0], self.n_components, self.max_iter, n_runs, animated)
+
+    def work(self, slot: str, *, animated: bool = True,
+             levers: tuple[Lever, ...] | None = None) -> Work:
+        """This one fit as work weighed against the budget, at the place ``slot`` of the
+        page; by default the max iterations (and the points of a generated data set) are
+        offered when it is over."""
+        return Work((self.size(animated=animated),), self.key, slot,
+                    with_points(ITERATIONS) if levers is None else levers)
 
 
 class EMControls(NamedTuple):

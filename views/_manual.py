@@ -29,9 +29,10 @@ def manual_start_editor(
     """An editable table of pi, mu and Sigma, one row per component, and its checked values.
 
     The table starts from ``start`` (the flat list that :func:`gmmviz.manual.encode_rows`
-    writes, e.g. from the URL) when it fits k, else from :func:`gmmviz.manual.default_rows`.
-    Renormalised weights are reported with ``st.info``; a table that cannot be used shows its
-    message with ``st.error`` and comes back with ``error`` set.
+    writes, e.g. from the URL) when it fits k, else from :func:`gmmviz.manual.default_rows`,
+    saying why (see :func:`_first_rows`). Renormalised weights are reported with ``st.info``;
+    a table that cannot be used shows its message with ``st.error`` and comes back with
+    ``error`` set.
     """
     base = pd.DataFrame(_first_rows(k, X, start), columns=list(manual.COLUMNS),
                         index=pd.RangeIndex(1, k + 1, name="component"))
@@ -61,10 +62,27 @@ def manual_start_editor(
 
 
 def _first_rows(k: int, X: np.ndarray | None, start: list[str] | None) -> list[dict[str, float]]:
-    """The table's rows from ``start`` when it holds k of them, else the default rows."""
-    if start:
-        try:
-            return manual.decode_rows(start, k)
-        except gmmviz.InputError:
-            pass
-    return manual.default_rows(X if X is not None else np.zeros((1, 2)), k)
+    """The table's rows from ``start`` when it holds k of them, else the default rows.
+
+    A ``start`` that is not a table of numbers (a malformed link) is named in a warning; one
+    that holds whole rows for another k (k was just changed) in a note.
+    """
+    default = manual.default_rows(X if X is not None else np.zeros((1, 2)), k)
+    if not start:
+        return default
+    try:
+        return manual.decode_rows(start, k)
+    except gmmviz.InputError as e:
+        why = str(e)
+    n_cols = len(manual.COLUMNS)
+    try:
+        manual.decode_rows(start, len(start) // n_cols)
+    except gmmviz.InputError:
+        shown = ",".join(start)
+        shown = shown if len(shown) <= 60 else shown[:57] + "…"
+        st.warning(f"The manual start start={shown!r} was not used: {why} The table starts "
+                   f"from the default rows for k = {k} instead.", icon=":material/link_off:")
+    else:
+        st.info(f"The manual start (start) had {len(start) // n_cols} rows and k is {k}: the "
+                "table starts from the default rows instead.", icon=":material/table_rows:")
+    return default

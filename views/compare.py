@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import gmmviz
-from gmmviz import outcomes, selection
+from gmmviz import budget, outcomes, selection
 from gmmviz.figures import compare as cf
 from gmmviz.starts import GMM_START_LABELS
 from views import _common as ui
@@ -18,7 +18,6 @@ from views._compare_tabs import (
     Shared,
     choosing_k_tab,
     compare_figure,
-    fit_or_error,
     identical_tab,
     outcome_phrase,
     restarts_tab,
@@ -54,6 +53,9 @@ SHARED_HELP = {
 }
 TABS = ("Side by side", "Restarts", "Identical starts", "Choosing k")
 _WRITTEN = "_compare_panels_written"  # (panels, seeds) this page last put in session state
+_LAST_PANELS = "_compare_last_panels"  # the Panels of the last side by side that worked
+#: The number of panels, offered when the panels are more work than a page computes at once.
+PANELS = ui.Lever("n_panels", "panels", ui.Setting.RUNS, lowest=2)
 
 
 class Panel(NamedTuple):
@@ -62,6 +64,13 @@ class Panel(NamedTuple):
     request: ui.FitRequest
     title: str
     run: gmmviz.GMMRun
+
+
+class Panels(NamedTuple):
+    """The runs of the side-by-side view, and why the panels left out are."""
+
+    panels: list[Panel]
+    left_out: list[str]
 
 
 # ----------------------------------------------------------------------------- controls
@@ -127,17 +136,29 @@ def _side_by_side(shared: Shared, values: dict[str, Any]) -> list[str]:
     start = manual.start if manual is not None else list(values["start"])
     if shared.X is None:
         return start
-    panels = _panels(shared, inits, seeds, manual)
-    if not panels:
+    requests = _panel_requests(shared, inits, seeds, manual)
+    if not requests:
         st.error("No run could be drawn: change the settings named above.")
         return start
+    work = ui.Work(
+        (requests[0][1].size(len(requests)),), "|".join(r.key for _, r in requests), "panels",
+        ui.with_points(ui.ITERATIONS, PANELS), runs="panels",
+        label="Running EM for every panel…", reports=True)
+    fitted, notice = ui.fit_or_last_good(_LAST_PANELS, lambda: _fit_panels(requests, work), work)
+    ui.fit_notice(fitted, notice, stale="The panels show the last runs that worked; change the "
+                                        "settings to update them.")
+    if fitted is None:
+        return start
+    for text in fitted.left_out if notice is None else ():
+        st.warning(text, icon=":material/warning:")
+    panels = fitted.panels
     titles = tuple(p.title for p in panels)
     fig = compare_figure(tuple(p.request.key for p in panels), [p.run for p in panels],
                           titles, int(values["speed"]))
     st.plotly_chart(fig, key="compare_fig", width="stretch",
                     config={"displaylogo": False, "scrollZoom": False})
     verdict = outcomes.compare_starts([p.run for p in panels])
-    _lesson(panels, verdict, shared)
+    _lesson(panels, verdict)
     if verdict.outcome is outcomes.StartsOutcome.APART:
         _run_on(panels, verdict)
     _nll_and_table(panels, verdict.best)
@@ -171,11 +192,12 @@ def _panel_controls() -> tuple[list[str], list[int]]:
     return inits, seeds
 
 
-def _panels(shared: Shared, inits: list[str], seeds: list[int],
-            manual: ui.ManualStart | None) -> list[Panel]:
-    """Each panel's run; a panel that cannot run is left out with a warning saying why."""
+def _panel_requests(shared: Shared, inits: list[str], seeds: list[int],
+                    manual: ui.ManualStart | None) -> list[tuple[str, ui.FitRequest]]:
+    """Each panel's title and fit; a panel that cannot run is left out with a warning saying
+    why, and a notes start with k other than 3 says it starts from k-means."""
     k = shared.n_components
-    panels, problems = [], []
+    requests, problems = [], []
     for p, (init_name, seed) in enumerate(zip(inits, seeds, strict=True)):
         title = ui.start_label(init_name)
         request = shared.request(init_name, seed)
@@ -191,22 +213,34 @@ def _panels(shared: Shared, inits: list[str], seeds: list[int],
             request = dataclasses.replace(request, manual_start=manual.values)
         if request.init in RESTART_INITS:
             title = f"{title} · seed {seed}"
-        run, err = fit_or_error(request)
-        if run is None:
-            problems.append(f"Panel {p + 1} ({title}): {err}")
-            continue
-        panels.append(Panel(request, f"{p + 1} · {title}", run))
+        requests.append((f"{p + 1} · {title}", request))
     for text in problems:
         st.warning(text, icon=":material/warning:")
-    return panels
+    return requests
 
 
-def _lesson(panels: list[Panel], verdict: outcomes.StartsVerdict, shared: Shared) -> None:
+def _fit_panels(requests: list[tuple[str, ui.FitRequest]], work: ui.Work) -> Panels:
+    """Every panel's run, reporting to ``work`` after each; a panel that EM refuses is left
+    out (saying why). Raises InputError when every panel is."""
+    panels, left_out = [], []
+    for i, (title, request) in enumerate(requests):
+        run, notice = ui.fit_or_notice(request.fit)
+        if notice is None:
+            panels.append(Panel(request, title, run))
+        else:
+            left_out.append(f"Panel {title}: {notice.text}")
+        work.progress(i + 1, len(requests))
+    if not panels:
+        raise gmmviz.InputError("No run could be drawn: " + " ".join(left_out))
+    return Panels(panels, left_out)
+
+
+def _lesson(panels: list[Panel], verdict: outcomes.StartsVerdict) -> None:
     """Which run ends lowest and which highest."""
     best, worst = panels[verdict.best], panels[verdict.worst]
     lesson = (
         f"▶ **Play** moves every panel at once; a run that stopped early holds its last "
-        f"step. After at most {shared.settings['max_iter']} iterations, **{best.title}** has "
+        f"step. After at most {best.request.max_iter} iterations, **{best.title}** has "
         f"the lowest NLL ({verdict.final_nll[verdict.best]:.2f})")
     if verdict.outcome is outcomes.StartsOutcome.SAME_END:
         st.markdown(lesson + "; every run reached practically the same NLL.")
@@ -220,10 +254,25 @@ def _run_on(panels: list[Panel], verdict: outcomes.StartsVerdict) -> None:
     """The worst and the best run continued to convergence: a worse optimum, or a slower
     climb?"""
     best, worst = panels[verdict.best], panels[verdict.worst]
-    end_worst, _ = fit_or_error(dataclasses.replace(worst.request, **outcomes.TO_CONVERGENCE))
-    end_best, _ = fit_or_error(dataclasses.replace(best.request, **outcomes.TO_CONVERGENCE))
-    if end_worst is None or end_best is None:
+    ends = [dataclasses.replace(p.request, **outcomes.TO_CONVERGENCE) for p in (worst, best)]
+    size = ends[0].size(2, animated=False)
+    work = ui.Work((size,), ends[0].key + ends[1].key, "run_on",
+                   what=f"Running {worst.title} and {best.title} on to convergence "
+                        f"({budget.describe(size)} at most)",
+                   label="Running two runs on to convergence…", reports=True)
+
+    def run_on() -> list[gmmviz.GMMRun]:
+        runs = []
+        for request in ends:
+            runs.append(request.fit())
+            work.progress(len(runs), len(ends))
+        return runs
+
+    converged, notice = ui.fit_or_notice(run_on, work)
+    if notice is not None:
+        notice.show()
         return
+    end_worst, end_best = converged
     verdict = outcomes.compare_starts([p.run for p in panels], converged=(end_worst, end_best))
     nw, nb = verdict.converged_nll
     if verdict.outcome is outcomes.StartsOutcome.WORSE_OPTIMUM:

@@ -41,7 +41,8 @@ class Shown(NamedTuple):
     run: gmmviz.GMMRun | None
     #: the settings failed: this is the last run that worked
     stale: bool = False
-    fit_error: str | None = None
+    #: why the run asked for is not shown (refused, over the work budget)
+    notice: ui.Notice | None = None
     #: the manual start's table was refused (the table says why)
     table_error: str | None = None
 
@@ -55,10 +56,8 @@ def _first_run_alone(values: dict[str, Any]) -> Shown | None:
     request = ui.preset_request(values) if first else None
     if request is None:
         return None
-    try:
-        return Shown(request, request.fit())
-    except gmmviz.InputError:
-        return None  # the controls will say why
+    run, notice = ui.fit_or_notice(request.fit, request.work("explorer"))
+    return None if notice is not None else Shown(request, run)  # the controls will say why
 
 
 def _sidebar(values: dict[str, Any], manual_area: Any) -> tuple[dict[str, Any], ui.EMControls]:
@@ -101,19 +100,20 @@ def _display_controls() -> None:
 def _run_to_show(controls: ui.EMControls) -> Shown:
     """The run the controls ask for or, when it cannot be had, the last one that worked."""
     request = controls.request
-    fit = None if request is None else (lambda: (request, request.fit()))
-    kept, fit_error = ui.fit_or_last_good(_LAST_GOOD, fit)
+    fit, work = (None, None) if request is None else (
+        lambda: (request, request.fit()), request.work("explorer"))
+    kept, notice = ui.fit_or_last_good(_LAST_GOOD, fit, work)
     if kept is None:
-        return Shown(None, None, False, fit_error, controls.error)
-    stale = fit is None or fit_error is not None
-    return Shown(*kept, stale, fit_error, controls.error)
+        return Shown(None, None, False, notice, controls.error)
+    stale = fit is None or notice is not None
+    return Shown(*kept, stale, notice, controls.error)
 
 
 # ----------------------------------------------------------------------------- above the figure
 def _nothing_yet(title: Any, shown: Shown) -> None:
     title.markdown(TITLE)
-    if shown.fit_error:
-        st.error(shown.fit_error, icon=":material/error:")
+    if shown.notice is not None:
+        shown.notice.show()
     elif shown.table_error is None:
         st.info("Choose a data set in the sidebar to start.", icon=":material/arrow_back:")
 
@@ -172,8 +172,8 @@ def _outcome(run: gmmviz.GMMRun) -> None:
 def _messages(shown: Shown) -> None:
     """What went wrong with the settings, and components left without weight."""
     with st.container():
-        if shown.fit_error:
-            st.error(shown.fit_error, icon=":material/error:")
+        if shown.notice is not None:
+            shown.notice.show()
         if shown.stale:
             st.caption("The figure shows the last run that worked; change the settings to "
                        "update it.")
@@ -194,14 +194,13 @@ def _figure(shown: Shown, values: dict[str, Any]) -> Any:
     if not levels:
         st.caption("No ellipse level is chosen in the sidebar: drawing the 1 σ ellipses.")
         levels = (1,)
-    try:
-        fig = ui.cached_em_figure(
-            shown.run, shown.request.X, shown.request.key, levels=levels,
-            duration_ms=int(values["speed"]), show_density=values["density"] == "1",
-            height=PRESENTATION_HEIGHT if values["present"] == "1" else FIGURE_HEIGHT,
-        )
-    except gmmviz.InputError as e:
-        st.error(str(e), icon=":material/error:")
+    fig, notice = ui.fit_or_notice(lambda: ui.cached_em_figure(
+        shown.run, shown.request.X, shown.request.key, levels=levels,
+        duration_ms=int(values["speed"]), show_density=values["density"] == "1",
+        height=PRESENTATION_HEIGHT if values["present"] == "1" else FIGURE_HEIGHT,
+    ))
+    if notice is not None:
+        notice.show()
         return None
     st.session_state[_ROWS] = shown.request.X.shape[0]
     st.plotly_chart(

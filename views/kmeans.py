@@ -8,6 +8,7 @@ import numpy as np
 import streamlit as st
 
 import gmmviz
+from gmmviz.budget import Request
 from gmmviz.figures.kmeans import hard_soft_figure, kmeans_figure
 from gmmviz.limit import hardness
 from views import _common as ui
@@ -99,15 +100,18 @@ def _sidebar(values: dict[str, Any]) -> tuple[np.ndarray | None, str, dict[str, 
 def _fitted(X: np.ndarray | None, description: str, controls: dict[str, Any],
             seed: int) -> Fitted | None:
     """The K-means run the controls ask for, or the last one that worked (saying why)."""
-    def fit() -> Fitted:
-        run = kc.kmeans_run(X, controls, seed)
+    if X is None:
+        fitted, notice = ui.fit_or_last_good(_LAST_GOOD, None)
+    else:
         key = ui.fit_key(X, controls["n_clusters"], init=controls["init"],
                          max_iter=controls["max_iter"], random_state=seed)
-        return Fitted(run, X, key, description)
-
-    fitted, error = ui.fit_or_last_good(_LAST_GOOD, fit if X is not None else None)
-    ui.fit_notice(fitted, error, stale="The figures show the last run that worked; change "
-                                       "the setting to update them.")
+        # K-means and the mixture beside it, both animated
+        size = Request(X.shape[0], controls["n_clusters"], controls["max_iter"], 2)
+        fitted, notice = ui.fit_or_last_good(
+            _LAST_GOOD, lambda: Fitted(kc.kmeans_run(X, controls, seed), X, key, description),
+            ui.Work((size,), key, "kmeans", ui.with_points(ui.ITERATIONS)))
+    ui.fit_notice(fitted, notice, stale="The figures show the last run that worked; change "
+                                        "the setting to update them.")
     return fitted
 
 
@@ -161,11 +165,11 @@ def _mixture_run(fitted: Fitted, controls: dict[str, Any], values: dict[str, Any
                       tol=ui.EXPLORER["tol"].default, reg_covar=ui.EXPLORER["reg"].default,
                       random_state=int(values["seed"]))
     k = centers.shape[0]
-    try:
-        return ui.cached_fit(fitted.X, k, **gmm_kwargs), ui.fit_key(fitted.X, k, **gmm_kwargs)
-    except gmmviz.InputError as e:
-        st.error(str(e), icon=":material/error:")
+    gmm, notice = ui.fit_or_notice(lambda: ui.cached_fit(fitted.X, k, **gmm_kwargs))
+    if notice is not None:
+        notice.show()
         return None, ""
+    return gmm, ui.fit_key(fitted.X, k, **gmm_kwargs)
 
 
 def _both_at_their_end(fitted: Fitted, gmm: gmmviz.GMMRun, gmm_key: str,

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import gmmviz
+from gmmviz.budget import Request
 from gmmviz.figures.kmeans import eps_sweep_figure, limit_figure
 from gmmviz.limit import EPS_STEPS, center_distance, eps_grid, eps_sweep, fit_eps_limit, hardness
 from views import _common as ui
@@ -58,12 +59,25 @@ def _eps_run(digest: str, _X: np.ndarray, centers: tuple, eps: float, learn_weig
                          learn_weights=learn_weights, max_iter=max_iter)
 
 
-@st.cache_data(max_entries=8, show_spinner="Sweeping ε from 10⁻⁴ to 100…")
-def _sweep(digest: str, _X: np.ndarray, centers: tuple, learn_weights: bool, max_iter: int,
-           _kmeans: gmmviz.KMeansRun) -> pd.DataFrame:
-    return eps_sweep(_X, np.array(centers).reshape(-1, 2),
-                     eps_grid(EPS_STEPS[0], EPS_STEPS[-1], SWEEP_SIZE),
+@st.cache_data(max_entries=8 * SWEEP_SIZE, show_spinner=False)
+def _sweep_point(digest: str, _X: np.ndarray, centers: tuple, eps: float, learn_weights: bool,
+                 max_iter: int, _kmeans: gmmviz.KMeansRun) -> pd.DataFrame:
+    """One row of the sweep (K-means from ``centers`` is ``_kmeans``)."""
+    return eps_sweep(_X, np.array(centers).reshape(-1, 2), [eps],
                      learn_weights=learn_weights, max_iter=max_iter, kmeans=_kmeans)
+
+
+def _sweep(fitted: Fitted, work: ui.Work) -> pd.DataFrame:
+    """The eps-limit fit for every eps of the sweep, one after the other (reporting to
+    ``work``)."""
+    eps_values = eps_grid(EPS_STEPS[0], EPS_STEPS[-1], SWEEP_SIZE)
+    rows = []
+    for i, eps in enumerate(eps_values):
+        rows.append(_sweep_point(fitted.digest, fitted.X, fitted.centers, float(eps),
+                                 fitted.learn_weights, int(fitted.eps_run.max_iter),
+                                 fitted.kmeans))
+        work.progress(i + 1, len(eps_values))
+    return pd.concat(rows, ignore_index=True)
 
 
 @st.cache_data(max_entries=16, show_spinner="Drawing the figure…")
@@ -124,9 +138,16 @@ def _fitted(X: np.ndarray | None, description: str, controls: dict[str, Any],
                            controls["max_iter"])
         return Fitted(X, kmeans, eps_run, digest, centers, learn_weights, description)
 
-    fitted, error = ui.fit_or_last_good(_LAST_GOOD, fit if X is not None else None)
-    ui.fit_notice(fitted, error, stale="The figures show the last runs that worked; change "
-                                       "the setting to update them.")
+    work = None
+    if X is not None:
+        # K-means, the eps-limit run and the sweep's fits; the first two are animated
+        n, k, t = X.shape[0], controls["n_clusters"], controls["max_iter"]
+        work = ui.Work((Request(n, k, t, 2 + SWEEP_SIZE, animated=False), Request(n, k, t, 2)),
+                       f"{ui.data_digest(X)}|{controls}|{values['eps']}|{learn_weights}", "limit",
+                       ui.with_points(ui.ITERATIONS), runs="fits")
+    fitted, notice = ui.fit_or_last_good(_LAST_GOOD, fit if X is not None else None, work)
+    ui.fit_notice(fitted, notice, stale="The figures show the last runs that worked; change "
+                                        "the setting to update them.")
     return fitted
 
 
@@ -184,8 +205,14 @@ def _eps_range(fitted: Fitted) -> None:
     """Distance and hardness over the whole range of eps, from the same start."""
     st.subheader("The whole range of ε")
     eps_run = fitted.eps_run
-    sweep = _sweep(fitted.digest, fitted.X, fitted.centers, fitted.learn_weights,
-                   int(eps_run.max_iter), fitted.kmeans)
+    work = ui.Work((Request(fitted.X.shape[0], eps_run.n_components, int(eps_run.max_iter),
+                            SWEEP_SIZE, animated=False),),
+                   fitted.key, "sweep", runs="values of ε",
+                   label=f"Sweeping ε from {EPS_STEPS[0]:g} to {EPS_STEPS[-1]:g}…", reports=True)
+    sweep, notice = ui.fit_or_notice(lambda: _sweep(fitted, work), work)
+    if notice is not None:
+        notice.show()
+        return
     st.plotly_chart(eps_sweep_figure(sweep, eps=fitted.eps,
                                      n_components=eps_run.n_components),
                     key="sweep_fig", width="stretch",

@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 import gmmviz
-from gmmviz.bound import bound_table, describe_step
+from gmmviz.bound import bound_table, describe_step, zoom_window
 from gmmviz.figures.teaching import bound_figure, step_tick_labels
 from views import _common as ui
 
@@ -48,9 +48,11 @@ def _sidebar(values: dict) -> tuple[str, ui.EMControls]:
 def _run(controls: ui.EMControls) -> gmmviz.GMMRun | None:
     """The run the controls ask for, or the last one that worked (saying why)."""
     request = controls.request
-    run, error = ui.fit_or_last_good(_LAST_RUN, request.fit if request is not None else None)
-    if error:
-        st.error(error, icon=":material/error:")
+    fit, work = (None, None) if request is None else (
+        request.fit, request.work("lower_bound", animated=False))
+    run, notice = ui.fit_or_last_good(_LAST_RUN, fit, work)
+    if notice is not None:
+        notice.show()
         if run is not None:
             st.caption("Still showing the last run that worked.")
     elif controls.error is not None:
@@ -108,12 +110,7 @@ def _chart(table: pd.DataFrame, half: int) -> None:
                   delta=None if half == 0 else f"{row['d_elbo']:+.4g}")
         st.metric("KL gap", f"{row['kl']:.4g}",
                   delta=None if half == 0 else f"{row['d_kl']:+.4g}", delta_color="inverse")
-    window = None
-    if zoom == "near":
-        # from the half-step before this iteration's E-step to the next iteration's M-step
-        it = max(int(row["iteration"]), 1)
-        rows = table.index[(table["iteration"] >= it) & (table["iteration"] <= it + 1)]
-        window = (max(int(rows.min()) - 1, 0), int(rows.max()))
+    window = zoom_window(table, half) if zoom == "near" else None
     with chart:
         st.plotly_chart(bound_figure(table, current=half, window=window), width="stretch",
                         key="bound_figure")
