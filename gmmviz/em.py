@@ -374,6 +374,7 @@ def fit_gmm(
     random_state: int | np.random.RandomState | None = None,
     fixed_covariance: float | None = None,
     learn_weights: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> GMMRun:
     """Fit a Gaussian mixture by EM and record every half-step.
 
@@ -407,6 +408,9 @@ def fit_gmm(
     learn_weights : bool
         False holds the weights at their start; a component left without responsibility then
         keeps its mean, as an empty K-means cluster keeps its centre.
+    progress : callable(done, total), optional
+        Called after every iteration with the iterations done so far (a run that stops early
+        counts the ones it did not need) and ``total = max(max_iter, 1)``.
 
     Returns
     -------
@@ -429,12 +433,24 @@ def fit_gmm(
     with em_context():
         start = pick_start(s, settings, canonical_init(init), explicit, random_state)
         run = GMMRun(s, settings, start)
-        out = run_em(s, settings, tuple(a[None] for a in start.theta), on_step=run._record)
+        out = run_em(s, settings, tuple(a[None] for a in start.theta), on_step=run._record,
+                     progress=None if progress is None else _counter(progress, settings))
         if not run.steps:  # the start itself was refused
             raise InputError(_refusal(out, s, settings, start, explicit))
     run.stop_kind, run.stop_reason = out.kinds[0], out.reasons[0]
     run.converged_ = run.stop_kind is StopKind.CONVERGED
     return run
+
+
+def _counter(progress: Callable[[int, int], None], settings: EMSettings
+             ) -> Callable[[int], None]:
+    """run_em's increments as (done, total) for one run."""
+    total, done = max(settings.max_iter, 1), [0]
+
+    def report(increment: int) -> None:
+        done[0] += increment
+        progress(min(done[0], total), total)
+    return report
 
 
 @functools.cache

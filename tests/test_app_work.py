@@ -240,3 +240,18 @@ def test_session_state_keeps_one_last_good_run_per_page():
     assert kept == ["_explorer_last_good"]
     request, run = at.session_state["_explorer_last_good"]
     assert run.n_components == 5
+
+
+def test_one_long_fit_moves_its_progress_bar(monkeypatch):
+    """A single fit above LONG_WORK reports every iteration to its bar, up to max_iter."""
+    seen: list[tuple[float, float]] = []
+    monkeypatch.setattr(_work.Work, "progress",
+                        lambda self, done, total: seen.append((done, total)))
+    query = {"data": "blobs", "n": "50000", "k": "10", "iters": "120", "tol": "0", "seed": "7"}
+    assert check(Request(50_000, 10, 120, animated=False)).fits
+    assert Request(50_000, 10, 120).fit_work > _work.LONG_WORK
+    at = open_app(page_path("lower_bound"), query)
+    assert_ok(at)
+    assert seen and all(total == 120 for _, total in seen)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1][0] == 120
+    assert at.get("plotly_chart")

@@ -545,3 +545,15 @@ def test_a_fixed_covariance_below_the_data_precision_is_refused():
     run = fit_gmm(X, 2, init="kmeans-pp", fixed_covariance=1e21, learn_weights=False,
                   max_iter=3, tol=0.0, random_state=0)
     assert np.all(np.diff(run.nll) <= 1e-9 * np.abs(run.nll[:-1]))
+
+
+def test_progress_counts_iterations_up_to_max_iter():
+    seen: list[tuple[int, int]] = []
+    run = fit_gmm(TEXTBOOK_X, 3, init="notes-b", max_iter=40,
+                  progress=lambda d, t: seen.append((d, t)))
+    plain = fit_gmm(TEXTBOOK_X, 3, init="notes-b", max_iter=40)
+    assert [s.nll for s in run.steps] == [s.nll for s in plain.steps]
+    done = [d for d, _ in seen]
+    assert all(t == 40 for _, t in seen) and done == sorted(done)
+    # one report at the start and one per iteration; the last counts the iterations not needed
+    assert len(seen) == run.n_iter_ + 1 and done[-1] == 40 and done[-2] == run.n_iter_ - 1

@@ -15,7 +15,7 @@ import numpy as np
 import streamlit as st
 
 import gmmviz
-from views._work import Notice, NoticeKind, Work
+from views._work import FIT_PROGRESS, Notice, NoticeKind, Work
 
 T = TypeVar("T")
 
@@ -33,9 +33,10 @@ def data_digest(X: np.ndarray) -> str:
 
 
 @st.cache_data(max_entries=32, show_spinner="Running EM…")
-def _fit_gmm(digest: str, _X: np.ndarray, n_components: int, settings: tuple) -> Any:
+def _fit_gmm(digest: str, _X: np.ndarray, n_components: int, settings: tuple,
+             _progress: Callable[[float, float], None] | None = None) -> Any:
     CALLS["fit_gmm"] += 1
-    return gmmviz.fit_gmm(_X, n_components, **dict(_unplain(settings)))
+    return gmmviz.fit_gmm(_X, n_components, progress=_progress, **dict(_unplain(settings)))
 
 
 @st.cache_data(max_entries=32, show_spinner="Running K-means…")
@@ -68,7 +69,7 @@ def cached_fit(X: np.ndarray, n_components: int, **kwargs: Any) -> gmmviz.GMMRun
 
     Raises InputError as fit_gmm does (never cached).
     """
-    return _fit_gmm(data_digest(X), X, int(n_components), _settings(kwargs))
+    return _fit_gmm(data_digest(X), X, int(n_components), _settings(kwargs), FIT_PROGRESS.get())
 
 
 def cached_kmeans(X: np.ndarray, n_clusters: int, **kwargs: Any) -> gmmviz.KMeansRun:

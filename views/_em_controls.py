@@ -143,7 +143,8 @@ class FitRequest:
         page; by default the max iterations (and the points of a generated data set) are
         offered when it is over."""
         return Work((self.size(animated=animated),), self.key, slot,
-                    with_points(ITERATIONS) if levers is None else levers)
+                    with_points(ITERATIONS) if levers is None else levers, reports=True,
+                    one_fit=True)
 
 
 class EMControls(NamedTuple):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,10 @@ from gmmviz import budget
 LONG_WORK = 50_000_000
 #: Session key: {slot: name of the request whose work was stopped there}.
 _STOPPED = "_gmmviz_stopped"
+#: The progress report of the one long fit running now (see :attr:`Work.one_fit`), which the
+#: cached fit passes to :func:`gmmviz.fit_gmm`.
+FIT_PROGRESS: ContextVar[Callable[[float, float], None] | None] = ContextVar(
+    "gmmviz_fit_progress", default=None)
 
 
 class Setting(enum.Enum):
@@ -170,6 +175,9 @@ class Work:
         progress bar of its own (it can then be stopped); False for one fit, which cannot.
     bar : bool
         False when the work draws its own progress bar.
+    one_fit : bool
+        True when the work is one fit of :func:`gmmviz.fit_gmm`: while it runs long, its
+        iterations move the bar (through :data:`FIT_PROGRESS`).
     """
 
     limits: tuple[budget.Request, ...]
@@ -181,6 +189,7 @@ class Work:
     label: str = "Running EM…"
     reports: bool = False
     bar: bool = True
+    one_fit: bool = False
     _bar: Any = field(default=None, init=False, repr=False)
     _shown: float = field(default=0.0, init=False, repr=False)
 
@@ -217,7 +226,8 @@ class Work:
         """While the work runs: when it is long, a progress bar (if ``bar``) and a Stop button
         in one place, removed when it finishes; else a spinner when it reports (if ``bar``)."""
         if not self.long:
-            with st.spinner(self.label) if self.reports and self.bar else nullcontext():
+            spin = self.reports and self.bar and not self.one_fit  # a fit has its own
+            with st.spinner(self.label) if spin else nullcontext():
                 yield
             return
         area = st.empty()
@@ -227,7 +237,11 @@ class Work:
             st.button("Stop", key=f"{self.slot}_stop", on_click=_stop,
                       args=(self.slot, self.name), icon=":material/stop_circle:",
                       help="Stop this work; the page keeps showing what it showed before.")
-        yield
+        token = FIT_PROGRESS.set(self.progress if self.one_fit else None)
+        try:
+            yield
+        finally:
+            FIT_PROGRESS.reset(token)
         area.empty()
         self._bar = None
 
