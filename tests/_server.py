@@ -286,7 +286,7 @@ def _active_js(key: str | None) -> str:
 
 
 # Whether plotly.js is playing frames: a frame queued, or its animation loop scheduled.
-_PLAYING_JS = """(gd) => {
+PLAYING_JS = """(gd) => {
     const t = gd._transitionData || {};
     return !!t._animationRaf || (t._frameQueue || []).length > 0;
 }"""
@@ -366,7 +366,7 @@ def wait_until_paused(page: Any, key: str | None = None, timeout: float = 30_000
     Fails if the step moves or playing resumes while it is watched: a state that is only
     quiet because the browser is slow still has to draw those frames first."""
     gd = figure_js(key)
-    page.wait_for_function(f"() => !({_PLAYING_JS})({gd})", timeout=timeout)
+    page.wait_for_function(f"() => !({PLAYING_JS})({gd})", timeout=timeout)
     held = page.wait_for_function(
         f"""() => {{
             const gd = {gd};
@@ -379,7 +379,7 @@ def wait_until_paused(page: Any, key: str | None = None, timeout: float = 30_000
                 window.__held = {{gd, step, start: now, frames: 0, window: 2 * duration}};
                 return false;
             }}
-            if (step !== w.step || ({_PLAYING_JS})(gd)) {{
+            if (step !== w.step || ({PLAYING_JS})(gd)) {{
                 window.__held = null;
                 return {{held: false, first: w.step, now: step, frames: w.frames}};
             }}

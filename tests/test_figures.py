@@ -32,7 +32,7 @@ from gmmviz.figures import (
     responsibility_bars,
 )
 from gmmviz.figures._colors import hex_to_rgb, round_to_lattice
-from tests._server import wait_until_paused
+from tests._server import PLAYING_JS, wait_until_paused
 
 PAYLOAD_LIMIT = 3_000_000
 
@@ -515,13 +515,17 @@ def test_keys_step_play_and_pause_the_standalone_file(browser, textbook_run, tmp
     """→ / Page Down step forward, ← / Page Up back, Space plays then pauses."""
     fig = em_figure(textbook_run, duration_ms=150)
     page, errors = _open_standalone(browser, fig, tmp_path)
-    active = "() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active"
+    gd = "document.querySelector('.js-plotly-plot')"
+    active = f"() => {gd}._fullLayout.sliders[0].active"
     try:
         assert page.evaluate(active) == 0
         for key, i in [("ArrowRight", 1), ("PageDown", 2), ("ArrowRight", 3), ("ArrowLeft", 2),
                        ("PageUp", 1)]:
             page.keyboard.press(key)
-            page.wait_for_function(f"() => ({active})() === {i}", timeout=10_000)
+            # the step has landed and plotly.js has finished drawing it (its buttons then
+            # name the new neighbours)
+            page.wait_for_function(
+                f"() => ({active})() === {i} && !({PLAYING_JS})({gd})", timeout=10_000)
         page.keyboard.press(" ")
         page.wait_for_function(f"() => ({active})() >= 4", timeout=10_000)
         page.keyboard.press(" ")
