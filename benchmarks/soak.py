@@ -20,6 +20,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests._server import (  # noqa: E402
@@ -54,6 +55,20 @@ def _set_number(page, label: str, value: int) -> None:
     box.press("Enter")
 
 
+def _set_seed(page, seed: int, tries: int = 3) -> None:
+    """Type ``seed`` into the seed box until the URL carries it (a rerun has happened); a
+    value typed while the page redraws can be lost, so it is typed again."""
+    shows = f"() => new URLSearchParams(location.search).get('seed') === '{seed}'"
+    for attempt in range(tries):
+        _set_number(page, "Random seed", seed)
+        try:
+            page.wait_for_function(shows, timeout=20_000 * (attempt + 1))
+            return
+        except PlaywrightTimeoutError:
+            wait_for_streamlit_idle(page, timeout=120_000)
+    raise RuntimeError(f"the seed {seed} never reached the URL")
+
+
 def _step_k(page, up: bool) -> None:
     """Move the k slider one step with the keyboard, as a user would."""
     page.get_by_role("slider", name="Number of components k").press(
@@ -86,10 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             if i % 10 == 0:  # k climbs 3 steps, then comes back: 3, 4, 5, 6, 5, 4, 3, ...
                 _step_k(page, up=i // 10 % 6 < 3)
             else:
-                _set_number(page, "Random seed", i)
-                # the rerun has happened once the URL carries the new seed
-                page.wait_for_function(f"() => location.search.includes('seed={i}')",
-                                       timeout=120_000)
+                _set_seed(page, i)
             wait_for_streamlit_idle(page, timeout=120_000)
             if i % args.every == 0:
                 last = server_rss_mb(port)
