@@ -329,27 +329,32 @@ def _nll_and_table(panels: list[Panel], best: int) -> None:
 
 
 # ----------------------------------------------------------------------------- the page
-values = ui.url_state(SCHEMA)
-_panels_follow_the_link(values)
-ui.page_element()
-shared = _sidebar()
-_title(shared)
-side, restarts, identical, choosing_k = st.tabs(TABS, key="compare_tab", on_change="rerun")
-start = list(values["start"])
-if side.open is not False:
-    with side:
-        start = _side_by_side(shared, values)
-if shared.X is not None and restarts.open is not False:
-    with restarts:
-        restarts_tab(shared, values)
-if shared.X is not None and identical.open is not False:
-    with identical:
-        identical_tab(shared, values)
-if shared.X is not None and choosing_k.open is not False:
-    with choosing_k:
-        choosing_k_tab(shared, values)
-if shared.X is None:
-    st.info("Choose or upload data in the sidebar to start.", icon=":material/arrow_back:")
-values = ui.current_values(values, SCHEMA)
-values["start"] = start
-ui.sync_url(values, SCHEMA)
+def _page() -> None:
+    """The page, top to bottom (a function: a run's values go with it)."""
+    values = ui.url_state(SCHEMA)
+    _panels_follow_the_link(values)
+    ui.page_element()
+    shared = _sidebar()
+    _title(shared)
+    side, restarts, identical, choosing_k = st.tabs(TABS, key="compare_tab", on_change="rerun")
+    start = list(values["start"])
+    if side.open is not False:
+        with side:
+            start = _side_by_side(shared, values)
+    if shared.X is not None and restarts.open is not False:
+        with restarts:
+            restarts_tab(shared, values)
+    if shared.X is not None and identical.open is not False:
+        with identical:
+            identical_tab(shared, values)
+    if shared.X is not None and choosing_k.open is not False:
+        with choosing_k:
+            choosing_k_tab(shared, values)
+    if shared.X is None:
+        st.info("Choose or upload data in the sidebar to start.", icon=":material/arrow_back:")
+    values = ui.current_values(values, SCHEMA)
+    values["start"] = start
+    ui.sync_url(values, SCHEMA)
+
+
+_page()

@@ -374,24 +374,30 @@ def _parameters_tab(shown: Shown) -> None:
 
 
 # ----------------------------------------------------------------------------- the page
-values = ui.url_state(SCHEMA, assign=False)
-alone = _first_run_alone(values)
-# The header row is filled once the run is known: the manual start's table under it decides it.
-head = st.columns([2.3, 1.6, 1.2], vertical_alignment="center")
-manual_area = st.container()
-if alone is None:
-    values, controls = _sidebar(values, manual_area)
-    shown = _run_to_show(controls)
-else:
-    shown = alone
-if shown.run is None:
-    _nothing_yet(head[0], shown)
-else:
-    _header(head, shown)
-    _messages(shown)
-    fig = _figure(shown, values)
-    ui.page_element(rerun_when_drawn=alone is not None)
-    if alone is None and fig is not None:
-        _share_row(fig)
-        if values["present"] != "1":  # presentation mode: the animation alone
-            _details(shown)
+def _page() -> None:
+    """The page, top to bottom. A function, so that a run's fit and figure are its locals and
+    go with it, rather than globals of the script's namespace."""
+    values = ui.url_state(SCHEMA, assign=False)
+    alone = _first_run_alone(values)
+    # The header row is filled once the run is known: the manual start's table under it decides it.
+    head = st.columns([2.3, 1.6, 1.2], vertical_alignment="center")
+    manual_area = st.container()
+    if alone is None:
+        values, controls = _sidebar(values, manual_area)
+        shown = _run_to_show(controls)
+    else:
+        shown = alone
+    if shown.run is None:
+        _nothing_yet(head[0], shown)
+    else:
+        _header(head, shown)
+        _messages(shown)
+        fig = _figure(shown, values)
+        ui.page_element(rerun_when_drawn=alone is not None)
+        if alone is None and fig is not None:
+            _share_row(fig)
+            if values["present"] != "1":  # presentation mode: the animation alone
+                _details(shown)
+
+
+_page()

@@ -194,13 +194,18 @@ def _both_at_their_end(fitted: Fitted, gmm: gmmviz.GMMRun, gmm_key: str,
 
 
 # ----------------------------------------------------------------------------- the page
-values = ui.url_state(SCHEMA)
-ui.page_element()
-_intro()
-X, description, controls = _sidebar(values)
-values = ui.current_values(values, SCHEMA)
-ui.sync_url(values, SCHEMA)
-fitted = _fitted(X, description, controls, int(values["seed"]))
-if fitted is not None:
-    _kmeans_panel(fitted, controls, values)
-    _mixture_panel(fitted, controls, values)
+def _page() -> None:
+    """The page, top to bottom (a function: a run's values go with it)."""
+    values = ui.url_state(SCHEMA)
+    ui.page_element()
+    _intro()
+    X, description, controls = _sidebar(values)
+    values = ui.current_values(values, SCHEMA)
+    ui.sync_url(values, SCHEMA)
+    fitted = _fitted(X, description, controls, int(values["seed"]))
+    if fitted is not None:
+        _kmeans_panel(fitted, controls, values)
+        _mixture_panel(fitted, controls, values)
+
+
+_page()

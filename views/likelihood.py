@@ -141,9 +141,14 @@ def _best_values(mu: float, sigma: float) -> None:
 
 
 # ----------------------------------------------------------------------------- the page
-values = ui.url_state(SCHEMA)
-_intro()
-_coin()
-mu, sigma = _five_points()
-_best_values(mu, sigma)
-ui.sync_url(values, SCHEMA)
+def _page() -> None:
+    """The page, top to bottom (a function: a run's values go with it)."""
+    values = ui.url_state(SCHEMA)
+    _intro()
+    _coin()
+    mu, sigma = _five_points()
+    _best_values(mu, sigma)
+    ui.sync_url(values, SCHEMA)
+
+
+_page()

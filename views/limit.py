@@ -235,15 +235,20 @@ def _em_animation(fitted: Fitted, values: dict[str, Any]) -> None:
 
 
 # ----------------------------------------------------------------------------- the page
-values = ui.url_state(SCHEMA)
-ui.page_element()
-_intro()
-X, description, controls = _controls()
-values = ui.current_values(values, SCHEMA)
-ui.sync_url(values, SCHEMA)
-fitted = _fitted(X, description, controls, values)
-if fitted is not None:
-    _results(fitted, controls)
-    _why_the_limit()
-    _eps_range(fitted)
-    _em_animation(fitted, values)
+def _page() -> None:
+    """The page, top to bottom (a function: a run's values go with it)."""
+    values = ui.url_state(SCHEMA)
+    ui.page_element()
+    _intro()
+    X, description, controls = _controls()
+    values = ui.current_values(values, SCHEMA)
+    ui.sync_url(values, SCHEMA)
+    fitted = _fitted(X, description, controls, values)
+    if fitted is not None:
+        _results(fitted, controls)
+        _why_the_limit()
+        _eps_range(fitted)
+        _em_animation(fitted, values)
+
+
+_page()

@@ -184,18 +184,23 @@ def _explorer_link(query: dict[str, str]) -> None:
 
 
 # ----------------------------------------------------------------------------- the page
-values = ui.url_state(SCHEMA)
-_intro()
-description, controls = _sidebar(values)
-run = _run(controls)
-if run is None:
-    st.info("Choose data and settings in the sidebar to run EM.", icon=":material/tune:")
-else:
-    table = bound_table(run)
-    half = _half_step(run, table, description)
-    _chart(table, half)
-    _argument()
-    _numbers(table, half)
-query = ui.sync_url({**values, "start": controls.start}, SCHEMA)
-if run is not None:
-    _explorer_link(query)
+def _page() -> None:
+    """The page, top to bottom (a function: a run's values go with it)."""
+    values = ui.url_state(SCHEMA)
+    _intro()
+    description, controls = _sidebar(values)
+    run = _run(controls)
+    if run is None:
+        st.info("Choose data and settings in the sidebar to run EM.", icon=":material/tune:")
+    else:
+        table = bound_table(run)
+        half = _half_step(run, table, description)
+        _chart(table, half)
+        _argument()
+        _numbers(table, half)
+    query = ui.sync_url({**values, "start": controls.start}, SCHEMA)
+    if run is not None:
+        _explorer_link(query)
+
+
+_page()
