@@ -93,7 +93,7 @@ class GMMStep:
         if self.kind == "init":
             return "Start"
         what = "E-step: responsibilities updated" if self.kind == "E" else (
-            "M-step: pi, mu, Sigma updated")
+            "M-step: π, μ, Σ updated")
         return f"Iteration {self.iteration} · {what}"
 
     def __repr__(self) -> str:

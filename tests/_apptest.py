@@ -65,15 +65,43 @@ def query(at: AppTest) -> dict[str, str]:
 
 
 def charts(at: AppTest) -> list[Any]:
-    """The Plotly charts on the page, in page order."""
-    return at.get("plotly_chart")
+    """The figures on the page: its Plotly charts, in page order, then its step players."""
+    return [*at.get("plotly_chart"), *players(at)]
+
+
+def players(at: AppTest) -> list[Any]:
+    """The step players on the page (``st.components.v2`` elements named gmmviz_player)."""
+    found: list[Any] = []
+
+    def walk(node: Any) -> None:
+        children = getattr(node, "children", None)
+        for child in (children.values() if isinstance(children, dict) else ()):
+            proto = getattr(child, "proto", None)
+            if getattr(proto, "component_name", None) == "gmmviz_player":
+                found.append(child)
+            walk(child)
+
+    walk(at._tree)
+    return found
+
+
+def player_spec(at: AppTest, key: str | None = None) -> dict:
+    """The data of the step player whose key contains ``key`` (None: the first)."""
+    for p in players(at):
+        if key is None or key in p.proto.id:
+            return json.loads(p.proto.json)
+    raise AssertionError(f"no player with key {key!r}")
 
 
 def chart_spec(at: AppTest, key: str | None = None) -> dict:
-    """The JSON spec of the Plotly chart whose element key contains ``key`` (None: the first)."""
-    for chart in charts(at):
+    """The JSON spec of the Plotly chart whose element key contains ``key`` (None: the first),
+    or else the data of the step player with that key."""
+    for chart in at.get("plotly_chart"):
         if key is None or (chart.proto.id and key in chart.proto.id):
             return json.loads(chart.proto.spec)
+    for p in players(at):
+        if key is None or key in p.proto.id:
+            return json.loads(p.proto.json)
     raise AssertionError(f"no chart with key {key!r}")
 
 

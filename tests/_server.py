@@ -444,3 +444,64 @@ def selection_state(page: Any, key: str | None = None) -> dict[str, Any]:
                  script: document.querySelector('[data-testid="stApp"]')
                      ?.getAttribute('data-test-script-state')}};
     }}""")
+
+
+# ----------------------------------------------------------------------------- the step player
+PLAYER = '[data-testid="gmmviz-player"]'
+STEP_PANEL = '[data-testid="gmmviz-step-panel"]'
+#: The player object behind the n-th player on the page (its script keeps it on its host).
+_PLAYER_JS = "document.querySelectorAll('[data-testid=\"gmmviz-player\"]')[{n}]?.parentElement" \
+             "?.__gmmvizPlayer"
+
+
+def player_js(n: int = 0) -> str:
+    return _PLAYER_JS.format(n=n)
+
+
+def wait_for_player(page: Any, timeout: float = 60_000, n: int = 0) -> Any:
+    """The n-th step player, once it shows a half-step."""
+    page.wait_for_function(f"() => {{ const p = {player_js(n)}; return p && p.data && "
+                           "p.root.dataset.step !== undefined; }", timeout=timeout)
+    return page.locator(PLAYER).nth(n)
+
+
+def player_step(page: Any, n: int = 0) -> int:
+    return int(page.locator(PLAYER).nth(n).get_attribute("data-step"))
+
+
+def player_steps(page: Any, n: int = 0) -> int:
+    return int(page.locator(PLAYER).nth(n).get_attribute("data-steps"))
+
+
+def wait_for_player_step(page: Any, step: int, n: int = 0, timeout: float = 30_000) -> None:
+    page.wait_for_function(
+        f"() => document.querySelectorAll('{PLAYER}')[{n}]?.dataset.step === '{step}'",
+        timeout=timeout)
+
+
+def player_button(page: Any, name: str, n: int = 0) -> Any:
+    """The player's button whose accessible name starts with ``name`` (Play, Pause, Back,
+    Next)."""
+    import re
+
+    return page.locator(PLAYER).nth(n).get_by_role("button", name=re.compile("^" + name))
+
+
+def player_title(page: Any, n: int = 0) -> str:
+    return page.locator(PLAYER).nth(n).locator(".gp-title").inner_text()
+
+
+def player_colors(page: Any, n: int = 0, panel: int = 0) -> list[int]:
+    """The colour codes of the points at the player's current half-step."""
+    return page.evaluate(f"() => {{ const p = {player_js(n)}; const P = p.panels[{panel}]; "
+                         "return Array.from(P.codes[P.spec.ci[p.step]]); }")
+
+
+def click_player_point(page: Any, index: int, n: int = 0, panel: int = 0) -> None:
+    """Click data point ``index`` where the player draws it."""
+    x, y = page.evaluate(
+        f"() => {{ const p = {player_js(n)}; const P = p.panels[{panel}]; "
+        "const r = P.canvas.getBoundingClientRect(); "
+        f"return [r.left + P.map.px(P.pts[2 * {index}]), "
+        f"r.top + P.map.py(P.pts[2 * {index} + 1])]; }}")
+    page.mouse.click(x, y)

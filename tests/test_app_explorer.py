@@ -19,6 +19,7 @@ from tests._apptest import (
     charts,
     open_app,
     page_path,
+    player_spec,
     set_widget,
     text,
 )
@@ -53,7 +54,8 @@ def _asks_for_rerun(at: AppTest) -> bool | None:
     drawn (None: no such element)."""
     def find(node):
         for child in getattr(node, "children", {}).values():
-            if getattr(child, "type", "") == "bidi_component":
+            if (getattr(child, "type", "") == "bidi_component"
+                    and child.proto.component_name == "gmmviz_figure_drawn"):
                 return child
             found = find(child)
             if found is not None:
@@ -76,14 +78,16 @@ def test_default_page_shows_the_textbook_run_paused_at_its_start(default_app):
     assert at.slider(key="k").value == 3
     assert at.selectbox(key="init").value == "notes-b"
     assert at.selectbox(key="cov").value == "full"
-    spec = chart_spec(at)
-    frames = spec["frames"]
-    assert frames[0]["name"] == "Start"
-    assert frames[1]["name"] == "Iteration 1 · E-step: responsibilities updated"
-    assert frames[2]["name"] == "Iteration 1 · M-step: pi, mu, Sigma updated"
-    # paused on the first frame: the slider starts there and the title shows the start's NLL
-    assert spec["layout"]["sliders"][0].get("active", 0) == 0
-    assert "426.22" in json.dumps(spec["layout"]["title"])
+    spec = player_spec(at)
+    labels = spec["labels"]
+    assert labels[0] == "Start"
+    assert labels[1] == "Iteration 1 · E-step: responsibilities updated"
+    assert labels[2] == "Iteration 1 · M-step: π, μ, Σ updated"
+    assert spec["next"][:2] == ["E-step", "M-step"]  # the Next button's name at each step
+    # paused on the first half-step, whose title shows the start's NLL
+    assert spec["step"] == 0
+    assert "426.22" in spec["titles"][0]
+    assert len(spec["html"]) == len(labels)  # a step panel for every half-step
     # the summary and the final NLL
     assert "Converged at iteration" in text(at.success)
     assert at.metric[0].label == "Final NLL"
@@ -178,7 +182,7 @@ def test_the_example_link_restores_every_control():
     assert "link" not in text(at.warning)
     # tol = 0 runs every iteration: 1 start + 2 half-steps per iteration
     assert "Ran all 50 iterations" in text(at.info)
-    assert len(chart_spec(at)["frames"]) == 101
+    assert len(player_spec(at)["labels"]) == 101
     assert "2,000 points" in text(at.caption)
 
 
@@ -265,15 +269,16 @@ def test_a_first_upload_that_is_bad_shows_a_message_not_an_exception():
 
 def test_an_impossible_setting_shows_its_message_and_keeps_the_last_figure():
     at = _app()
-    assert chart_spec(at)["frames"][0]["name"] == "Start"
+    assert player_spec(at)["labels"][0] == "Start"
     set_widget(at, "slider", "k", 10)  # fine: 100 points, 10 components
     assert at.error.len == 0
     X, _ = gmmviz.datasets.textbook()
     run = gmmviz.fit_gmm(X, 10, init="kmeans", reg_covar=1e-6, tol=1e-4, max_iter=100,
                          random_state=0)
-    spec = chart_spec(at)
-    assert len(spec["frames"]) == len(run.steps)
-    assert {f"component {j}" for j in range(1, 11)} <= {t.get("name") for t in spec["data"]}
+    spec = player_spec(at)
+    assert len(spec["labels"]) == len(run.steps)
+    assert [text for _, text in spec["legend"]] == [f"component {j}" for j in range(1, 11)]
+    assert np.allclose(spec["chart"]["series"][0]["y"], run.nll)
     # a k larger than the number of distinct points is not:
     at = _app({"data": "upload"})
     at.file_uploader(key="upload").set_value(("few.csv", b"1,2\n3,4\n5,6\n", "text/csv")).run()
@@ -345,17 +350,17 @@ def test_manual_start_is_restored_from_the_link():
 
 def test_display_controls_do_not_refit():
     _common._fit_gmm.clear()
-    _common._em_figure.clear()
+    _common._player_data.clear()
     at = _app()
     fits = _common.CALLS["fit_gmm"]
-    figures = _common.CALLS["em_figure"]
+    figures = _common.CALLS["player"]
     at.multiselect(key="levels").set_value(["1", "2", "3"]).run()
     at.slider(key="speed").set_value(900).run()
     at.toggle(key="density").set_value(True).run()
     at.number_input(key="point").set_value(3).run()
     assert_ok(at)
     assert _common.CALLS["fit_gmm"] == fits
-    assert _common.CALLS["em_figure"] == figures + 3
+    assert _common.CALLS["player"] == figures + 3
     # a fit setting does refit, and going back to it is a cache hit
     at.number_input(key="reg").set_value(0.5).run()
     assert _common.CALLS["fit_gmm"] == fits + 1
@@ -363,25 +368,31 @@ def test_display_controls_do_not_refit():
     assert _common.CALLS["fit_gmm"] == fits + 1
 
 
-def test_inspecting_a_point_fills_in_bayes_rule():
+@pytest.mark.parametrize("step", [None, 5, -1])
+def test_inspecting_a_point_fills_in_bayes_rule_at_the_players_step(step):
+    X, _ = gmmviz.datasets.textbook()
+    run = gmmviz.fit_gmm(X, 3, init="notes-b", reg_covar=1e-6, tol=1e-4, max_iter=100)
     at = _app()
+    if step is not None:  # as the player reports a half-step the user settled on
+        at.session_state["em_player_step"] = step % len(run.steps)
     at.number_input(key="point").set_value(10).run()
     assert_ok(at)
     latex = text(at.latex)
     assert r"\gamma_{10,1}" in latex and r"\gamma_{10,3}" in latex
     assert "Bayes' rule for point 10" in text(at.markdown)
-    # the numbers, against scipy's Gaussian density at the same fit's final parameters
-    X, _ = gmmviz.datasets.textbook()
-    run = gmmviz.fit_gmm(X, 3, init="notes-b", reg_covar=1e-6, tol=1e-4, max_iter=100)
+    # the numbers, against scipy's Gaussian density at the parameters of the player's step
+    at_step = run.steps[0 if step is None else step]
     num = np.array([w * multivariate_normal(m, c).pdf(X[10]) for w, m, c in
-                    zip(run.weights_, run.means_, run.covariances_, strict=True)])
+                    zip(at_step.weights, at_step.means, at_step.covariances, strict=True)])
     gamma = num / num.sum()
     for j in range(3):
         assert f"= {gamma[j]:.3f}" in latex
         if num[j] > 1e-3:
             assert f"{{{num[j]:.4g}}}" in latex
     assert f"{num.sum():.4g}" in latex
-    assert len(charts(at)) == 2  # the EM figure and the responsibility bars
+    assert len(charts(at)) == 2  # the EM player and the responsibility bars
+    # the player explains the same point in its E-step panels
+    assert player_spec(at)["point"] == 10
 
 
 def test_the_equations_tab_shows_the_e_and_m_steps():
@@ -434,10 +445,10 @@ def test_presentation_mode_shows_the_animation_alone():
     assert_ok(at)
     assert at.toggle(key="present").value is True
     assert len(at.tabs) == 0  # no inspector, tables or equations below the animation
-    height_present = chart_spec(at)["layout"]["height"]
+    assert player_spec(at)["present"] is True  # larger text
     at_normal = _app()
     assert len(at_normal.tabs) == 3
-    assert height_present > chart_spec(at_normal)["layout"]["height"]
+    assert player_spec(at_normal)["present"] is False
 
 
 def test_the_animation_can_be_downloaded(default_app):

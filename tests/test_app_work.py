@@ -18,7 +18,7 @@ from tests._apptest import ROOT, assert_ok, chart_spec, open_app, page_path, que
 from views import _common, _work
 
 #: Each page's main figure, by its element key.
-FIGURES = {"explorer": "em_fig", "compare": "compare_fig", "kmeans": "kmeans_fig",
+FIGURES = {"explorer": "em_player", "compare": "compare_fig", "kmeans": "kmeans_fig",
            "limit": "limit_fig", "lower_bound": "bound_figure"}
 SLOW_COMPARE = {"data": "blobs", "n": "50000", "k": "10", "iters": "500",
                 "panels": ",".join(["random"] * 6), "seeds": "1,2,3,4,5,6"}
@@ -85,12 +85,12 @@ def test_the_slow_compare_link_answers_at_once_with_an_offer_that_applies():
 def test_a_request_over_budget_keeps_the_explorer_s_figure():
     at = open_app(page_path("explorer"), {"data": "blobs", "n": "50000", "k": "3",
                                           "init": "kmeans", "iters": "10"}, runs=2)
-    before = chart_spec(at, "em_fig")
+    before = chart_spec(at, "em_player")
     fits = _common.CALLS["fit_gmm"]
     at.number_input(key="iters").set_value(500).run()
     assert_ok(at)
     assert _common.CALLS["fit_gmm"] == fits  # not run
-    assert chart_spec(at, "em_fig") == before  # the last figure stays, and says so
+    assert chart_spec(at, "em_player") == before  # the last figure stays, and says so
     assert "last run that worked" in text(at.caption)
     said = text(at.warning)
     assert "50,000 points x 3 components x 500 iterations is about" in said, said

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import pytest
 
-from tests._server import no_page_errors, open_page, screenshot, wait_for_plotly
+from tests._server import (
+    no_page_errors,
+    open_page,
+    player_js,
+    player_title,
+    screenshot,
+    wait_for_player,
+)
 
 
 @pytest.mark.browser
 def test_explorer_renders_figure(browser, app_url):
     page, errors = open_page(browser, app_url)
     try:
-        plot = wait_for_plotly(page, timeout=30_000)
-        assert plot.is_visible()
-        title = page.locator(".js-plotly-plot .gtitle").first.text_content()
-        assert title.startswith("Start · NLL = 426.22")
-        # trace 0 holds the textbook's 100 points
-        n_points = page.evaluate(
-            "() => document.querySelector('.js-plotly-plot')._fullData[0].x.length")
-        assert n_points == 100
+        player = wait_for_player(page, timeout=30_000)
+        assert player.is_visible()
+        assert player_title(page).startswith("Start · NLL = 426.22")
+        # the player draws the textbook's 100 points
+        assert page.evaluate(f"() => {player_js()}.panels[0].spec.n") == 100
 
         no_page_errors(page, errors)
         screenshot(page, "smoke.png", full_page=True)

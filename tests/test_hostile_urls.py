@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests._apptest import assert_ok, open_app, page_path, text
+from tests._apptest import assert_ok, charts, open_app, page_path, text
 
 PAGES = ("explorer", "compare", "kmeans", "limit", "lower_bound", "likelihood")
 
@@ -55,7 +55,7 @@ def test_every_parameter_hostile_at_once(page, round_):
 def test_a_malformed_manual_start_is_named_in_a_warning(bad):
     at, shown = _open("explorer", {"init": "manual", "start": bad})
     assert "start" in shown, shown
-    assert at.get("plotly_chart")
+    assert charts(at)
 
 
 def test_lower_bound_with_zero_iterations_shows_the_start():
@@ -78,4 +78,4 @@ def test_an_upload_of_extreme_magnitude_fits_or_says_why(page, scale):
     assert_ok(at)
     assert "No column of numbers" not in text(at.error)  # the file itself was read
     if not at.error:
-        assert at.get("plotly_chart"), "no figure and no message"
+        assert charts(at), "no figure and no message"

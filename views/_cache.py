@@ -20,7 +20,7 @@ from views._work import FIT_PROGRESS, Notice, NoticeKind, Work
 T = TypeVar("T")
 
 #: How often each cached function actually ran (cache misses), for tests and diagnostics.
-CALLS = {"fit_gmm": 0, "fit_kmeans": 0, "em_figure": 0}
+CALLS = {"fit_gmm": 0, "fit_kmeans": 0, "em_figure": 0, "player": 0}
 
 
 def data_digest(X: np.ndarray) -> str:
@@ -100,6 +100,35 @@ def cached_em_figure(run: gmmviz.GMMRun, X: np.ndarray, key: str, **options: Any
     and the figure options (levels=..., duration_ms=..., show_density=..., height=...)."""
     plain = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()))
     return _em_figure(key, run, X, plain)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Drawing the figure…")
+def _player_data(key: str, _run: Any, _X: np.ndarray, options: tuple) -> dict:
+    CALLS["player"] += 1
+    from gmmviz.figures.player import em_player
+
+    return em_player(_run, _X, **dict(options))
+
+
+def cached_player(run: gmmviz.GMMRun, X: np.ndarray, key: str, **options: Any) -> dict:
+    """:func:`gmmviz.figures.player.em_player` for ``run``, cached on ``key`` and the
+    options (levels=..., duration_ms=..., density=...); shared and read-only."""
+    plain = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()))
+    return _player_data(key, run, X, plain)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _step_html(key: str, _run: Any, _X: np.ndarray, point: int | None, source: str) -> list:
+    from gmmviz.figures.player import em_step_html
+
+    return em_step_html(_run, _X, point=point, source=source)
+
+
+def cached_step_html(run: gmmviz.GMMRun, X: np.ndarray, key: str, *, point: int | None,
+                     source: str) -> list[str]:
+    """The step panel of every half-step (:func:`gmmviz.figures.player.em_step_html`),
+    cached on ``key``, the point and the start's source."""
+    return _step_html(key, run, X, point, source)
 
 
 def fit_or_notice(fit: Callable[[], T], work: Work | None = None

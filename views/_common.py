@@ -17,9 +17,12 @@ from views._cache import (  # noqa: F401  (the caches themselves, to clear them)
     CALLS,
     _em_figure,
     _fit_gmm,
+    _player_data,
     cached_em_figure,
     cached_fit,
     cached_kmeans,
+    cached_player,
+    cached_step_html,
     data_digest,
     fit_key,
     fit_notice,
@@ -39,6 +42,7 @@ from views._em_controls import (
     preset_request,
     settings_controls,
     start_label,
+    start_source,
 )
 from views._equations import equations_block, tex_number
 from views._manual import ManualStart, manual_start_editor
@@ -48,7 +52,9 @@ from views._urlstate import (
     EXPLORER,
     EXPLORER_EXTRA,
     EXPLORER_SCHEMA,
+    FROM_LINK,
     INIT_CHOICES,
+    PLAYER_PARAMS,
     Param,
     assign_widget_keys,
     current_values,
@@ -69,6 +75,8 @@ from views._work import (
 
 __all__ = [
     "CALLS",
+    "FROM_LINK",
+    "PLAYER_PARAMS",
     "COV_LABELS",
     "COV_TYPES",
     "EM_HELP",
@@ -90,6 +98,8 @@ __all__ = [
     "Param",
     "assign_widget_keys",
     "cached_em_figure",
+    "cached_player",
+    "cached_step_html",
     "cached_fit",
     "cached_kmeans",
     "current_values",
@@ -109,6 +119,7 @@ __all__ = [
     "preset_request",
     "settings_controls",
     "start_label",
+    "start_source",
     "sync_url",
     "tex_number",
     "url_state",

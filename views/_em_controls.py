@@ -230,3 +230,20 @@ def gmm_controls(values: Mapping[str, Any], X: np.ndarray | None, description: s
     request = FitRequest(X, description, init_name, k, random_state=int(st.session_state["seed"]),
                          manual_start=manual.values if manual else None, **settings)
     return EMControls(request, start, error)
+
+
+#: Starts that draw from the random generator, so that their seed says which start it was.
+_SEEDED = ("random", "random-resp", "kmeans", "kmeans-pp")
+
+
+def start_source(request: FitRequest) -> str:
+    """Where the run's start comes from, in a sentence, for the player's start panel."""
+    if request.manual_start is not None:
+        return "Your own values, from the manual start's table."
+    init = request.init
+    label = GMM_START_LABELS.get(init, init)
+    seeded = f" (seed {request.random_state})" if init in _SEEDED else ""
+    if init != request.init_name:
+        return (f"{start_label(request.init_name)} needs k = 3; with k = "
+                f"{request.n_components} the start is {label}{seeded} instead.")
+    return f"{label}{seeded}."

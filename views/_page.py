@@ -19,8 +19,9 @@ PAGE_CSS = """[data-testid='stMainBlockContainer'] {
 }"""
 
 
-# Reports once the page's first Plotly figure has drawn its points (or after a few seconds
-# regardless), when its data asks for it; its CSS applies to the whole page while it is shown.
+# Reports once the page's first figure (a Plotly figure's points, or the step player) has
+# drawn (or after a few seconds regardless), when its data asks for it; its CSS applies to the
+# whole page while it is shown.
 # It also runs PLAYBACK_PAGE_JS: keys that step through the page's animation, and no error
 # when Pause, Back or Next interrupt Play.
 _FIGURE_DRAWN_JS = """
@@ -30,7 +31,8 @@ export default function ({ data, setTriggerValue }) {
   const start = Date.now();
   let timer = 0;
   const check = () => {
-    const drawn = document.querySelector(".js-plotly-plot .scatterlayer .point");
+    const drawn = document.querySelector(
+      ".js-plotly-plot .scatterlayer .point, .gmmviz-player[data-step]");
     if (drawn || Date.now() - start > 6000) {
       setTriggerValue("drawn", true);
       return;

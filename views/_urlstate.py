@@ -134,7 +134,8 @@ def parse_query(
 
 def to_query(values: Mapping[str, Any], schema: Mapping[str, Param]) -> dict[str, str]:
     """Query parameters (as strings) for the values of every parameter of ``schema``."""
-    return {name: param.encode(values[name]) for name, param in schema.items() if name in values}
+    return {name: param.encode(values[name]) for name, param in schema.items()
+            if values.get(name) is not None}
 
 
 # ----------------------------------------------------------------------------- session
@@ -145,7 +146,10 @@ _LAST_QUERY = "_gmmviz_last_query"
 _LAST_VALUES = "_gmmviz_values"
 
 #: Parameters that no widget holds directly (the page passes their value to ``sync_url``).
-NON_WIDGET_PARAMS = frozenset({"start"})
+NON_WIDGET_PARAMS = frozenset({"start", "step", "point"})
+
+#: Session key: whether this run's values came from the link (opened, or the address edited).
+FROM_LINK = "_gmmviz_from_link"
 
 #: The explorer's URL parameters beyond the core ones of :data:`EXPLORER`.
 EXPLORER_EXTRA: dict[str, Param] = {
@@ -156,7 +160,13 @@ EXPLORER_EXTRA: dict[str, Param] = {
     # the manual start's table, row after row: pi, mu_x, mu_y, s_xx, s_xy, s_yy
     "start": Param([], "list", low=0, high=60),
 }
-EXPLORER_SCHEMA: dict[str, Param] = {**EXPLORER, **EXPLORER_EXTRA}
+#: The player's half-step (0 = the start, as in ``run.steps``) and inspected point; absent
+#: until the user steps or clicks.
+PLAYER_PARAMS: dict[str, Param] = {
+    "step": Param(None, "int", low=0, high=10_000),
+    "point": Param(None, "int", low=0, high=1_000_000),
+}
+EXPLORER_SCHEMA: dict[str, Param] = {**EXPLORER, **EXPLORER_EXTRA, **PLAYER_PARAMS}
 
 
 def _is_flag(param: Param) -> bool:
@@ -223,6 +233,7 @@ def url_state(schema: Mapping[str, Param], *, assign: bool = True) -> dict[str, 
         else:
             value = _valid(param, remembered.get(name, parsed[name]), parsed[name])
         values[name] = value
+    st.session_state[FROM_LINK] = from_link
     if from_link:
         remembered.update(values)
     if assign:

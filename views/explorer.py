@@ -18,6 +18,7 @@ import gmmviz
 from gmmviz import outcomes
 from gmmviz.figures import PALETTE, animation_html, responsibility_bars
 from views import _common as ui
+from views import _player
 
 SCHEMA = ui.EXPLORER_SCHEMA
 FIGURE_HEIGHT = 600
@@ -26,11 +27,8 @@ TITLE = "### EM for a Gaussian mixture, step by step"
 # Lazy tabs: only the open one runs, so the page's figure draws before anything below it.
 TABS = ["Inspect a point", "π, μ, Σ at a step", "The equations"]
 _LAST_GOOD = "_explorer_last_good"  # (request, run) of the last fit that worked
-_TABLE_RUN = "_explorer_table_run"  # fit key the step selector was last reset for
 _INSPECT = "_explorer_inspect"  # a point was clicked or chosen: show its numbers
-_ROWS = "_explorer_figure_rows"  # how many points the figure on screen draws
-# (point number the last click replaced, point clicked), until the figure's next selection event
-_CLICK = "_explorer_click"
+PLAYER = "em_player"  # the player's key: it reports its half-step and clicked point under it
 _SHOWN = "_explorer_shown"  # the session's first run, which sends only the figure, is over
 
 
@@ -73,6 +71,7 @@ def _sidebar(values: dict[str, Any], manual_area: Any) -> tuple[dict[str, Any], 
         _display_controls()
     values = ui.current_values(values, SCHEMA)
     values["start"] = controls.start
+    values["step"], values["point"] = _player.view(PLAYER)
     ui.sync_url(values, SCHEMA)
     return values, controls
 
@@ -187,75 +186,81 @@ def _messages(shown: Shown) -> None:
 
 
 # ----------------------------------------------------------------------------- the figure
-def _figure(shown: Shown, values: dict[str, Any]) -> Any:
-    """The EM animation, whose clicked point becomes the inspected one; returns the figure
-    (None when it cannot be drawn)."""
+def _levels(values: dict[str, Any]) -> tuple[int, ...]:
     levels = tuple(sorted(int(s) for s in values["levels"]))
     if not levels:
         st.caption("No ellipse level is chosen in the sidebar: drawing the 1 σ ellipses.")
         levels = (1,)
-    fig, notice = ui.fit_or_notice(lambda: ui.cached_em_figure(
-        shown.run, shown.request.X, shown.request.key, levels=levels,
-        duration_ms=int(values["speed"]), show_density=values["density"] == "1",
-        height=PRESENTATION_HEIGHT if values["present"] == "1" else FIGURE_HEIGHT,
-    ))
+    return levels
+
+
+def _linked_view(values: dict[str, Any]) -> None:
+    """A link's ``step`` and ``point``: the player opens there, the point's numbers shown.
+    (A link without them leaves the player where it is.)"""
+    if values["step"] is None and values["point"] is None:
+        return
+    _player.set_view(PLAYER, values["step"], values["point"])
+    if values["point"] is not None:
+        st.session_state["point"] = values["point"]
+        st.session_state[_INSPECT] = True
+        st.session_state["explorer_tab"] = TABS[0]
+
+
+def _step_and_point(shown: Shown) -> tuple[int, int | None]:
+    """The half-step and point the player shows, within this run."""
+    view = _player.view(PLAYER)
+    last, n = len(shown.run.steps) - 1, shown.request.X.shape[0]
+    step, point = view.step, view.point
+    if isinstance(step, int) and step > last and not st.session_state.get(ui.FROM_LINK):
+        step = last  # a new, shorter run: its last half-step
+    elif isinstance(step, int) and step > last:
+        st.warning(f"The half-step {step} is beyond this run's last one ({last}); showing the "
+                   "start instead.", icon=":material/link_off:")
+        step = 0
+    if isinstance(point, int) and point >= n:
+        st.warning(f"Point {point} does not exist: the data have {n:,} points (0 to {n - 1}). "
+                   "Showing the most uncertain point instead.", icon=":material/link_off:")
+        point = None
+    _player.set_view(PLAYER, step, point)
+    return (step if isinstance(step, int) else 0), point
+
+
+def _figure(shown: Shown, values: dict[str, Any]) -> tuple[int, int | None] | None:
+    """The step player of the run; returns the half-step and point it shows (None when it
+    cannot be drawn)."""
+    levels = _levels(values)
+    step, point = _step_and_point(shown)
+    request = shown.request
+    data, notice = ui.fit_or_notice(lambda: ui.cached_player(
+        shown.run, request.X, request.key, levels=levels, duration_ms=int(values["speed"]),
+        density=values["density"] == "1"))
     if notice is not None:
         notice.show()
         return None
-    st.session_state[_ROWS] = shown.request.X.shape[0]
-    st.plotly_chart(
-        fig, key="em_fig", on_select=_point_clicked, selection_mode="points", width="stretch",
-        config={"displaylogo": False, "scrollZoom": False,
-                "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]},
-    )
-    return fig
+    html = ui.cached_step_html(shown.run, request.X, request.key, point=point,
+                               source=ui.start_source(request))
+    _player.player({**data, "html": html, "step": step, "point": point}, key=PLAYER,
+                   present=values["present"] == "1")
+    return step, point
 
 
-def _clicked_point(event: Any, n_samples: int) -> int | None:
-    """The data index of the clicked point, or None. em_figure draws the points in trace 0
-    (``customdata`` = row in X)."""
-    try:
-        points = event["selection"]["points"]
-    except (KeyError, TypeError):
-        return None
-    for p in points:
-        if p.get("curve_number") != 0:
-            continue
-        custom = p.get("customdata")
-        if isinstance(custom, list | tuple) and custom:
-            custom = custom[0]
-        if isinstance(custom, int | float) and 0 <= int(custom) < n_samples:
-            return int(custom)
-        idx = p.get("point_index", p.get("point_number"))
-        if isinstance(idx, int) and 0 <= idx < n_samples:
-            return idx
-    return None
-
-
-def _point_clicked() -> None:
-    """The figure's selection changed (called before the run it asks for, so that a run cut
-    short keeps it): a clicked point becomes the inspected point, and its tab opens."""
-    clicked = _clicked_point(st.session_state.get("em_fig"), st.session_state.get(_ROWS, 0))
-    last = st.session_state.pop(_CLICK, None)
-    if clicked is not None:
-        st.session_state[_CLICK] = (st.session_state.get("point"), clicked)
-        st.session_state["point"] = clicked
-        st.session_state[_INSPECT] = "new"
-    elif last is not None and st.session_state.get("point") == last[0]:
-        # The selection cleared and the point number from before the click came back, in a
-        # run the browser asked for before it had shown the click: keep the click.
-        st.session_state["point"] = last[1]
-        st.session_state[_INSPECT] = "new"
-
-
-def _share_row(fig: Any) -> None:
+def _share_row(shown: Shown, values: dict[str, Any]) -> None:
     """The keys and the link, and the animation as a standalone file."""
+    request = shown.request
+
+    def standalone() -> str:
+        fig = ui.cached_em_figure(
+            shown.run, request.X, request.key, levels=_levels(values),
+            duration_ms=int(values["speed"]), show_density=values["density"] == "1",
+            height=FIGURE_HEIGHT)
+        return animation_html(fig)
+
     share, export = st.columns([3, 1], vertical_alignment="center")
     share.caption("**Keys:** → or Page Down steps forward, ← or Page Up back, Space plays or "
                   "pauses. The address bar holds every setting: copy it to share or bookmark "
                   "this demo.")
     export.download_button(
-        "Download the animation", data=lambda: animation_html(fig),
+        "Download the animation", data=standalone,
         file_name="gmmviz-em.html", mime="text/html", on_click="ignore",
         icon=":material/download:",
         help="A standalone HTML file with Play, Pause and the slider; it opens offline in any "
@@ -264,37 +269,42 @@ def _share_row(fig: Any) -> None:
 
 
 # ----------------------------------------------------------------------------- below the figure
-def _show_inspected(n_samples: int) -> None:
-    """A point number within the data, and the point's tab open after a click."""
-    point = st.session_state.get("point", 0)
-    st.session_state["point"] = point if isinstance(point, int) and 0 <= point < n_samples else 0
-    if st.session_state.get(_INSPECT) == "new":
+def _show_inspected(n_samples: int, point: int | None) -> None:
+    """The number box holds the player's point; a click opens the point's tab."""
+    if _player.clicked(PLAYER) and point is not None:
+        st.session_state["point"] = point
         st.session_state["explorer_tab"] = TABS[0]  # a click shows the point's numbers
         st.session_state[_INSPECT] = True
+    typed = st.session_state.get("point", 0)
+    if not (isinstance(typed, int) and 0 <= typed < n_samples):
+        st.session_state["point"] = point if point is not None else 0
 
 
-def _details(shown: Shown) -> None:
-    """The tabs below the figure: a point's numbers, the parameters at a step, the equations."""
-    _show_inspected(shown.request.X.shape[0])
+def _details(shown: Shown, step: int, point: int | None) -> None:
+    """The tabs below the figure, at the player's half-step: a point's numbers, the
+    parameters, the equations."""
+    _show_inspected(shown.request.X.shape[0], point)
     tab_point, tab_params, tab_eq = st.tabs(TABS, key="explorer_tab", on_change="rerun")
     if tab_point.open is not False:
         with tab_point:
-            _inspect_tab(shown)
+            _inspect_tab(shown, step)
     if tab_params.open:
         with tab_params:
-            _parameters_tab(shown)
+            _parameters_tab(shown, step)
     if tab_eq.open:
         with tab_eq:
             ui.equations_block("em")
 
 
 def _point_typed() -> None:
-    if st.session_state.get(_INSPECT) != "new":  # (a click's tab switch still to come stays)
-        st.session_state[_INSPECT] = True
+    """A point number typed in: the player explains that point."""
+    st.session_state[_INSPECT] = True
+    _player.set_view(PLAYER, _player.view(PLAYER).step, st.session_state.get("point"))
 
 
-def _inspect_tab(shown: Shown) -> None:
-    """A point's number and coordinates, its responsibilities and Bayes' rule with its numbers."""
+def _inspect_tab(shown: Shown, step: int) -> None:
+    """A point's number and coordinates, its responsibilities and Bayes' rule with its
+    numbers, at the player's half-step."""
     X = shown.request.X
     pick, bars_col, bayes_col = st.columns([0.9, 1.6, 2.1], gap="medium")
     with pick:
@@ -311,18 +321,29 @@ def _inspect_tab(shown: Shown) -> None:
                       "responsibilities and Bayes' rule with its numbers filled in.",
                       icon=":material/ads_click:")
         return
-    log_num, log_den, gamma = gmmviz.bayes_terms(X[n], shown.run.final)
+    at = shown.run.steps[step]
+    log_num, log_den, gamma = gmmviz.bayes_terms(X[n], at)
     with bars_col:
-        bars = responsibility_bars(gamma, title=f"γ of point {n}, final step", height=300)
+        bars = responsibility_bars(gamma, title=f"γ of point {n}, {_step_name(at)}",
+                                   height=300)
         st.plotly_chart(bars, key="resp_bars", width="stretch",
                         config={"displayModeBar": False, "staticPlot": True})
     with bayes_col:
-        _bayes_rule(n, log_num, log_den, gamma)
+        _bayes_rule(n, log_num, log_den, gamma, at)
 
 
-def _bayes_rule(n: int, log_num: np.ndarray, log_den: float, gamma: np.ndarray) -> None:
+def _step_name(step: Any) -> str:
+    """"Iteration 2 · E-step" or "the start", for captions."""
+    if step.kind == "init":
+        return "the start"
+    return f"Iteration {step.iteration} · {step.kind}-step"
+
+
+def _bayes_rule(n: int, log_num: np.ndarray, log_den: float, gamma: np.ndarray,
+                step: Any) -> None:
     """Bayes' rule for point ``n`` with its numerators, denominator and responsibilities."""
-    st.markdown(f"**Bayes' rule for point {n}**, with the final parameters:")
+    st.markdown(f"**Bayes' rule for point {n}**, with the parameters of "
+                f"{_step_name(step)}:")
     st.latex(r"\gamma_{nk} = \frac{\pi_k\,\mathcal{N}(x_n \mid \mu_k, \Sigma_k)}"
              r"{\sum_j \pi_j\,\mathcal{N}(x_n \mid \mu_j, \Sigma_j)}")
     den = ui.tex_number(log_den)
@@ -338,29 +359,18 @@ def _bayes_rule(n: int, log_num: np.ndarray, log_den: float, gamma: np.ndarray) 
         st.latex(terms + " = " + den)
 
 
-def _parameters_tab(shown: Shown) -> None:
-    """pi, mu and Sigma of every component at a chosen half-step (the final one at first)."""
-    run, key = shown.run, shown.request.key
-    options = list(range(len(run.steps)))
-    chosen = st.session_state.get("table_step")
-    if st.session_state.get(_TABLE_RUN) != key or chosen not in options:
-        chosen = options[-1]  # a new run: show its final parameters
-    st.session_state["table_step"] = chosen
-    st.session_state[_TABLE_RUN] = key
-    i = st.select_slider(
-        "Half-step", options=options, key="table_step",
-        format_func=lambda i: run.steps[i].label,
-        help="Pick a half-step of the run to list its parameters.",
-    )
-    step = run.steps[i]
+def _parameters_tab(shown: Shown, step: int) -> None:
+    """pi, mu and Sigma of every component at the player's half-step."""
+    run = shown.run
+    at = run.steps[step]
     table = pd.DataFrame({
         "component": [f"● {j + 1}" for j in range(run.n_components)],
-        "π": step.weights,
-        "μ x": step.means[:, 0],
-        "μ y": step.means[:, 1],
-        "Σ xx": step.covariances[:, 0, 0],
-        "Σ xy": step.covariances[:, 0, 1],
-        "Σ yy": step.covariances[:, 1, 1],
+        "π": at.weights,
+        "μ x": at.means[:, 0],
+        "μ y": at.means[:, 1],
+        "Σ xx": at.covariances[:, 0, 0],
+        "Σ xy": at.covariances[:, 0, 1],
+        "Σ yy": at.covariances[:, 1, 1],
     })
     colours = [PALETTE[j % len(PALETTE)] for j in range(run.n_components)]
     styled = table.style.format("{:.4g}", subset=table.columns[1:]).apply(
@@ -370,7 +380,8 @@ def _parameters_tab(shown: Shown) -> None:
     st.html(styled.hide(axis="index").set_table_attributes('class="gmmviz-params"')
             .set_table_styles([{"selector": "td, th", "props": "padding: 0.3rem 0.9rem;"
                                 " text-align: right; font-size: 1rem;"}]).to_html())
-    st.caption(f"{step.label} · NLL = {step.nll:,.3f}")
+    st.caption(f"At the figure's half-step: {at.label} · NLL = {at.nll:,.3f}. Step through the "
+               "figure to list another half-step.")
 
 
 # ----------------------------------------------------------------------------- the page
@@ -378,6 +389,8 @@ def _page() -> None:
     """The page, top to bottom. A function, so that a run's fit and figure are its locals and
     go with it, rather than globals of the script's namespace."""
     values = ui.url_state(SCHEMA, assign=False)
+    if st.session_state.get(ui.FROM_LINK):
+        _linked_view(values)
     alone = _first_run_alone(values)
     # The header row is filled once the run is known: the manual start's table under it decides it.
     head = st.columns([2.3, 1.6, 1.2], vertical_alignment="center")
@@ -392,12 +405,12 @@ def _page() -> None:
     else:
         _header(head, shown)
         _messages(shown)
-        fig = _figure(shown, values)
+        at = _figure(shown, values)
         ui.page_element(rerun_when_drawn=alone is not None)
-        if alone is None and fig is not None:
-            _share_row(fig)
+        if alone is None and at is not None:
+            _share_row(shown, values)
             if values["present"] != "1":  # presentation mode: the animation alone
-                _details(shown)
+                _details(shown, *at)
 
 
 _page()

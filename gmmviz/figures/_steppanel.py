@@ -1,0 +1,137 @@
+"""The step panel's content: the equation of each half-step with that step's numbers.
+
+Each function returns an HTML fragment (text and MathML) for one recorded step; the player
+shows the fragment of the step on screen. The numbers come from the run (and, for Bayes' rule,
+from :func:`gmmviz.bayes_terms`): the browser only typesets them.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import numpy as np
+
+from gmmviz._em_posterior import bayes_terms
+from gmmviz.figures import _mathml as m
+
+PI, MU, SIGMA, GAMMA = m.mi("π"), m.mi("μ"), m.mi("Σ"), m.mi("γ")
+
+
+def _k(j: int | str) -> str:
+    return m.mn(j) if isinstance(j, int) else m.mi(j)
+
+
+def _normal(x: str, k: str) -> str:
+    """N(x | mu_k, Sigma_k)."""
+    return m.row(m.mi("𝒩"), m.mo("("), x, m.mo("|"), m.sub(MU, k), m.mo(","),
+                 m.sub(SIGMA, k), m.mo(")"))
+
+
+def _head(kind: str, detail: str) -> str:
+    return (f'<div class="gp-head"><span class="gp-kind">{html.escape(kind)}</span> '
+            f'<span class="gp-detail">{html.escape(detail)}</span></div>')
+
+
+def _swatch(color: str, j: int) -> str:
+    return f'<span class="gp-swatch" style="background:{html.escape(color)}"></span>{j + 1}'
+
+
+def bayes_rule() -> str:
+    """gamma_nk = pi_k N(x_n | mu_k, Sigma_k) / sum_j pi_j N(x_n | mu_j, Sigma_j)."""
+    n_k = m.row(m.mi("n"), m.mi("k"))
+    top = m.row(m.sub(PI, m.mi("k")), _normal(m.sub(m.mi("x"), m.mi("n")), m.mi("k")))
+    bottom = m.row(m.sub(m.mo("∑"), m.mi("j")), m.sub(PI, m.mi("j")),
+                   _normal(m.sub(m.mi("x"), m.mi("n")), m.mi("j")))
+    return m.math(m.sub(GAMMA, n_k), m.mo("="), m.frac(top, bottom))
+
+
+def start_panel(step: object, source: str, colors: Sequence[str]) -> str:
+    """The starting values and where they come from."""
+    rows = "".join(
+        f"<tr><td>{_swatch(c, j)}</td><td>{m.math(m.num(w, 3), block=False)}</td>"
+        f"<td>{m.math(m.vector(mu, 3), block=False)}</td>"
+        f"<td>{m.math(m.matrix(cov, 3), block=False)}</td></tr>"
+        for j, (c, w, mu, cov) in enumerate(zip(colors, step.weights, step.means,
+                                                step.covariances, strict=True)))
+    return (_head("Start", "θ₀: the values EM starts from")
+            + f'<p class="gp-note">{html.escape(source)}</p>'
+            + '<table class="gp-table"><tr><th>k</th><th>π<sub>k</sub></th><th>μ<sub>k</sub></th>'
+            f"<th>Σ<sub>k</sub></th></tr>{rows}</table>"
+            + f'<p class="gp-nll">NLL = {step.nll:,.2f}</p>')
+
+
+def e_step_panel(step: object, X: np.ndarray, n: int, picked: bool,
+                 colors: Sequence[str]) -> str:
+    """Bayes' rule for point ``n`` with the numbers of this E-step.
+
+    ``picked`` says the panel chose the point (the most uncertain one) rather than the user.
+    """
+    log_num, log_den, gamma = bayes_terms(X[n], step)
+    den = m.num(np.exp(log_den))
+    lines = []
+    for j, (lv, g) in enumerate(zip(log_num, gamma, strict=True)):
+        lhs = m.sub(GAMMA, m.row(m.mn(n), m.mo(","), m.mn(j + 1)))
+        lines.append("<mtr><mtd>" + m.coloured(lhs, colors[j]) + "</mtd><mtd>"
+                     + m.row(m.mo("="), m.frac(m.num(np.exp(lv)), den), m.mo("="),
+                             m.coloured(m.fixed(g, 3), colors[j]))
+                     + "</mtd></mtr>")
+    who = ("the most uncertain point at this step; click a point to choose another"
+           if picked else "the point you chose")
+    x = X[n]
+    return (_head(f"E-step {step.iteration}", "responsibilities by Bayes' rule")
+            + bayes_rule()
+            + f'<p class="gp-note">Point <b>{n}</b> at x = ({x[0]:.4g}, {x[1]:.4g}), '
+              f"{html.escape(who)}:</p>"
+            + m.math(f'<mtable columnalign="right left">{"".join(lines)}</mtable>')
+            + f'<p class="gp-note">The {len(gamma)} numerators add up to the denominator '
+              "p(x<sub>n</sub>), so the γ add up to 1.</p>")
+
+
+def m_step_panel(step: object, resp: np.ndarray, nll_before: float,
+                 colors: Sequence[str]) -> str:
+    """N_k, pi_k = N_k / N, mu_k and Sigma_k with this M-step's numbers, and the NLL's fall."""
+    n_k = resp.sum(axis=0)  # N_k = sum_n gamma_nk
+    n = resp.shape[0]
+    rows = "".join(
+        f"<tr><td>{_swatch(c, j)}</td><td>{m.math(m.num(nk, 4), block=False)}</td>"
+        f"<td>{m.math(m.fixed(w, 3), block=False)}</td>"
+        f"<td>{m.math(m.vector(mu, 3), block=False)}</td>"
+        f"<td>{m.math(m.matrix(cov, 3), block=False)}</td></tr>"
+        for j, (c, nk, w, mu, cov) in enumerate(zip(colors, n_k, step.weights, step.means,
+                                                    step.covariances, strict=True)))
+    sum_n = m.sub(m.mo("∑"), m.mi("n"))
+    eqs = m.math(
+        '<mtable columnalign="left">'
+        + "<mtr><mtd>" + m.row(m.sub(m.mi("N"), m.mi("k")), m.mo("="), sum_n,
+                               m.sub(GAMMA, m.row(m.mi("n"), m.mi("k"))),
+                               m.mo(","), m.mspace(),
+                               m.sub(PI, m.mi("k")), m.mo("="),
+                               m.frac(m.sub(m.mi("N"), m.mi("k")), m.mi("N")))
+        + "</mtd></mtr><mtr><mtd>"
+        + m.row(m.sub(MU, m.mi("k")), m.mo("="),
+                m.frac(m.mn(1), m.sub(m.mi("N"), m.mi("k"))), sum_n,
+                m.sub(GAMMA, m.row(m.mi("n"), m.mi("k"))), m.sub(m.mi("x"), m.mi("n")))
+        + "</mtd></mtr><mtr><mtd>"
+        + m.row(m.sub(SIGMA, m.mi("k")), m.mo("="),
+                m.frac(m.mn(1), m.sub(m.mi("N"), m.mi("k"))), sum_n,
+                m.sub(GAMMA, m.row(m.mi("n"), m.mi("k"))),
+                m.row(m.mo("("), m.sub(m.mi("x"), m.mi("n")), m.mo("−"), m.sub(MU, m.mi("k")),
+                      m.mo(")")),
+                m.row(m.mo("("), m.sub(m.mi("x"), m.mi("n")), m.mo("−"), m.sub(MU, m.mi("k")),
+                      m.msup(m.mo(")"), m.mi("T"))))
+        + "</mtd></mtr></mtable>")
+    fell = nll_before - step.nll
+    return (_head(f"M-step {step.iteration}", "π, μ, Σ from the responsibilities")
+            + eqs
+            + '<table class="gp-table"><tr><th>k</th><th>N<sub>k</sub></th>'
+              "<th>π<sub>k</sub></th><th>μ<sub>k</sub></th><th>Σ<sub>k</sub></th></tr>"
+            + rows + "</table>"
+            + f'<p class="gp-note">N = {n:,}; the N<sub>k</sub> add up to N.</p>'
+            + f'<p class="gp-nll">NLL {nll_before:,.2f} → {step.nll:,.2f}: '
+              f"{'fell by' if fell >= 0 else 'rose by'} {abs(fell):,.3f}</p>")
+
+
+def most_uncertain(resp: np.ndarray) -> int:
+    """The point whose largest responsibility is smallest (ties: the first)."""
+    return int(np.argmin(resp.max(axis=1)))

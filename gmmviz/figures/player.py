@@ -1,0 +1,277 @@
+"""What the step player shows: a recorded run as compact, JSON-ready data.
+
+The player (the app's browser element that plays, steps and scrubs a run) draws the points
+once and, at every half-step, only what changes: the points' colour codes, the ellipses and
+means, the cursor on the curve, the frame's title and the step panel's equation with its
+numbers. This module packs all of it from recorded runs, so the browser does no maths: arrays
+travel as base64 little-endian typed arrays, and a step that repeats the previous step's
+colours or parameters points at the same array.
+
+Layout of the returned dict (every key is read by the player's script)::
+
+    uid       str, identity of the content: a new uid resets the player to ``step``
+    step      int, the half-step shown first;  point: int or None, the selected point
+    duration  int, milliseconds per frame when playing
+    labels    list of str, one frame name per step ("Iteration 3 · E-step: ...")
+    titles    list of str, the title above the figure at each step
+    next      list of str, what the Next button leads to ("E-step", "M-step", "" at the end)
+    panels    list of dict, the scatter panels (one, or one per compared start)
+    chart     dict, the curve under the figure (NLL, or distortion) with its cursor per step
+    html      list of str, the step panel's content at each step
+    legend    list of [colour, text], and ``levels``: the ellipse levels' line styles
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+
+from gmmviz._em_posterior import mixture_density
+from gmmviz._errors import InputError
+from gmmviz.figures import _steppanel as panel
+from gmmviz.figures._colors import PALETTE, codec, component_color
+from gmmviz.figures._frames import (
+    CURSOR_COLOR,
+    ELLIPSE_POINTS,
+    LEVEL_DASH,
+    LEVEL_WIDTH,
+    check_levels,
+    check_steps,
+)
+from gmmviz.figures._geometry import axis_range, ellipse_xy
+
+#: Grid points per axis of the density image.
+DENSITY_GRID = 64
+
+
+def b64(a: np.ndarray, dtype: str) -> str:
+    """``a`` as base64 of its little-endian bytes in ``dtype`` ("<f4", "u1")."""
+    return base64.b64encode(np.ascontiguousarray(a, dtype=dtype).tobytes()).decode("ascii")
+
+
+class _Distinct:
+    """Arrays kept once each, and for every step the index of its array."""
+
+    def __init__(self) -> None:
+        self.items: list = []
+        self.index: list[int] = []
+        self._last_key: bytes | None = None
+
+    def add(self, key: bytes, make: object) -> None:
+        if key != self._last_key:
+            self.items.append(make())
+            self._last_key = key
+        self.index.append(len(self.items) - 1)
+
+
+def _ellipses(step: object, levels: list[float], n_points: int) -> np.ndarray:
+    """Every component's ellipses, component-major and level-minor, shape (k*L, n+1, 2)."""
+    out = np.full((len(step.weights) * len(levels), n_points + 1, 2), np.nan)
+    for j, (mean, cov) in enumerate(zip(step.means, step.covariances, strict=True)):
+        if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(cov))):
+            continue
+        for li, lv in enumerate(levels):
+            x, y = ellipse_xy(mean, cov, lv, n_points)
+            out[j * len(levels) + li] = np.column_stack([x, y])
+    return out
+
+
+def _density_image(step: object, grid: np.ndarray) -> np.ndarray:
+    """log p(x) of the step's mixture on the grid's points (row-major, y up)."""
+    with np.errstate(divide="ignore"):
+        return np.log(mixture_density(grid, step))
+
+
+def mixture_panel(run: object, X: np.ndarray, *, levels: Sequence[float] = (1, 2),
+                  title: str | None = None, palette: tuple[str, ...] = PALETTE,
+                  n_points: int = ELLIPSE_POINTS, density: bool = False,
+                  ranges: tuple | None = None) -> tuple[dict, list[np.ndarray | None]]:
+    """One scatter panel of a recorded EM run, and the responsibilities of every step.
+
+    Parameters
+    ----------
+    run : GMMRun
+    X : ndarray of shape (n_samples, 2)
+    levels : sequence of float
+        Ellipse radii in standard deviations.
+    title : str, optional
+        The panel's own title (Compare names each start).
+    density : bool
+        Also pack the mixture density p(x) of every step as an 8-bit image.
+    ranges : ((x0, x1), (y0, y1)), optional
+        Axis ranges; by default they cover the data and every ellipse of the run.
+
+    Returns
+    -------
+    panel : dict
+    resp : list of (ndarray of shape (n_samples, n_components) or None)
+        The responsibilities in force at each step (None before the first E-step).
+    """
+    steps, levels = check_steps(run), check_levels(levels)
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape != (run.n_samples, 2):
+        raise InputError(f"The points to draw must have shape ({run.n_samples}, 2) like the "
+                         f"fitted data; got {tuple(X.shape)}.")
+    k = run.n_components
+    cc = codec(k, palette)
+    colors = [component_color(j, palette) for j in range(k)]
+    if ranges is None:
+        ranges = axis_range(X, [s.means for s in steps], [s.covariances for s in steps], levels)
+    codes, params = _Distinct(), _Distinct()
+    resp: list[np.ndarray | None] = []
+    ckey = b""
+    grid = None
+    if density:
+        gx = np.linspace(*ranges[0], DENSITY_GRID)
+        gy = np.linspace(*ranges[1], DENSITY_GRID)
+        grid = np.column_stack([a.ravel() for a in np.meshgrid(gx, gy)])
+    for i, s in enumerate(steps):
+        kept = s.kind == "M" and i > 0  # an M-step keeps the responsibilities it used
+        r = resp[-1] if kept else s.resp
+        resp.append(r)
+        ckey = ckey if kept else b"%d" % i
+        codes.add(ckey, lambda r=r: cc.encode(r, n_samples=len(X)))
+        key = s.weights.tobytes() + s.means.tobytes() + s.covariances.tobytes()
+        params.add(key, lambda s=s: (_ellipses(s, levels, n_points),
+                                     np.column_stack([s.means, s.weights]),
+                                     None if grid is None else _density_image(s, grid)))
+    ell = [b64(e, "<f4") for e, _, _ in params.items]
+    means = [[[round(float(v), 6) for v in row] if np.all(np.isfinite(row)) else None
+              for row in mw] for _, mw, _ in params.items]
+    out = {
+        "title": title, "n": len(X), "x": list(map(float, ranges[0])),
+        "y": list(map(float, ranges[1])), "pts": b64(X, "<f4"),
+        "rgb": np.rint(cc.colors).astype(int).tolist(),
+        "codes": [b64(c, "u1") for c in codes.items], "ci": codes.index,
+        "ell": ell, "ei": params.index, "nlev": len(levels), "npts": n_points + 1,
+        "means": means, "colors": colors,
+    }
+    if grid is not None:
+        logs = np.array([d for _, _, d in params.items])
+        finite = logs[np.isfinite(logs)]
+        hi = float(finite.max()) if finite.size else 0.0
+        lo = hi - 12.0  # e^-12 of the peak: the shading fades out there
+        img = np.clip((logs - lo) / (hi - lo), 0.0, 1.0)
+        out["dens"] = [b64(np.rint(255 * d), "u1") for d in np.nan_to_num(img)]
+        out["dgrid"] = DENSITY_GRID
+    return out, resp
+
+
+def _nll_chart(runs: Sequence, names: Sequence[str], colors: Sequence[str]) -> dict:
+    """The NLL at theta_0..theta_T of every run, and where each step's cursor sits.
+
+    The start and the M-step of iteration t sit at t; an E-step keeps the parameters, so the
+    E-step of iteration t sits at t - 1 with an open cursor.
+    """
+    steps = max((check_steps(r) for r in runs), key=len)
+    xs = [max(s.iteration - 1, 0) if s.kind == "E" else s.iteration for s in steps]
+    return {"kind": "line", "ytitle": "NLL (nats)", "xtitle": "iteration",
+            "x": xs, "open": [s.kind == "E" for s in steps], "cursor": CURSOR_COLOR,
+            "series": [{"name": nm, "color": c,
+                        "y": [float(v) if np.isfinite(v) else None for v in r.nll]}
+                       for r, nm, c in zip(runs, names, colors, strict=True)]}
+
+
+def _next_names(kinds: Sequence[str]) -> list[str]:
+    names = {"E": "E-step", "M": "M-step", "assign": "assign", "update": "update"}
+    return [names.get(kinds[i + 1], "") if i + 1 < len(kinds) else ""
+            for i in range(len(kinds))]
+
+
+def _uid(*parts: object) -> str:
+    h = hashlib.sha1()
+    for p in parts:
+        h.update(repr(p).encode())
+    return h.hexdigest()[:16]
+
+
+def _legend(colors: Sequence[str], levels: Sequence[float]) -> dict:
+    return {"legend": [[c, f"component {j + 1}"] for j, c in enumerate(colors)],
+            "levels": [[f"{lv:g}σ", LEVEL_DASH[i], LEVEL_WIDTH[i]]
+                       for i, lv in enumerate(levels)]}
+
+
+def em_step_html(run: object, X: np.ndarray | None = None, *, point: int | None = None,
+                 source: str = "", palette: tuple[str, ...] = PALETTE) -> list[str]:
+    """The step panel of every half-step of an EM run: its equation with its numbers.
+
+    Parameters
+    ----------
+    run : GMMRun
+    X : ndarray of shape (n_samples, 2), optional
+        The fitted points; default ``run.X``.
+    point : int, optional
+        The point whose Bayes' rule the E-step panels fill in; by default each E-step picks
+        its most uncertain point (and says so).
+    source : str
+        Where the start comes from, for the start's panel.
+
+    Returns
+    -------
+    list of str
+        One HTML fragment per step.
+    """
+    X = run.X if X is None else np.asarray(X, dtype=float)
+    steps = check_steps(run)
+    colors = [component_color(j, palette) for j in range(run.n_components)]
+    if point is not None and not 0 <= int(point) < len(X):
+        point = None
+    html: list[str] = []
+    resp = None
+    for i, s in enumerate(steps):
+        if s.kind == "init":
+            html.append(panel.start_panel(s, source, colors))
+        elif s.kind == "E":
+            resp = s.resp
+            n = panel.most_uncertain(resp) if point is None else int(point)
+            html.append(panel.e_step_panel(s, X, n, point is None, colors))
+        else:
+            used = resp if resp is not None else s.resp
+            html.append(panel.m_step_panel(s, used, steps[i - 1].nll, colors))
+    return html
+
+
+def em_player(run: object, X: np.ndarray | None = None, *, levels: Sequence[float] = (1, 2),
+              duration_ms: int = 600, density: bool = False, title: str | None = None,
+              palette: tuple[str, ...] = PALETTE, n_points: int = ELLIPSE_POINTS) -> dict:
+    """The player's data for one EM run: the figure and the NLL curve, without the step
+    panel (add ``html`` from :func:`em_step_html`, and ``step`` and ``point``).
+
+    Parameters
+    ----------
+    run : GMMRun
+    X : ndarray of shape (n_samples, 2), optional
+        The points to draw; default ``run.X``.
+    levels : sequence of float, default (1, 2)
+        Ellipse radii in standard deviations.
+    duration_ms : int, default 600
+        Time per frame when playing.
+    density : bool, default False
+        Shade the mixture density p(x) of each step behind the points.
+    title : str, optional
+        Bold start of every frame's title.
+
+    Returns
+    -------
+    dict
+        See the module's docstring.
+    """
+    X = run.X if X is None else np.asarray(X, dtype=float)
+    scatter, _ = mixture_panel(run, X, levels=levels, palette=palette, n_points=n_points,
+                               density=density)
+    steps = check_steps(run)
+    labels = [s.label for s in steps]
+    lead = f"{title} · " if title else ""
+    return {
+        "uid": _uid("em", run.nll.tobytes(), scatter["codes"][-1], scatter["ell"][-1],
+                    len(steps), levels, density, duration_ms, len(X)),
+        "step": 0, "point": None, "duration": int(duration_ms), "labels": labels,
+        "titles": [f"{lead}{lab} · NLL = {s.nll:,.2f}" for lab, s in zip(labels, steps,
+                                                                          strict=True)],
+        "next": _next_names([s.kind for s in steps]),
+        "panels": [scatter], "chart": _nll_chart([run], ["NLL"], ["#333333"]),
+        **_legend(scatter["colors"], check_levels(levels)),
+    }
