@@ -1,8 +1,8 @@
 """Time to first figure: the app versus a trivial one-chart Streamlit page.
 
 Starts both apps, then alternately loads each in a fresh headless-Chromium context and
-measures the wall time from ``page.goto`` until the first Plotly figure has drawn its
-scatter points. For the app it also measures when the first sidebar control is shown (the
+measures the wall time from ``page.goto`` until the first figure has drawn (the app's step
+player its first half-step, the trivial page's Plotly figure its points). For the app it also measures when the first sidebar control is shown (the
 explorer sends its controls once the figure has drawn). Prints the medians and the ratio
 app/trivial as a markdown table.
 
@@ -28,8 +28,10 @@ from tests._server import VIEWPORT, launch_chromium, run_streamlit  # noqa: E402
 
 TRIVIAL = "benchmarks/trivial_app.py"
 
-# True once a Plotly figure has its SVG and at least one scatter point drawn.
+# True once a Plotly figure has its SVG and at least one scatter point drawn, or the step
+# player has drawn its first half-step.
 FIGURE_DRAWN = """() => {
+    if (document.querySelector('[data-testid="gmmviz-player"][data-step]')) return true;
     const plot = document.querySelector('.js-plotly-plot');
     return !!(plot && plot.querySelector('.main-svg')
               && plot.querySelector('.scatterlayer .point'));
