@@ -2,8 +2,9 @@
 
 Starts both apps, then alternately loads each in a fresh headless-Chromium context and
 measures the wall time from ``page.goto`` until the first figure has drawn (the app's step
-player its first half-step, the trivial page's Plotly figure its points). For the app it also measures when the first sidebar control is shown (the
-explorer sends its controls once the figure has drawn). Prints the medians and the ratio
+player its first half-step, the trivial page's Plotly figure its points). For the app it
+also measures when the first sidebar control is shown (the explorer sends its controls once
+the figure has drawn). Prints the medians and the ratio
 app/trivial as a markdown table.
 
     python benchmarks/first_figure.py [--app app.py] [--runs 5]

@@ -7,7 +7,17 @@ from scipy import stats
 import gmmviz
 from gmmviz.bound import bound_table
 from gmmviz.datasets import textbook
-from tests._apptest import array_length, chart_spec, charts, metric, open_app, page_path, set_widget
+from tests._apptest import (
+    array_length,
+    chart_spec,
+    charts,
+    metric,
+    open_app,
+    page_path,
+    player_spec,
+    players,
+    set_widget,
+)
 from views._urlstate import EXPLORER
 
 BOUND_PAGE = page_path("lower_bound")
@@ -32,12 +42,32 @@ def textbook_table():
     return bound_table(gmmviz.fit_gmm(X, 3, init="notes-b", tol=1e-4, reg_covar=1e-6))
 
 
+def _half(at) -> int:
+    """The half-step the page shows (the player's, kept under "half" for the URL)."""
+    return at.session_state["half"]
+
+
+def _step_to(at, half: int):
+    """Settle the player on ``half``, as its report after the user's steps does."""
+    at.session_state["bound_player_step"] = half
+    return at.run()
+
+
 def test_bound_default(textbook_table):
     at = open_app(BOUND_PAGE)
-    assert len(charts(at)) == 1
+    assert len(at.get("plotly_chart")) == 1 and len(players(at)) == 1
     assert not at.error and not at.warning
     row = textbook_table.iloc[4]  # default half-step: M2
-    assert at.select_slider(key="half").value == 4
+    assert _half(at) == 4
+    spec = player_spec(at)
+    assert spec["step"] == 4 and len(spec["html"]) == len(textbook_table)
+    # the step panel of every half-step says log p = L + KL with its numbers
+    for i in (0, 3, 4):
+        r = textbook_table.iloc[i]
+        assert f"{r['log_p']:.4f}".lstrip("-") in spec["html"][i]
+        assert f"{r['elbo']:.4f}".lstrip("-") in spec["html"][i]
+    assert np.allclose(spec["chart"]["series"][0]["y"], textbook_table["log_p"])
+    assert np.allclose(spec["chart"]["series"][1]["y"], textbook_table["elbo"])
     assert any(s.value.startswith("M-step 2") and f"{row['kl']:.4g}" in s.value
                for s in at.success)
     assert metric(at, "log p(X | θ)") == f"{row['log_p']:.3f}"
@@ -54,15 +84,14 @@ def test_bound_default(textbook_table):
 
 def test_bound_half_step_controls(textbook_table):
     at = open_app(BOUND_PAGE)
-    at.button(key="half_next").click().run()
+    _step_to(at, 5)
     assert not at.exception
-    assert at.select_slider(key="half").value == 5
+    assert _half(at) == 5 and at.query_params["half"] == "5"
     assert any(i.value.startswith("E-step 3") and "KL = 0" in i.value for i in at.info)
     assert metric(at, "KL gap") == "0"
-    at.button(key="half_prev").click().run()
-    at.button(key="half_prev").click().run()
-    assert at.select_slider(key="half").value == 3
-    at.select_slider(key="half").set_value(0).run()
+    _step_to(at, 3)
+    assert _half(at) == 3
+    _step_to(at, 0)
     assert not at.exception
     assert any(i.value.startswith("Start") for i in at.info)
     near = chart_spec(at)["data"][0]["x"]
@@ -88,11 +117,11 @@ def test_bound_each_control(key, kind, value):
     at = open_app(BOUND_PAGE)
     set_widget(at, kind, key, value)
     assert not at.error
-    assert len(charts(at)) == 1
+    assert len(charts(at)) == 2  # the player and the bound's bars
     assert at.query_params[key] == EXPLORER[key].encode(value)
     # the numbers are those of the run fit_gmm gives with this setting, at the half-step shown
     table = bound_table(_bound_run(**{key: value}))
-    half = at.select_slider(key="half").value
+    half = _half(at)
     assert half == min(4, len(table) - 1)
     assert metric(at, "log p(X | θ)") == f"{table.iloc[half]['log_p']:.3f}"
     assert metric(at, "L(q, θ)") == f"{table.iloc[half]['elbo']:.3f}"
@@ -113,7 +142,7 @@ def test_bound_url_restores_the_run():
     assert at.selectbox(key="data").value == "blobs"
     assert at.slider(key="k").value == 2
     assert at.selectbox(key="cov").value == "spherical"
-    assert at.select_slider(key="half").value == 6
+    assert _half(at) == 6 and player_spec(at)["step"] == 6
     assert at.radio(key="zoom").value == "all"
     X, _ = gmmviz.datasets.make("blobs", n_samples=150, random_state=4)
     run = gmmviz.fit_gmm(X, 2, init="random", covariance_type="spherical", max_iter=5, tol=0,
@@ -125,7 +154,7 @@ def test_bound_url_restores_the_run():
 
 def test_bound_half_step_beyond_the_run_is_clamped():
     at = open_app(BOUND_PAGE, dict(iters=2, half=40))
-    assert at.select_slider(key="half").value == 4
+    assert _half(at) == 4
 
 
 @pytest.mark.parametrize(("param", "value"), [("half", "abc"), ("k", "99"), ("zoom", "wide"),
@@ -133,7 +162,7 @@ def test_bound_half_step_beyond_the_run_is_clamped():
 def test_bound_invalid_url_value_warns(param, value):
     at = open_app(BOUND_PAGE, {param: value})
     assert any(param in w.value for w in at.warning)
-    assert len(charts(at)) == 1
+    assert len(charts(at)) == 2  # the player and the bound's bars
 
 
 def test_bound_upload_without_file():

@@ -5,10 +5,15 @@ from __future__ import annotations
 import pytest
 
 from tests._server import (
+    STEP_PANEL,
     no_page_errors,
     open_page,
+    player_button,
+    player_step,
     run_streamlit,
     screenshot,
+    wait_for_player,
+    wait_for_player_step,
     wait_for_plotly,
     wait_for_streamlit_idle,
 )
@@ -27,17 +32,31 @@ def app(browser, app_url):
 def test_lower_bound_page(browser, app):
     page, errors = open_page(browser, f"{app}/lower_bound", timeout=90_000)
     try:
+        wait_for_player(page, timeout=60_000)
         wait_for_plotly(page, timeout=60_000)
         assert page.locator(".js-plotly-plot").count() == 1
         assert page.get_by_text("log p = L + KL at every half-step").count() == 1
-        assert page.get_by_text("M-step 2: θ moved to maximise L").count() == 1
+        alerts = page.locator('[data-testid="stAlert"]')
+        assert alerts.get_by_text("M-step 2: θ moved to maximise L").count() == 1
         # One bar of L and one of KL per half-step shown (M1, E2, M2, E3, M3).
         assert page.locator(".js-plotly-plot .barlayer .point").count() == 10
-        # Next half-step: the E-step closes the gap.
-        page.get_by_role("button", name="▶").click()
-        page.get_by_text("E-step 3: q set to the posterior").wait_for(timeout=60_000)
+        # the player opens at the default half-step, its panel saying log p = L + KL
+        assert player_step(page) == 4
+        assert "M-step 2" in page.locator(STEP_PANEL).inner_text()
+        wait_for_streamlit_idle(page, timeout=60_000)
+        # the keys step this page too: → to the E-step, which closes the gap
+        page.keyboard.press("ArrowRight")
+        wait_for_player_step(page, 5)
+        assert "E-step 3" in page.locator(STEP_PANEL).inner_text()
+        alerts.get_by_text("E-step 3: q set to the posterior").wait_for(timeout=60_000)
         wait_for_streamlit_idle(page, timeout=60_000)
         assert "half=5" in page.url
+        page.keyboard.press("PageUp")
+        page.keyboard.press("ArrowLeft")
+        wait_for_player_step(page, 3)
+        player_button(page, "Next").click()
+        wait_for_player_step(page, 4)
+        alerts.get_by_text("M-step 2: θ moved to maximise L").wait_for(timeout=60_000)
         no_page_errors(page, errors)
         screenshot(page, "lower_bound.png", height=TALL)
     finally:

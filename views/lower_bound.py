@@ -10,8 +10,10 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 import gmmviz
 from gmmviz.bound import bound_table, describe_step, zoom_window
+from gmmviz.figures.player import bound_chart, bound_step_html
 from gmmviz.figures.teaching import bound_figure, step_tick_labels
 from views import _common as ui
+from views import _player
 
 ZOOM_LABELS = {"near": "this iteration and the next", "all": "the whole run"}
 SCHEMA: dict[str, ui.Param] = {
@@ -21,16 +23,17 @@ SCHEMA: dict[str, ui.Param] = {
 }
 KIND_TEXT = {"init": "start", "E": "E-step: q = posterior", "M": "M-step: θ maximises L"}
 _LAST_RUN = "_lower_bound_run"
+PLAYER = "bound_player"  # the player's key: it reports the half-step the user settled on
 
 
 def _intro() -> None:
-    st.title("Why EM climbs")
+    """The idea in a paragraph, under the player."""
     st.markdown(
         "EM never lowers the likelihood. The reason is a **lower bound**: for any guess q of "
         "which component made each point, a quantity L(q, θ) sits below log p(X | θ), and the "
         "distance between them is a KL divergence. The **E-step** makes the bound touch "
         "(KL = 0); the **M-step** pushes the bound up, and log p, resting on top of it, has to "
-        "rise with it. Step through the half-steps of the run below and watch the gap open and "
+        "rise with it. Step through the half-steps of the run above and watch the gap open and "
         "close."
     )
 
@@ -60,34 +63,25 @@ def _run(controls: ui.EMControls) -> gmmviz.GMMRun | None:
     return run
 
 
-def _move(delta: int, n_rows: int) -> None:
-    st.session_state["half"] = min(max(int(st.session_state["half"]) + delta, 0), n_rows - 1)
-
-
-def _half_step(run: gmmviz.GMMRun, table: pd.DataFrame, description: str) -> int:
-    """The run's caption, the half-step's buttons and slider, and what the half-step did."""
+def _half_step(run: gmmviz.GMMRun, table: pd.DataFrame, description: str, key: str,
+               linked: int) -> int:
+    """The run's caption and its player, whose step panel says log p = L + KL with the
+    half-step's numbers; returns the half-step it shows (``linked``: the link's, when the
+    run's values came from a link)."""
     n_rows = len(table)
-    labels = step_tick_labels(table)
-    if int(st.session_state.get("half", 0)) > n_rows - 1:
-        st.session_state["half"] = n_rows - 1
     st.caption(f"{description} · k = {run.n_components} · {run.covariance_type} covariances "
                f"· {run.n_iter_} iterations, {run.stop_reason}.")
+    view = _player.view(PLAYER)
+    half = linked if st.session_state.get(ui.FROM_LINK) or view.step is None else view.step
+    half = min(max(int(half), 0), n_rows - 1)
+    _player.set_view(PLAYER, half, None)
+    st.session_state["half"] = half
     if n_rows == 1:
-        half = 0
-        st.session_state["half"] = 0
         st.info("The run has no iterations (max iterations is 0): only the start is shown.")
-    else:
-        b1, b2, b3 = st.columns([1, 10, 1], vertical_alignment="bottom")
-        b1.button("◀", key="half_prev", on_click=_move, args=(-1, n_rows),
-                  help="Previous half-step", disabled=int(st.session_state["half"]) <= 0,
-                  width="stretch")
-        half = int(b2.select_slider(
-            "Half-step", options=list(range(n_rows)), key="half",
-            format_func=lambda i: labels[i],
-            help="start, then E1, M1, E2, M2, …: the E- and M-step of every iteration.",
-        ))
-        b3.button("▶", key="half_next", on_click=_move, args=(1, n_rows),
-                  help="Next half-step", disabled=half >= n_rows - 1, width="stretch")
+    data = ui.cached_player(run, run.X, key, levels=(1, 2), duration_ms=700, density=False)
+    _player.player({**data, "chart": bound_chart(table), "html": bound_step_html(table),
+                    "step": half, "point": None}, key=PLAYER,
+                   present=st.session_state.get("present") is True, url=False)
     sentence = describe_step(table, half)
     if table.iloc[half]["kind"] == "M":
         st.success(sentence, icon=":material/trending_up:")
@@ -187,14 +181,17 @@ def _explorer_link(query: dict[str, str]) -> None:
 def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
-    _intro()
+    st.title("Why EM climbs")
     description, controls = _sidebar(values)
     run = _run(controls)
     if run is None:
+        _intro()
         st.info("Choose data and settings in the sidebar to run EM.", icon=":material/tune:")
     else:
         table = bound_table(run)
-        half = _half_step(run, table, description)
+        key = controls.request.key if controls.request is not None else f"last-{id(run)}"
+        half = _half_step(run, table, description, key, values["half"])
+        _intro()
         _chart(table, half)
         _argument()
         _numbers(table, half)

@@ -135,3 +135,28 @@ def m_step_panel(step: object, resp: np.ndarray, nll_before: float,
 def most_uncertain(resp: np.ndarray) -> int:
     """The point whose largest responsibility is smallest (ties: the first)."""
     return int(np.argmin(resp.max(axis=1)))
+
+
+def bound_panel(row: object, sentence: str) -> str:
+    """log p(X | θ) = L(q, θ) + KL(q || p(Z | X, θ)) with one half-step's numbers (a row of
+    :func:`gmmviz.bound_table`) and the sentence saying what the half-step did."""
+    kind = {"init": "Start", "E": f"E-step {row['iteration']}",
+            "M": f"M-step {row['iteration']}"}[row["kind"]]
+    detail = {"init": "θ₀ and its q", "E": "q set to the posterior: the gap closes",
+              "M": "θ moved to the top of the bound: L rises, log p with it"}[row["kind"]]
+    log_p = m.row(m.mi("log"), m.mi("p"), m.mo("("), m.mi("X"), m.mo("|"), m.mi("θ"), m.mo(")"))
+    elbo = m.row(m.mi("ℒ"), m.mo("("), m.mi("q"), m.mo(","), m.mi("θ"), m.mo(")"))
+    kl = m.row(m.mi("KL"), m.mo("("), m.mi("q"), m.mo("‖"), m.mi("p"), m.mo(")"))
+    equation = m.math(
+        '<mtable columnalign="right left">'
+        f"<mtr><mtd>{log_p}</mtd><mtd>{m.row(m.mo('='), elbo, m.mo('+'), kl)}</mtd></mtr>"
+        f"<mtr><mtd>{m.fixed(row['log_p'], 4)}</mtd><mtd>"
+        f"{m.row(m.mo('='), m.fixed(row['elbo'], 4), m.mo('+'), m.num(row['kl'], 4))}"
+        "</mtd></mtr></mtable>")
+    changes = ""
+    if row["kind"] != "init":
+        changes = ('<p class="gp-note">Since the previous half-step: '
+                   f"Δ log p = {row['d_log_p']:+.4g}, Δ ℒ = {row['d_elbo']:+.4g}, "
+                   f"Δ KL = {row['d_kl']:+.4g}.</p>")
+    return (_head(kind, detail) + equation + changes
+            + f'<p class="gp-note">{html.escape(sentence)}</p>')

@@ -175,6 +175,26 @@ def _nll_chart(runs: Sequence, names: Sequence[str], colors: Sequence[str]) -> d
                        for r, nm, c in zip(runs, names, colors, strict=True)]}
 
 
+def bound_chart(table: object) -> dict:
+    """log p(X | θ) and the bound L(q, θ) at every half-step (a :func:`gmmviz.bound_table`),
+    with the cursor on the current one: the gap between them is the KL divergence."""
+    n = len(table)
+    return {"kind": "line", "ytitle": "nats", "xtitle": "half-step", "x": list(range(n)),
+            "open": [False] * n, "cursor": CURSOR_COLOR,
+            "series": [{"name": "log p(X | θ)", "color": "#333333",
+                        "y": [float(v) for v in table["log_p"]]},
+                       {"name": "L(q, θ)", "color": "#0072B2",
+                        "y": [float(v) for v in table["elbo"]]}]}
+
+
+def bound_step_html(table: object) -> list[str]:
+    """The step panel of every half-step for "why EM climbs": log p = L + KL with the
+    half-step's numbers, and what the half-step did."""
+    from gmmviz.bound import describe_step
+
+    return [panel.bound_panel(table.iloc[i], describe_step(table, i)) for i in range(len(table))]
+
+
 def _next_names(kinds: Sequence[str]) -> list[str]:
     names = {"E": "E-step", "M": "M-step", "assign": "assign", "update": "update"}
     return [names.get(kinds[i + 1], "") if i + 1 < len(kinds) else ""

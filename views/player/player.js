@@ -455,6 +455,15 @@ class Chart {
         s.y.forEach((v, x) => { if (v !== null) { ctx.beginPath(); ctx.arc(X(x), Y(v), 2.5, 0, 6.3); ctx.fill(); } });
       }
     }
+    if (chart.series.length > 1) {  // name each curve in its colour, top right
+      ctx.font = `${fs - 2}px sans-serif`;
+      ctx.textAlign = "right";
+      ctx.textBaseline = "top";
+      chart.series.forEach((s, q) => {
+        ctx.fillStyle = s.color;
+        ctx.fillText(s.name, m.l + pw - 4, m.t + 4 + q * (fs + 2));
+      });
+    }
     const cx = chart.x[Math.min(i, chart.x.length - 1)];
     const open = chart.open[Math.min(i, chart.open.length - 1)];
     for (const s of chart.series) {
