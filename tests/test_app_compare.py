@@ -17,7 +17,7 @@ from tests._apptest import (
     metric,
     open_app,
     page_path,
-    play_duration,
+    players,
     query,
     set_widget,
     table,
@@ -32,8 +32,8 @@ def _app(params: dict[str, str] | None = None, tab: str | None = None) -> AppTes
 
 
 def _panel_titles(spec: dict) -> list[str]:
-    n = sum(1 for t in spec["data"] if (t.get("name") or "").startswith("points"))
-    return [a["text"] for a in spec["layout"]["annotations"][:n]]
+    """The full start names above the player's panels."""
+    return [p["title"] for p in spec["panels"]]
 
 
 def _data(q: dict[str, str]) -> np.ndarray:
@@ -66,17 +66,17 @@ def _assert_shows_the_direct_fits(at: AppTest) -> None:
     q = query(at)
     runs = _direct_runs(q)
     X, k = _data(q), int(q["k"])
-    spec = chart_spec(at, "compare_fig")
+    spec = chart_spec(at, "compare_player")
     assert len(_panel_titles(spec)) == len(runs)
     # each panel draws every point and one ellipse set per component
-    points = [t for t in spec["data"] if (t.get("name") or "").startswith("points")]
-    assert [array_length(t["x"]) for t in points] == [len(X)] * len(runs)
-    components = {t["name"] for t in spec["data"]
-                  if (t.get("name") or "").startswith("component")}
-    assert components == {f"component {j}" for j in range(1, k + 1)}
-    # one frame per half-step of the longest run
-    assert len(spec["frames"]) == max(len(r.steps) for r in runs)
-    assert play_duration(at, "compare_fig") == int(q["speed"])
+    assert [p["n"] for p in spec["panels"]] == [len(X)] * len(runs)
+    assert all(len(p["colors"]) == k for p in spec["panels"])
+    assert [text for _, text in spec["legend"]] == [f"component {j}" for j in range(1, k + 1)]
+    # one half-step per step of the longest run; each run's NLL on the chart
+    assert len(spec["labels"]) == max(len(r.steps) for r in runs)
+    assert spec["duration"] == int(q["speed"])
+    for series, r in zip(spec["chart"]["series"], runs, strict=True):
+        np.testing.assert_allclose(series["y"], r.nll, rtol=1e-12)
     shown = table(at, "final NLL")
     np.testing.assert_allclose(shown["final NLL"], [r.final.nll for r in runs], rtol=1e-9)
     assert shown["iterations"].tolist() == [r.n_iter_ for r in runs]
@@ -97,14 +97,13 @@ def test_default_view_is_the_notes_comparison(default_app):
     assert at.slider(key="k").value == 3
     assert [at.selectbox(key=f"panel_init_{p}").value for p in range(3)] == [
         "notes-a2", "notes-b", "kmeans"]
-    spec = chart_spec(at, "compare_fig")
+    spec = chart_spec(at, "compare_player")
     titles = _panel_titles(spec)
     assert len(titles) == 3
     assert "notes A2" in titles[0] and "notes B" in titles[1] and "k-means" in titles[2]
-    assert len(spec["frames"]) == 41  # iters=20, tol=0: every panel plays 20 iterations
-    # one Play button and one slider for all panels
-    assert len(spec["layout"]["sliders"]) == 1
-    assert len(spec["layout"]["updatemenus"]) == 1
+    assert len(spec["labels"]) == 41  # iters=20, tol=0: every panel plays 20 iterations
+    # one player for all panels, with a step panel for every half-step
+    assert len(players(at)) == 1 and len(spec["html"]) == 41
 
 
 def test_default_view_states_the_lesson(default_app):
@@ -133,7 +132,7 @@ def test_panel_count_and_inits_and_seeds_rerun():
     at = _app()
     at.number_input(key="n_panels").set_value(5).run()
     assert_ok(at)
-    assert len(_panel_titles(chart_spec(at, "compare_fig"))) == 5
+    assert len(_panel_titles(chart_spec(at, "compare_player"))) == 5
     at.selectbox(key="panel_init_0").set_value("random").run()
     assert_ok(at)
     at.number_input(key="panel_seed_0").set_value(7).run()
@@ -142,10 +141,10 @@ def test_panel_count_and_inits_and_seeds_rerun():
     assert q["panels"].split(",")[0] == "random"
     assert q["seeds"].split(",")[0] == "7"
     assert len(q["panels"].split(",")) == 5
-    assert "seed 7" in _panel_titles(chart_spec(at, "compare_fig"))[0]
+    assert "seed 7" in _panel_titles(chart_spec(at, "compare_player"))[0]
     at.number_input(key="n_panels").set_value(2).run()
     assert_ok(at)
-    assert len(_panel_titles(chart_spec(at, "compare_fig"))) == 2
+    assert len(_panel_titles(chart_spec(at, "compare_player"))) == 2
     assert query(at)["panels"] == "random,notes-b"
     _assert_shows_the_direct_fits(at)
 
@@ -165,7 +164,7 @@ SHARED_CONTROLS = [
 def test_every_init_and_shared_control_reruns():
     at = _app({"panels": "identical,kmeans-pp,random-resp,manual,notes-a,random"})
     assert_ok(at)
-    assert len(_panel_titles(chart_spec(at, "compare_fig"))) == 6
+    assert len(_panel_titles(chart_spec(at, "compare_player"))) == 6
     assert at.get("arrow_data_editor") or at.get("data_editor")  # the manual start's table
     textbook, _ = gmmviz.datasets.textbook()
     # the manual table starts from the data's default rows
@@ -180,11 +179,11 @@ def test_every_init_and_shared_control_reruns():
         _assert_shows_the_direct_fits(at)
         if key == "k":
             assert "k = 3 only" in text(at.warning)  # notes A falls back to k-means, with a reason
-            title = _panel_titles(chart_spec(at, "compare_fig"))[4]
+            title = _panel_titles(chart_spec(at, "compare_player"))[4]
             assert "5 · k-means (for notes A) · seed 4" in title
     # the manual table was rebuilt for k = 4; a table that fits k stays when the data change
     assert query(at)["start"] == ",".join(manual.encode_rows(manual.default_rows(textbook, 4)))
-    assert len(_panel_titles(chart_spec(at, "compare_fig"))) == 6
+    assert len(_panel_titles(chart_spec(at, "compare_player"))) == 6
 
 
 # --------------------------------------------------------------------------- URL state
@@ -200,8 +199,8 @@ def test_url_restores_the_state():
     assert at.number_input(key="n_panels").value == 2
     assert at.selectbox(key="panel_init_1").value == "kmeans-pp"
     assert at.number_input(key="panel_seed_0").value == 11
-    spec = chart_spec(at, "compare_fig")
-    assert len(spec["frames"]) == 15
+    spec = chart_spec(at, "compare_player")
+    assert len(spec["labels"]) == 15
     assert "seed 11" in _panel_titles(spec)[0]
 
 
@@ -215,7 +214,7 @@ def test_invalid_url_values_warn_and_fall_back(query, name):
     at = _app(query)
     assert_ok(at)
     assert name in text(at.warning)
-    assert len(_panel_titles(chart_spec(at, "compare_fig"))) >= 2
+    assert len(_panel_titles(chart_spec(at, "compare_player"))) >= 2
 
 
 def test_invalid_seed_in_url_warns():

@@ -18,7 +18,7 @@ from tests._apptest import ROOT, assert_ok, chart_spec, open_app, page_path, que
 from views import _common, _work
 
 #: Each page's main figure, by its element key.
-FIGURES = {"explorer": "em_player", "compare": "compare_fig", "kmeans": "kmeans_fig",
+FIGURES = {"explorer": "em_player", "compare": "compare_player", "kmeans": "kmeans_fig",
            "limit": "limit_fig", "lower_bound": "bound_figure"}
 SLOW_COMPARE = {"data": "blobs", "n": "50000", "k": "10", "iters": "500",
                 "panels": ",".join(["random"] * 6), "seeds": "1,2,3,4,5,6"}
@@ -76,10 +76,9 @@ def test_the_slow_compare_link_answers_at_once_with_an_offer_that_applies():
     assert at.number_input(key="iters").value == t
     assert query(at)["iters"] == str(t)
     assert "times what one page computes" not in text(at.warning)
-    spec = chart_spec(at, "compare_fig")
-    panels = [tr for tr in spec["data"] if (tr.get("name") or "").startswith("points")]
-    assert len(panels) == 6
-    assert len(spec["frames"]) <= 2 * t + 1
+    spec = chart_spec(at, "compare_player")
+    assert len(spec["panels"]) == 6
+    assert len(spec["labels"]) <= 2 * t + 1
 
 
 def test_a_request_over_budget_keeps_the_explorer_s_figure():
@@ -129,7 +128,7 @@ def _click_stop_at_first_report(monkeypatch: pytest.MonkeyPatch, seen: list) -> 
 
 def test_stopped_work_keeps_the_figure_and_waits_to_be_asked_again(monkeypatch):
     at = open_app(page_path("compare"))
-    before = chart_spec(at, "compare_fig")
+    before = chart_spec(at, "compare_player")
     seen = []
     monkeypatch.setattr(_work, "LONG_WORK", 0)  # the panels count as long work
     _click_stop_at_first_report(monkeypatch, seen)
@@ -138,7 +137,7 @@ def test_stopped_work_keeps_the_figure_and_waits_to_be_asked_again(monkeypatch):
     assert seen[0] == ("panels", True, 1, 3)  # a progress bar, and the first panel reported
     assert "Stopped before it finished: 100 points x 3 components x 7 iterations x 3 panels" \
         in text(at.info)
-    assert chart_spec(at, "compare_fig") == before
+    assert chart_spec(at, "compare_player") == before
     assert "last runs that worked" in text(at.caption)
 
     # not started again by itself
@@ -148,12 +147,12 @@ def test_stopped_work_keeps_the_figure_and_waits_to_be_asked_again(monkeypatch):
     assert_ok(at)
     assert _common.CALLS["fit_gmm"] == fits
     assert "Stopped before it finished" in text(at.info)
-    assert chart_spec(at, "compare_fig") == before
+    assert chart_spec(at, "compare_player") == before
     # ... until asked to
     next(b for b in at.button if b.label == "Run it").click().run()
     assert_ok(at)
     assert "Stopped" not in text(at.info)
-    assert len(chart_spec(at, "compare_fig")["frames"]) == 15
+    assert len(chart_spec(at, "compare_player")["labels"]) == 15
 
 
 def test_a_changed_setting_runs_after_a_stop(monkeypatch):
@@ -166,7 +165,7 @@ def test_a_changed_setting_runs_after_a_stop(monkeypatch):
     at.number_input(key="iters").set_value(8).run()
     assert_ok(at)
     assert "Stopped" not in text(at.info)
-    assert len(chart_spec(at, "compare_fig")["frames"]) == 17
+    assert len(chart_spec(at, "compare_player")["labels"]) == 17
 
 
 # --------------------------------------------------------------------------- refused settings

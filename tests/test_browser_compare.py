@@ -5,33 +5,17 @@ from __future__ import annotations
 import pytest
 
 from tests._server import (
+    PLAYER,
+    STEP_PANEL,
     no_page_errors,
     open_page,
-    press,
+    player_button,
+    player_colors,
+    player_step,
+    player_steps,
     screenshot,
-    wait_for_frames,
-    wait_for_plotly,
-    wait_for_step_at_least,
+    wait_for_player,
 )
-
-# Panel titles are the figure's first annotations; the data of every points trace.
-PANEL_STATE_JS = """
-() => {
-  const gd = document.querySelector('.js-plotly-plot');
-  const n = gd._fullData.filter(t => (t.name || '').startsWith('points')).length;
-  const titles = (gd.layout.annotations || []).slice(0, n).map(a => a.text);
-  const colors = gd._fullData
-    .filter(t => (t.name || '').startsWith('points'))
-    .map(t => Array.from(t.marker.color).join(','));
-  return {
-    n: n,
-    frames: (gd._transitionData && gd._transitionData._frames || []).length,
-    slider: gd.layout.sliders[0].active,
-    titles: titles,
-    colors: colors,
-  };
-}
-"""
 
 
 @pytest.mark.browser
@@ -42,24 +26,21 @@ def test_compare_page_plays_every_panel(browser, app_url):
     warm.close()
     page, errors = open_page(browser, f"{app_url}/compare", timeout=90_000)
     try:
-        wait_for_plotly(page, timeout=60_000)
+        wait_for_player(page, timeout=60_000)
         assert page.locator("[data-testid='stException']").count() == 0
-        wait_for_frames(page, timeout=30_000)
-        before = page.evaluate(PANEL_STATE_JS)
-        assert before["n"] == 3, before
-        assert before["frames"] == 41  # 20 iterations: start + 2 half-steps each
-        assert all("start" in t for t in before["titles"]), before["titles"]
-
-        press(page, "Play")
-        wait_for_step_at_least(page, 6)
-        after = page.evaluate(PANEL_STATE_JS)
-        assert after["slider"] > before["slider"]
-        for p in range(before["n"]):
-            # every panel's title names a later half-step, and its points changed colour
-            assert after["titles"][p] != before["titles"][p], (p, after["titles"])
-            assert "iteration" in after["titles"][p]
-            assert after["colors"][p] != before["colors"][p], p
-
+        titles = page.locator(PLAYER).locator(".gp-ptitle").all_inner_texts()
+        assert len(titles) == 3, titles
+        assert player_steps(page) == 41  # 20 iterations: start + 2 half-steps each
+        before = [player_colors(page, panel=p) for p in range(3)]
+        player_button(page, "Play").click()
+        page.wait_for_function(f"() => +document.querySelector('{PLAYER}').dataset.step >= 6")
+        player_button(page, "Pause").click()
+        assert player_step(page) >= 6
+        for p in range(3):  # every panel's points changed colour
+            assert player_colors(page, panel=p) != before[p], p
+        # the step panel lists every start at this half-step
+        panel = page.locator(STEP_PANEL).inner_text()
+        assert all(t.split(" (")[0] in panel for t in titles), (titles, panel)
         no_page_errors(page, errors)
         screenshot(page, "compare.png", full_page=True)
     finally:

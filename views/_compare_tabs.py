@@ -94,6 +94,14 @@ def compare_figure(keys: tuple, _runs: list, titles: tuple, duration_ms: int) ->
     return cf.compare_figure(_runs, list(titles), duration_ms=duration_ms)
 
 
+@st.cache_resource(max_entries=16, show_spinner="Drawing the panels…")
+def compare_player_data(keys: tuple, _runs: list, titles: tuple, duration_ms: int) -> dict:
+    """The player's data for the runs (cached on their fit keys; shared, read-only)."""
+    from gmmviz.figures.player import compare_player
+
+    return compare_player(_runs, list(titles), duration_ms=duration_ms)
+
+
 def outcome_phrase(run: gmmviz.GMMRun) -> str:
     """How the run ended, e.g. "converged at 15", "ran all 20 iterations"."""
     if run.stop_kind is gmmviz.StopKind.CONVERGED:

@@ -13,11 +13,12 @@ from gmmviz import budget, outcomes, selection
 from gmmviz.figures import compare as cf
 from gmmviz.starts import GMM_START_LABELS
 from views import _common as ui
+from views import _player
 from views._compare_tabs import (
     RESTART_INITS,
     Shared,
     choosing_k_tab,
-    compare_figure,
+    compare_player_data,
     identical_tab,
     outcome_phrase,
     restarts_tab,
@@ -54,6 +55,7 @@ SHARED_HELP = {
 TABS = ("Side by side", "Restarts", "Identical starts", "Choosing k")
 _WRITTEN = "_compare_panels_written"  # (panels, seeds) this page last put in session state
 _LAST_PANELS = "_compare_last_panels"  # the Panels of the last side by side that worked
+PLAYER = "compare_player"  # the side by side runs, stepped together
 #: The number of panels, offered when the panels are more work than a page computes at once.
 PANELS = ui.Lever("n_panels", "panels", ui.Setting.RUNS, lowest=2)
 
@@ -153,10 +155,9 @@ def _side_by_side(shared: Shared, values: dict[str, Any]) -> list[str]:
         st.warning(text, icon=":material/warning:")
     panels = fitted.panels
     titles = tuple(p.title for p in panels)
-    fig = compare_figure(tuple(p.request.key for p in panels), [p.run for p in panels],
-                          titles, int(values["speed"]))
-    st.plotly_chart(fig, key="compare_fig", width="stretch",
-                    config={"displaylogo": False, "scrollZoom": False})
+    data = compare_player_data(tuple(p.request.key for p in panels), [p.run for p in panels],
+                               titles, int(values["speed"]))
+    _player.player({**data, "step": _player.view(PLAYER).step or 0}, key=PLAYER, url=False)
     verdict = outcomes.compare_starts([p.run for p in panels])
     _lesson(panels, verdict)
     if verdict.outcome is outcomes.StartsOutcome.APART:

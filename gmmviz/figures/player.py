@@ -295,3 +295,74 @@ def em_player(run: object, X: np.ndarray | None = None, *, levels: Sequence[floa
         "panels": [scatter], "chart": _nll_chart([run], ["NLL"], ["#333333"]),
         **_legend(scatter["colors"], check_levels(levels)),
     }
+
+
+def compare_player(runs: Sequence, titles: Sequence[str], X: np.ndarray | None = None, *,
+                   levels: Sequence[float] = (1, 2), duration_ms: int = 600,
+                   colors: Sequence[str] | None = None,
+                   palette: tuple[str, ...] = PALETTE,
+                   n_points: int = ELLIPSE_POINTS) -> dict:
+    """The player's data for several EM runs on the same points, one panel each, stepped
+    together: a run that stopped earlier holds its last half-step.
+
+    Parameters
+    ----------
+    runs : sequence of GMMRun
+        1 to 6 runs on the same points.
+    titles : sequence of str
+        Each panel's name (its start), shown in full above it.
+    X : ndarray of shape (n_samples, 2), optional
+        The points; default the first run's.
+    colors : sequence of str, optional
+        Each run's colour on the NLL chart.
+
+    Returns
+    -------
+    dict
+        See the module's docstring; ``html`` holds each step's table of the runs.
+    """
+    runs, titles = list(runs), list(titles)
+    if not 1 <= len(runs) <= 6 or len(titles) != len(runs):
+        raise InputError(f"Compare needs 1 to 6 runs with one title each; got {len(runs)} "
+                         f"runs and {len(titles)} titles.")
+    X = runs[0].X if X is None else np.asarray(X, dtype=float)
+    if len({r.n_samples for r in runs}) != 1:
+        raise InputError("The runs to compare must be fitted on the same points.")
+    panels = [mixture_panel(r, X, levels=levels, title=t, palette=palette,
+                            n_points=n_points)[0] for r, t in zip(runs, titles, strict=True)]
+    longest = max(runs, key=lambda r: len(r.steps))
+    steps = check_steps(longest)
+    colors = list(colors) if colors else ["#333333", "#0072B2", "#D55E00", "#009E73",
+                                          "#CC79A7", "#999999"][:len(runs)]
+    html = [_compare_panel(runs, titles, colors, i) for i in range(len(steps))]
+    return {
+        "uid": _uid("compare", [r.nll.tobytes() for r in runs], titles, levels, duration_ms,
+                    len(X)),
+        "step": 0, "point": None, "duration": int(duration_ms),
+        "labels": [s.label for s in steps],
+        "titles": [s.label for s in steps],
+        "next": _next_names([s.kind for s in steps]),
+        "panels": panels, "chart": _nll_chart(runs, titles, colors), "html": html,
+        **_legend(panels[0]["colors"], check_levels(levels)),
+    }
+
+
+def _compare_panel(runs: Sequence, titles: Sequence[str], colors: Sequence[str],
+                   i: int) -> str:
+    """The step panel of Compare at step ``i``: each run's NLL there, and its weights."""
+    import html as _html
+
+    rows = []
+    for r, t, c in zip(runs, titles, colors, strict=True):
+        s = r.steps[min(i, len(r.steps) - 1)]
+        held = " (stopped)" if i >= len(r.steps) else ""
+        pis = ", ".join(f"{w:.2f}" for w in s.weights)
+        rows.append(f'<tr><td style="text-align:left"><span class="gp-swatch" '
+                    f'style="background:{c}"></span>{_html.escape(t)}</td>'
+                    f"<td>{s.nll:,.2f}{held}</td><td>{pis}</td></tr>")
+    s = max(runs, key=lambda r: len(r.steps)).steps[i]
+    kind = {"init": "Start", "E": f"E-step {s.iteration}", "M": f"M-step {s.iteration}"}
+    return (f'<div class="gp-head"><span class="gp-kind">{kind[s.kind]}</span> '
+            '<span class="gp-detail">every start at the same half-step</span></div>'
+            '<table class="gp-table"><tr><th style="text-align:left">start</th><th>NLL</th>'
+            "<th>π</th></tr>" + "".join(rows) + "</table>")

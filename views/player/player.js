@@ -106,7 +106,10 @@ class Panel {
 
   size() {
     const w = this.wrap.clientWidth || 600;
-    const h = this.player.data.panelHeight || Math.round(Math.min(Math.max(w * 0.8, 320), 560));
+    // as tall as the width allows, but leaving room on screen for the controls around it
+    const fit = window.innerHeight * (this.player.data.panels.length > 3 ? 0.36 : 0.62);
+    const h = this.player.data.panelHeight
+      || Math.round(Math.min(Math.max(Math.min(w * 0.85, fit), 260), 600));
     return [w, h];
   }
 
