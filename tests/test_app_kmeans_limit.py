@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import gmmviz
@@ -13,7 +14,6 @@ from tests._apptest import (
     metric,
     open_app,
     page_path,
-    play_duration,
     text,
 )
 
@@ -33,7 +33,13 @@ def test_kmeans_default_page():
     assert f"final J = {run.steps[-1].distortion:,.2f}" in captions
     assert at.query_params["kinit"] == "notes" and at.query_params["voronoi"] == "1"
     assert len(at.latex) == 3  # assignment, update, distortion
-    assert "heatmap" in {t.get("type") for t in chart_spec(at, "kmeans_fig")["data"]}
+    spec = chart_spec(at, "kmeans_player")
+    assert "reg" in spec["panels"][0]  # the regions each centre wins
+    # one half-step per recorded step, the distortion J on the chart, a panel each
+    assert spec["labels"] == [s.label for s in run.steps]
+    np.testing.assert_allclose(spec["chart"]["series"][0]["y"],
+                               [s.distortion for s in run.steps[1:]])
+    assert spec["next"][:2] == ["assign", "update"] and len(spec["html"]) == len(run.steps)
 
 
 def test_kmeans_controls():
@@ -65,8 +71,9 @@ def test_kmeans_controls():
     assert "spherical covariances" in text(at.caption)
     assert at.query_params["speed"] == "1200" and at.query_params["voronoi"] == "0"
     # both animations play at that speed; without the regions the K-means figure has no heatmap
-    assert play_duration(at, "kmeans_fig") == play_duration(at, "gmm_fig") == 1200
-    assert "heatmap" not in {t.get("type") for t in chart_spec(at, "kmeans_fig")["data"]}
+    assert (chart_spec(at, "kmeans_player")["duration"]
+            == chart_spec(at, "gmm_player")["duration"] == 1200)
+    assert "reg" not in chart_spec(at, "kmeans_player")["panels"][0]
     assert at.query_params["data"] == "blobs" and at.query_params["iters"] == "1"
 
     next(b for b in at.button if "round-cluster" in b.label).click().run()
@@ -140,7 +147,7 @@ def test_limit_controls():
     at.slider(key="speed").set_value(300).run()
     assert_ok(at, error=True)
     assert at.query_params["kinit"] == "random" and at.query_params["iters"] == "20"
-    assert at.query_params["speed"] == "300" and play_duration(at, "eps_em_fig") == 300
+    assert at.query_params["speed"] == "300" and chart_spec(at, "eps_player")["duration"] == 300
     at.selectbox(key="data").set_value("moons").run()
     at.number_input(key="n").set_value(150).run()
     at.number_input(key="seed").set_value(3).run()

@@ -18,7 +18,7 @@ from tests._apptest import ROOT, assert_ok, chart_spec, open_app, page_path, que
 from views import _common, _work
 
 #: Each page's main figure, by its element key.
-FIGURES = {"explorer": "em_player", "compare": "compare_player", "kmeans": "kmeans_fig",
+FIGURES = {"explorer": "em_player", "compare": "compare_player", "kmeans": "kmeans_player",
            "limit": "limit_fig", "lower_bound": "bound_figure"}
 SLOW_COMPARE = {"data": "blobs", "n": "50000", "k": "10", "iters": "500",
                 "panels": ",".join(["random"] * 6), "seeds": "1,2,3,4,5,6"}

@@ -5,16 +5,19 @@ from __future__ import annotations
 import pytest
 
 from tests._server import (
-    active_step,
-    frame_count,
+    STEP_PANEL,
     no_page_errors,
     open_page,
-    press,
+    player_button,
+    player_js,
+    player_step,
+    player_steps,
+    player_title,
     screenshot,
-    script_runs,
+    wait_for_player,
+    wait_for_player_step,
     wait_for_plotly,
-    wait_for_step,
-    wait_for_step_at_least,
+    wait_for_streamlit_idle,
     watch_script_runs,
 )
 
@@ -26,34 +29,36 @@ TALL = 2000  # px: the whole page in one screenshot
 def test_kmeans_page_plays(browser, app_url):
     page, errors = open_page(browser, f"{app_url}/kmeans?speed=150", timeout=TIMEOUT)
     try:
-        wait_for_plotly(page, TIMEOUT, "kmeans_fig")
+        wait_for_player(page, TIMEOUT, n=0)
         wait_for_plotly(page, TIMEOUT, "compare_fig")
+        wait_for_player(page, TIMEOUT, n=1)
+        wait_for_streamlit_idle(page, timeout=TIMEOUT)
         no_page_errors(page, errors)
         # the textbook run from the textbook's centres: 7 iterations, 15 half-steps
-        assert frame_count(page, "kmeans_fig") == 15
-        assert active_step(page, "kmeans_fig") == 0
-        title = page.locator(".st-key-kmeans_fig .gtitle").first.text_content()
-        assert title.startswith("Start")
-        # 100 points, a heatmap of the regions
-        assert page.locator(".st-key-kmeans_fig .scatterlayer .point").count() >= 100
-        assert page.locator(".st-key-kmeans_fig .heatmaplayer image").count() == 1
+        assert player_steps(page, 0) == 15 and player_step(page, 0) == 0
+        assert player_title(page, 0).startswith("Start")
+        # 100 points and the regions each centre wins
+        assert page.evaluate(f"() => {player_js(0)}.panels[0].spec.n") == 100
+        assert page.evaluate(f"() => !!{player_js(0)}.panels[0].reg")
         watch_script_runs(page)
 
-        # one half-step at a time: the Next button, then the → key
-        press(page, "Next", "kmeans_fig")
-        wait_for_step(page, 1, "kmeans_fig")
-        title = page.locator(".st-key-kmeans_fig .gtitle").first.text_content()
-        assert title.startswith("Iteration 1")
+        # one half-step at a time: the Next button (named after the half-step it leads to),
+        # then the → key
+        next_button = player_button(page, "Next", 0)
+        assert next_button.get_attribute("aria-label") == "Next: assign"
+        next_button.click()
+        wait_for_player_step(page, 1, 0)
+        assert player_title(page, 0).startswith("Iteration 1")
+        panel = page.locator(STEP_PANEL).nth(0).inner_text()
+        assert "Assign 1" in panel and "nearest" in panel
         page.keyboard.press("ArrowRight")
-        wait_for_step(page, 2, "kmeans_fig")
+        wait_for_player_step(page, 2, 0)
+        assert "Update 1" in page.locator(STEP_PANEL).nth(0).inner_text()
 
-        press(page, "Play", "kmeans_fig")
-        wait_for_step_at_least(page, 3, "kmeans_fig")
-        # played to the end in the browser, without a rerun of the script
-        wait_for_step(page, 14, "kmeans_fig")
-        title = page.locator(".st-key-kmeans_fig .gtitle").first.text_content()
-        assert title.startswith("Iteration 7")
-        assert script_runs(page) == 0
+        player_button(page, "Play", 0).click()
+        # played to the end in the browser
+        wait_for_player_step(page, 14, 0, timeout=TIMEOUT)
+        assert player_title(page, 0).startswith("Iteration 7")
         no_page_errors(page, errors)
         screenshot(page, "kmeans.png", height=TALL)
     finally:

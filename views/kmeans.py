@@ -9,10 +9,11 @@ import streamlit as st
 
 import gmmviz
 from gmmviz.budget import Request
-from gmmviz.figures.kmeans import hard_soft_figure, kmeans_figure
+from gmmviz.figures.kmeans import hard_soft_figure
 from gmmviz.limit import hardness
 from views import _common as ui
 from views import _kmeans_controls as kc
+from views import _player
 
 SCHEMA: dict[str, ui.Param] = {
     **kc.KMEANS_SCHEMA,
@@ -20,7 +21,7 @@ SCHEMA: dict[str, ui.Param] = {
     "speed": ui.EXPLORER_EXTRA["speed"],
     "voronoi": ui.Param("1", "choice", ("0", "1")),
 }
-FIGURE_HEIGHT = 600
+KMEANS_PLAYER, GMM_PLAYER = "kmeans_player", "gmm_player"
 _LAST_GOOD = "_kmeans_last_good"  # the Fitted of the last run that worked
 
 
@@ -33,9 +34,12 @@ class Fitted(NamedTuple):
     description: str
 
 
-@st.cache_data(max_entries=16, show_spinner="Drawing the figure…")
-def _kmeans_figure(key: str, _run: gmmviz.KMeansRun, options: tuple) -> Any:
-    return kmeans_figure(_run, **dict(options))
+@st.cache_resource(max_entries=16, show_spinner="Drawing the figure…")
+def _kmeans_player(key: str, _run: gmmviz.KMeansRun, options: tuple) -> dict:
+    """The player's data for the run (shared, read-only)."""
+    from gmmviz.figures.player import kmeans_player
+
+    return kmeans_player(_run, **dict(options))
 
 
 @st.cache_data(max_entries=16, show_spinner="Drawing the figure…")
@@ -119,11 +123,12 @@ def _kmeans_panel(fitted: Fitted, controls: dict[str, Any], values: dict[str, An
     """The K-means animation and what the run did."""
     run = fitted.run
     st.subheader("K-means: hard assignments")
-    fig = _kmeans_figure(fitted.key, run, (("duration_ms", int(values["speed"])),
-                                           ("height", FIGURE_HEIGHT),
-                                           ("voronoi", values["voronoi"] == "1")))
-    st.plotly_chart(fig, key="kmeans_fig", width="stretch",
-                    config={"displaylogo": False, "scrollZoom": False})
+    view = _player.view(KMEANS_PLAYER)
+    point = view.point if isinstance(view.point, int) and view.point < len(fitted.X) else None
+    data = _kmeans_player(fitted.key, run, (
+        ("duration_ms", int(values["speed"])), ("regions", values["voronoi"] == "1"),
+        ("point", point), ("source", kc.KINIT_LABELS[controls["kinit"]])))
+    _player.player({**data, "step": view.step or 0}, key=KMEANS_PLAYER, url=False)
     verb = "Converged" if run.converged_ else "Stopped"
     st.caption(
         f"**Data:** {fitted.description} · **k** = {run.steps[0].centers.shape[0]} · "
@@ -187,10 +192,14 @@ def _both_at_their_end(fitted: Fitted, gmm: gmmviz.GMMRun, gmm_key: str,
         f"wholly in one cluster; 1/k = {1 / k:.2f}: no preference)."
     )
     st.markdown("##### EM on the same data, half-step by half-step")
-    gfig = ui.cached_em_figure(gmm, fitted.X, gmm_key, levels=(1, 2),
-                               duration_ms=int(values["speed"]), height=FIGURE_HEIGHT)
-    st.plotly_chart(gfig, key="gmm_fig", width="stretch",
-                    config={"displaylogo": False, "scrollZoom": False})
+    data = ui.cached_player(gmm, fitted.X, gmm_key, levels=(1, 2),
+                            duration_ms=int(values["speed"]), density=False)
+    view = _player.view(GMM_PLAYER)
+    html = ui.cached_step_html(gmm, fitted.X, gmm_key, point=view.point,
+                               source="The K-means start's centres, equal weights and the "
+                                      "data's covariance.")
+    _player.player({**data, "html": html, "step": view.step or 0, "point": view.point},
+                   key=GMM_PLAYER, url=False)
 
 
 # ----------------------------------------------------------------------------- the page

@@ -14,6 +14,7 @@ from gmmviz.figures.kmeans import eps_sweep_figure, limit_figure
 from gmmviz.limit import EPS_STEPS, center_distance, eps_grid, eps_sweep, fit_eps_limit, hardness
 from views import _common as ui
 from views import _kmeans_controls as kc
+from views import _player
 
 WEIGHT_LABELS = {
     "learned": "learned (π_k = N_k / N)",
@@ -28,6 +29,7 @@ SCHEMA: dict[str, ui.Param] = {
 SWEEP_SIZE = 25
 FIGURE_HEIGHT = 540
 _LAST_GOOD = "_limit_last_good"  # the Fitted of the last runs that worked
+PLAYER = "eps_player"  # the eps run, half-step by half-step
 
 
 class Fitted(NamedTuple):
@@ -227,11 +229,17 @@ def _eps_range(fitted: Fitted) -> None:
 
 
 def _em_animation(fitted: Fitted, values: dict[str, Any]) -> None:
+    """The eps run in the step player: its E-step panels show the hardened γ."""
     with st.expander("Watch this EM run half-step by half-step"):
-        fig = ui.cached_em_figure(fitted.eps_run, fitted.X, fitted.key, levels=(1, 2),
-                                  duration_ms=int(values["speed"]), height=600)
-        st.plotly_chart(fig, key="eps_em_fig", width="stretch",
-                        config={"displaylogo": False, "scrollZoom": False})
+        run, view = fitted.eps_run, _player.view(PLAYER)
+        data = ui.cached_player(run, fitted.X, fitted.key, levels=(1, 2),
+                                duration_ms=int(values["speed"]), density=False)
+        html = ui.cached_step_html(
+            run, fitted.X, fitted.key, point=view.point,
+            source=f"The K-means start's centres; every covariance fixed at εI, ε = "
+                   f"{fitted.eps:g}.")
+        _player.player({**data, "html": html, "step": view.step or 0, "point": view.point},
+                       key=PLAYER, url=False)
 
 
 # ----------------------------------------------------------------------------- the page

@@ -160,3 +160,71 @@ def bound_panel(row: object, sentence: str) -> str:
                    f"Δ KL = {row['d_kl']:+.4g}.</p>")
     return (_head(kind, detail) + equation + changes
             + f'<p class="gp-note">{html.escape(sentence)}</p>')
+
+
+# ----------------------------------------------------------------------------- K-means
+def closest_call(X: np.ndarray, centers: np.ndarray) -> int:
+    """The point nearest to a boundary: the smallest gap between its two nearest centres."""
+    d = np.sqrt(((X[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2))
+    if d.shape[1] < 2:
+        return 0
+    two = np.sort(d, axis=1)[:, :2]
+    return int(np.argmin(two[:, 1] - two[:, 0]))
+
+
+def kmeans_start_panel(step: object, source: str, colors: Sequence[str]) -> str:
+    rows = "".join(
+        f"<tr><td>{_swatch(c, j)}</td><td>{m.math(m.vector(mu, 3), block=False)}</td></tr>"
+        for j, (c, mu) in enumerate(zip(colors, step.centers, strict=True)))
+    return (_head("Start", "the centres K-means starts from")
+            + f'<p class="gp-note">{html.escape(source)}</p>'
+            + f'<table class="gp-table"><tr><th>k</th><th>μ<sub>k</sub></th></tr>{rows}</table>'
+            + '<p class="gp-note">No point is assigned yet.</p>')
+
+
+def kmeans_assign_panel(step: object, previous: object, X: np.ndarray, n: int, picked: bool,
+                        colors: Sequence[str]) -> str:
+    """Assign: point ``n``'s distance to every centre, the nearest wins; the cluster sizes."""
+    centers = previous.centers
+    d = np.sqrt(((X[n] - centers) ** 2).sum(axis=1))  # ||x_n - mu_k||
+    win = int(step.labels[n])
+    lines = []
+    for j, dj in enumerate(d):
+        lhs = m.row(m.mo("‖"), m.sub(m.mi("x"), m.mn(n)), m.mo("−"), m.sub(MU, m.mn(j + 1)),
+                    m.mo("‖"))
+        mark = m.mtext("  ← nearest") if j == win else ""
+        lines.append("<mtr><mtd>" + m.coloured(lhs, colors[j]) + "</mtd><mtd>"
+                     + m.row(m.mo("="), m.fixed(dj, 3), mark) + "</mtd></mtr>")
+    sizes = np.bincount(step.labels, minlength=len(centers))
+    who = ("the point closest to a boundary; click a point to choose another"
+           if picked else "the point you chose")
+    size_text = ", ".join(f"N<sub>{j + 1}</sub> = {c}" for j, c in enumerate(sizes))
+    return (_head(f"Assign {step.iteration}", "each point to its nearest centre")
+            + f'<p class="gp-note">Point <b>{n}</b> at x = ({X[n][0]:.4g}, {X[n][1]:.4g}), '
+              f"{html.escape(who)}:</p>"
+            + m.math(f'<mtable columnalign="right left">{"".join(lines)}</mtable>')
+            + f'<p class="gp-note">Cluster sizes: {size_text}.</p>'
+            + f'<p class="gp-nll">J = {step.distortion:,.3f}</p>')
+
+
+def kmeans_update_panel(step: object, previous: object, colors: Sequence[str]) -> str:
+    """Update: each centre to the mean of its points, with the sizes and the new centres."""
+    sizes = np.bincount(step.labels, minlength=len(step.centers))
+    sum_n = m.sub(m.mo("∑"), m.row(m.mi("n"), m.mo("∈"), m.mi("k")))
+    eq = m.math(m.sub(MU, m.mi("k")), m.mo("="),
+                m.frac(m.mn(1), m.sub(m.mi("N"), m.mi("k"))), sum_n,
+                m.sub(m.mi("x"), m.mi("n")))
+    rows = "".join(
+        f"<tr><td>{_swatch(c, j)}</td><td>{nk}</td>"
+        f"<td>{m.math(m.vector(old, 3), block=False)}</td>"
+        f"<td>{m.math(m.vector(new, 3), block=False)}</td></tr>"
+        for j, (c, nk, old, new) in enumerate(zip(colors, sizes, previous.centers, step.centers,
+                                                   strict=True)))
+    empty = ""
+    if step.empty:
+        which = ", ".join(str(j + 1) for j in step.empty)
+        empty = f'<p class="gp-note">Cluster {which} has no points and keeps its centre.</p>'
+    return (_head(f"Update {step.iteration}", "each centre to the mean of its points") + eq
+            + '<table class="gp-table"><tr><th>k</th><th>N<sub>k</sub></th><th>before</th>'
+              f"<th>after</th></tr>{rows}</table>" + empty
+            + f'<p class="gp-nll">J {previous.distortion:,.3f} → {step.distortion:,.3f}</p>')

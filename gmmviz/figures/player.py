@@ -366,3 +366,97 @@ def _compare_panel(runs: Sequence, titles: Sequence[str], colors: Sequence[str],
             '<span class="gp-detail">every start at the same half-step</span></div>'
             '<table class="gp-table"><tr><th style="text-align:left">start</th><th>NLL</th>'
             "<th>π</th></tr>" + "".join(rows) + "</table>")
+
+
+#: Grid cells per axis of the nearest-centre regions.
+REGION_GRID = 120
+
+
+def kmeans_player(run: object, *, duration_ms: int = 700, regions: bool = True,
+                  point: int | None = None, source: str = "",
+                  palette: tuple[str, ...] = PALETTE) -> dict:
+    """The player's data for a K-means run: hard colours, centres, the regions each centre
+    wins, the distortion J, and the step panel of every assign and update.
+
+    Parameters
+    ----------
+    run : KMeansRun
+    duration_ms : int, default 700
+    regions : bool, default True
+        Tint the plane by its nearest centre (the Voronoi cells).
+    point : int, optional
+        The point whose distances the assign panels show; by default each assign step picks
+        the point closest to a boundary.
+    source : str
+        Where the starting centres come from.
+
+    Returns
+    -------
+    dict
+        See the module's docstring.
+    """
+    from gmmviz.kmeans import assign
+
+    steps = check_steps(run)
+    X = np.asarray(run.X, dtype=float)
+    k = steps[0].centers.shape[0]
+    colors = [component_color(j, palette) for j in range(k)]
+    ranges = axis_range(X, [s.centers for s in steps],
+                        [np.zeros((k, 2, 2)) for _ in steps], [1.0])
+    codes, params = _Distinct(), _Distinct()
+    grid = None
+    if regions:
+        gx = np.linspace(*ranges[0], REGION_GRID)
+        gy = np.linspace(*ranges[1], REGION_GRID)
+        grid = np.column_stack([a.ravel() for a in np.meshgrid(gx, gy)])
+    for s in steps:
+        labels = np.full(len(X), k, dtype=np.uint8) if s.kind == "init" else s.labels
+        codes.add(labels.tobytes(), lambda labels=labels: np.asarray(labels, dtype=np.uint8))
+        sizes = np.bincount(s.labels, minlength=k) / max(len(X), 1)
+        weights = np.full(k, 1.0 / k) if s.kind == "init" else sizes
+        params.add(s.centers.tobytes() + weights.tobytes(), lambda s=s, w=weights: (
+            np.column_stack([s.centers, w]),
+            None if grid is None else assign(grid, s.centers).astype(np.uint8)))
+    rgb = [list(hex_rgb) for hex_rgb in (_rgb(c) for c in colors)] + [[176, 176, 176]]
+    panel_spec = {
+        "title": None, "n": len(X), "x": list(map(float, ranges[0])),
+        "y": list(map(float, ranges[1])), "pts": b64(X, "<f4"), "rgb": rgb,
+        "codes": [b64(c, "u1") for c in codes.items], "ci": codes.index,
+        "ell": [""], "ei": params.index, "nlev": 0, "npts": 0,
+        "means": [[[round(float(v), 6) for v in row] for row in cw] for cw, _ in params.items],
+        "colors": colors, "square": True,
+    }
+    if grid is not None:
+        panel_spec["reg"] = [b64(r, "u1") for _, r in params.items]
+        panel_spec["rgrid"] = REGION_GRID
+    html = []
+    for i, s in enumerate(steps):
+        if s.kind == "init":
+            html.append(panel.kmeans_start_panel(s, source, colors))
+        elif s.kind == "assign":
+            n = (panel.closest_call(X, steps[i - 1].centers) if point is None else int(point))
+            html.append(panel.kmeans_assign_panel(s, steps[i - 1], X, n, point is None, colors))
+        else:
+            html.append(panel.kmeans_update_panel(s, steps[i - 1], colors))
+    j_values = [float(s.distortion) for s in steps[1:]]
+    chart = {"kind": "line", "ytitle": "J", "xtitle": "half-step", "cursor": CURSOR_COLOR,
+             "x": [max(i - 1, 0) for i in range(len(steps))],
+             "open": [s.kind == "init" for s in steps],
+             "series": [{"name": "J", "color": "#333333", "y": j_values or [None]}]}
+    labels = [s.label for s in steps]
+    return {
+        "uid": _uid("kmeans", [s.centers.tobytes() for s in steps], regions, duration_ms),
+        "step": 0, "point": point, "duration": int(duration_ms), "labels": labels,
+        "titles": [lab if s.kind == "init" else f"{lab} · J = {s.distortion:,.2f}"
+                   for lab, s in zip(labels, steps, strict=True)],
+        "next": _next_names([s.kind for s in steps]),
+        "panels": [panel_spec], "chart": chart, "html": html,
+        "legend": [[c, f"cluster {j + 1}"] for j, c in enumerate(colors)], "levels": [],
+        "means_label": "centres, size ∝ √(share of points)",
+    }
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    from gmmviz.figures._colors import hex_to_rgb
+
+    return hex_to_rgb(color)

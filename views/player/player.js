@@ -80,7 +80,9 @@ class Panel {
     this.ell = spec.ell.map((c) => decode(c, Float32Array));
     this.rgb = spec.rgb.map((c) => `rgb(${c[0]},${c[1]},${c[2]})`);
     this.dens = spec.dens ? spec.dens.map((c) => decode(c, Uint8Array)) : null;
+    this.reg = spec.reg ? spec.reg.map((c) => decode(c, Uint8Array)) : null;
     this.densCache = new Map();
+    this.regCache = new Map();
   }
 
   // data -> pixels with one unit the same length on both axes
@@ -135,6 +137,7 @@ class Panel {
     ctx.clip();
     const pi = spec.ei[Math.min(i, spec.ei.length - 1)];
     if (this.dens) this.drawDensity(ctx, pi);
+    if (this.reg) this.drawRegions(ctx, pi);
     this.drawPoints(ctx, spec.ci[Math.min(i, spec.ci.length - 1)]);
     this.drawEllipses(ctx, pi);
     ctx.restore();
@@ -201,6 +204,34 @@ class Panel {
     const [x0, x1] = this.spec.x;
     const [y0, y1] = this.spec.y;
     ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(img, M.px(x0), M.py(y1), (x1 - x0) * M.s, (y1 - y0) * M.s);
+  }
+
+  // each grid cell tinted by the component (centre) that wins it
+  drawRegions(ctx, pi) {
+    const n = this.spec.rgrid;
+    let img = this.regCache.get(pi);
+    if (!img) {
+      img = document.createElement("canvas");
+      img.width = n; img.height = n;
+      const g = img.getContext("2d");
+      const id = g.createImageData(n, n);
+      const rgb = this.spec.colors.map((c) => [1, 3, 5].map((o) => parseInt(c.slice(o, o + 2), 16)));
+      const d = this.reg[pi];
+      for (let r = 0; r < n; r++) {
+        for (let c = 0; c < n; c++) {
+          const col = rgb[d[r * n + c]] || [200, 200, 200];
+          const o = ((n - 1 - r) * n + c) * 4;
+          id.data[o] = col[0]; id.data[o + 1] = col[1]; id.data[o + 2] = col[2]; id.data[o + 3] = 38;
+        }
+      }
+      g.putImageData(id, 0, 0);
+      this.regCache.set(pi, img);
+    }
+    const M = this.map;
+    const [x0, x1] = this.spec.x;
+    const [y0, y1] = this.spec.y;
+    ctx.imageSmoothingEnabled = false;
     ctx.drawImage(img, M.px(x0), M.py(y1), (x1 - x0) * M.s, (y1 - y0) * M.s);
   }
 
@@ -558,7 +589,7 @@ class Player {
     for (const [lv, dash] of d.levels || []) {
       this.legend.append(el("span", { class: "gp-item" }, el("span", { class: `gp-line gp-${dash}` }), `${lv} ellipse`));
     }
-    this.legend.append(el("span", { class: "gp-item" }, el("span", { class: "gp-diamond" }), "means, size ∝ √π"));
+    this.legend.append(el("span", { class: "gp-item" }, el("span", { class: "gp-diamond" }), d.means_label || "means, size ∝ √π"));
     this.hiddenBox = el("span", { class: "gp-item gp-hidden-labels" });
     this.legend.append(this.hiddenBox);
   }
