@@ -42,7 +42,7 @@ def _data(q: dict[str, str]) -> np.ndarray:
 
 
 def _direct_runs(q: dict[str, str]) -> list[gmmviz.GMMRun]:
-    """Every panel's run, fitted here from the URL's settings: a notes start falls back to
+    """Every panel's run, fitted here from the URL's settings: a fixed start falls back to
     k-means when k is not 3, and a manual start is the URL's table."""
     X, k = _data(q), int(q["k"])
     shared = {"covariance_type": q["cov"], "max_iter": int(q["iters"]),
@@ -50,7 +50,7 @@ def _direct_runs(q: dict[str, str]) -> list[gmmviz.GMMRun]:
     runs = []
     for init, seed in zip(q["panels"].split(","), q["seeds"].split(","), strict=True):
         explicit = {}
-        if init.startswith("notes") and k != 3:
+        if init in gmmviz.NOTES_STARTS and k != 3:
             init = "kmeans"
         if init == "manual":
             w, m, c, _ = manual.manual_start(manual.decode_rows(q["start"].split(","), k))
@@ -96,11 +96,15 @@ def test_default_view_is_the_notes_comparison(default_app):
     assert at.selectbox(key="data").value == "textbook"
     assert at.slider(key="k").value == 3
     assert [at.selectbox(key=f"panel_init_{p}").value for p in range(3)] == [
-        "notes-a2", "notes-b", "kmeans"]
+        "notes-a", "notes-b", "kmeans"]
     spec = chart_spec(at, "compare_fig")
     titles = _panel_titles(spec)
     assert len(titles) == 3
-    assert "notes A2" in titles[0] and "notes B" in titles[1] and "k-means" in titles[2]
+    assert "notes A" in titles[0] and "notes B" in titles[1] and "k-means" in titles[2]
+    # each fixed start's values under its select box, as the notes print them
+    captions = text(at.caption)
+    assert "μ (-2, -1), (-2, 0), (-2, 1); π 0.33, 0.33, 0.34; Σ = I" in captions
+    assert "μ (2, 2), (-2, 0), (2, -2); π 0.33, 0.33, 0.34; Σ = I" in captions
     assert len(spec["frames"]) == 41  # iters=20, tol=0: every panel plays 20 iterations
     # one Play button and one slider for all panels
     assert len(spec["layout"]["sliders"]) == 1
@@ -110,10 +114,14 @@ def test_default_view_is_the_notes_comparison(default_app):
 def test_default_view_states_the_lesson(default_app):
     at = default_app
     lesson = text(at.info)
-    # notes A2 ends above notes B and k-means, and stays at a worse optimum when run on
-    assert "notes A2" in lesson and "worse local optimum" in lesson
+    # notes A ends above notes B and k-means, and stays at a worse optimum when run on
+    assert "notes A" in lesson and "worse local optimum" in lesson
+    # run on to 218.93 and 215.08 with tol 1e-8, which the page tells apart from the
+    # explorer's tol 1e-4
+    assert "218.93" in lesson and "215.08" in lesson
+    assert "less than 1e-08" in text(at.caption) and "(0.0001 by default)" in text(at.caption)
     table = at.dataframe[0].value
-    assert list(table["run"]) == ["1 · notes A2", "2 · notes B", "3 · k-means · seed 2"]
+    assert list(table["run"]) == ["1 · notes A", "2 · notes B", "3 · k-means · seed 2"]
     assert table["final NLL"].iloc[0] > table["final NLL"].iloc[1:].max()
     best = table["final NLL"].idxmin()
     assert table["best"].iloc[best].startswith("★")
@@ -124,9 +132,21 @@ def test_default_view_states_the_lesson(default_app):
 
 def test_default_url_holds_the_panels(default_app):
     q = query(default_app)
-    assert q["panels"] == "notes-a2,notes-b,kmeans"
+    assert q["panels"] == "notes-a,notes-b,kmeans"
     assert q["seeds"] == "0,1,2"
     assert q["iters"] == "20" and q["tol"] == "0" and q["k"] == "3"
+
+
+def test_a_link_with_notes_a2_opens_notes_a_and_writes_its_new_name():
+    at = _app({"panels": "notes-a2,textbook-b"})
+    assert_ok(at)
+    assert not at.warning
+    assert [at.selectbox(key=f"panel_init_{p}").value for p in range(2)] == [
+        "notes-a", "textbook-b"]
+    assert query(at)["panels"] == "notes-a,textbook-b"
+    titles = _panel_titles(chart_spec(at, "compare_fig"))
+    assert "1 · notes A" in titles[0] and "2 · textbook B" in titles[1]
+    _assert_shows_the_direct_fits(at)
 
 
 def test_panel_count_and_inits_and_seeds_rerun():

@@ -25,8 +25,8 @@ def _fit(init: str, **settings) -> gmmviz.GMMRun:
                           **{"max_iter": 20, "tol": 0, **settings})
 
 
-def test_notes_a2_is_stuck_at_a_worse_optimum_than_notes_b():
-    runs = [_fit("notes-a2"), _fit("notes-b")]
+def test_notes_a_is_stuck_at_a_worse_optimum_than_textbook_b():
+    runs = [_fit("notes-a"), _fit("textbook-b")]
     first = compare_starts(runs)
     assert first.outcome is StartsOutcome.APART
     assert (first.worst, first.best) == (0, 1)
@@ -34,12 +34,12 @@ def test_notes_a2_is_stuck_at_a_worse_optimum_than_notes_b():
     assert first.gap == runs[0].nll[-1] - runs[1].nll[-1]
     assert first.converged_nll is None
 
-    ends = (_fit("notes-a2", **TO_CONVERGENCE), _fit("notes-b", **TO_CONVERGENCE))
+    ends = (_fit("notes-a", **TO_CONVERGENCE), _fit("textbook-b", **TO_CONVERGENCE))
     assert all(end.converged_ for end in ends)
     verdict = compare_starts(runs, converged=ends)
     assert verdict.outcome is StartsOutcome.WORSE_OPTIMUM
     assert verdict.converged_nll == (ends[0].nll[-1], ends[1].nll[-1])
-    # the textbook's run from start B ends at 215.08; the notes' A2 start settles near 218.9
+    # the textbook's run from start B ends at 215.08; the notes' start A settles near 218.9
     assert verdict.converged_nll[1] == pytest.approx(215.08, abs=0.01)
     assert verdict.converged_nll[0] == pytest.approx(218.93, abs=0.01)
     assert (verdict.best, verdict.worst, verdict.final_nll) == (
@@ -47,23 +47,23 @@ def test_notes_a2_is_stuck_at_a_worse_optimum_than_notes_b():
 
 
 def test_a_run_stopped_early_only_climbed_more_slowly():
-    runs = [_fit("notes-b"), _fit("notes-b", max_iter=3)]
+    runs = [_fit("textbook-b"), _fit("textbook-b", max_iter=3)]
     first = compare_starts(runs)
     assert first.outcome is StartsOutcome.APART
     assert (first.best, first.worst) == (0, 1)
     # NLL never rises under EM, so three iterations end above twenty
     assert runs[1].nll[-1] > runs[0].nll[-1] == min(runs[0].nll)
-    end = _fit("notes-b", **TO_CONVERGENCE)
+    end = _fit("textbook-b", **TO_CONVERGENCE)
     verdict = compare_starts(runs, converged=(end, end))
     assert verdict.outcome is StartsOutcome.SLOWER_CLIMB
     assert verdict.converged_nll == (end.nll[-1], end.nll[-1])
 
 
 def test_runs_ending_within_the_tolerance_end_the_same_whatever_runs_on():
-    runs = [_fit("notes-b"), _fit("kmeans"), _fit("notes-b")]
+    runs = [_fit("textbook-b"), _fit("kmeans"), _fit("textbook-b")]
     gap = max(r.nll[-1] for r in runs) - min(r.nll[-1] for r in runs)
     assert 0 < gap <= SAME_END_RTOL * abs(min(r.nll[-1] for r in runs))
-    far = _fit("notes-a2", **TO_CONVERGENCE)
+    far = _fit("notes-a", **TO_CONVERGENCE)
     verdict = compare_starts(runs, converged=(far, runs[0]))
     assert verdict.outcome is StartsOutcome.SAME_END
     assert verdict.converged_nll is None
@@ -72,7 +72,7 @@ def test_runs_ending_within_the_tolerance_end_the_same_whatever_runs_on():
 
 
 def test_one_run_ends_the_same_as_itself_and_none_is_refused():
-    verdict = compare_starts([_fit("notes-b")])
+    verdict = compare_starts([_fit("textbook-b")])
     assert verdict.outcome is StartsOutcome.SAME_END
     assert (verdict.best, verdict.worst, verdict.gap) == (0, 0, 0.0)
     with pytest.raises(ValueError, match="at least one run"):
@@ -81,10 +81,10 @@ def test_one_run_ends_the_same_as_itself_and_none_is_refused():
 
 @pytest.mark.parametrize("tol", [1e-2, 1e-3, 1e-4])
 def test_the_last_change_is_what_tol_stops_on(tol):
-    converged = _fit("notes-a", max_iter=500, tol=tol)
+    converged = _fit("textbook-a", max_iter=500, tol=tol)
     assert converged.converged_
     assert last_change_per_point(converged.nll, X.shape[0]) < tol
-    cut = _fit("notes-a", max_iter=converged.n_iter_ - 1, tol=tol)
+    cut = _fit("textbook-a", max_iter=converged.n_iter_ - 1, tol=tol)
     assert not cut.converged_
     assert last_change_per_point(cut.nll, X.shape[0]) >= tol
     assert last_change_per_point(cut.nll[:1], X.shape[0]) == 0.0
