@@ -6,10 +6,12 @@ from urllib.parse import parse_qs, urlparse
 
 import numpy as np
 import pytest
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 import gmmviz
 from gmmviz import manual, selection
+from gmmviz.numbers import format_number
 from tests._apptest import (
     array_length,
     assert_ok,
@@ -253,10 +255,13 @@ def test_restarts_tab_and_its_controls():
     assert array_length(strip["data"][0]["customdata"]) == 30  # one dot per restart
     assert any("best of 30" in (t.get("name") or "") for t in strip["data"])
     best = at.number_input(key="restart_pick").value
-    assert "best of n" in text(at.markdown)
+    assert "It is the **best of 30**." in text(at.markdown)
+    shown = at.metric[0].proto
+    assert shown.delta == "the best"  # no arrow and no colour: nothing is worse
+    assert (shown.direction, shown.color) == (MetricProto.NONE, MetricProto.GRAY)
     at.number_input(key="restart_pick").set_value((best + 1) % 30).run()
     assert_ok(at)
-    assert "best of n" not in text(at.markdown)
+    assert "best of 30" not in text(at.markdown)
     assert chart_spec(at, "restart_fit")["frames"]
     at.slider(key="restarts").set_value(12).run()
     assert_ok(at)
@@ -276,11 +281,34 @@ def test_restarts_tab_and_its_controls():
     nll = [gmmviz.fit_gmm(X, 3, init="kmeans-pp", max_iter=50, tol=1e-4, reg_covar=1e-6,
                           random_state=i).final.nll for i in range(12)]
     assert at.number_input(key="restart_pick").value == int(np.argmin(nll))
-    shown = float(metric(at, "Final NLL of this restart").replace(",", ""))
-    assert shown == pytest.approx(min(nll), abs=1e-3)
+    assert metric(at, "Final NLL of this restart") == format_number(min(nll))
     bars = at.get("progress")
     assert bars and bars[-1].proto.value == 100  # the progress bar ends full
     assert "12 restarts" in bars[-1].proto.text
+
+
+def test_a_spurious_best_restart_is_cautioned_and_the_next_reasonable_is_one_click_away():
+    at = _app(tab="Restarts")  # 50 random restarts on the textbook data
+    assert_ok(at)
+    result = gmmviz.fit_restarts(gmmviz.datasets.textbook()[0], 3, 50, init="random",
+                                 max_iter=200, tol=1e-5, reg_covar=1e-6, random_state=0)
+    best, reasonable = result.best_index, gmmviz.outcomes.best_reasonable_restart(result)
+    assert at.number_input(key="restart_pick").value == best
+    assert metric(at, "Final NLL of this restart") == "212.75"
+    caution = text(at.warning)
+    assert "looks spurious" in caution and "component 3: π = 0.127, about 13 points" in caution
+    assert f"restart {reasonable}** (NLL 215.08)" in caution
+    at.button(key="show_reasonable").click().run()
+    assert_ok(at)
+    assert at.number_input(key="restart_pick").value == reasonable
+    assert metric(at, "Final NLL of this restart") == "215.08"
+    # the gap to the best, a worse NLL: up and red
+    delta = at.metric[0].proto
+    gap = format_number(result.nll[reasonable] - result.nll[best], signed=True)
+    assert delta.delta == f"{gap} vs best"
+    assert (delta.direction, delta.color) == (MetricProto.UP, MetricProto.RED)
+    assert "looks spurious" not in text(at.warning)
+    assert "best of 50" not in text(at.markdown)
 
 
 # --------------------------------------------------------------------------- identical starts

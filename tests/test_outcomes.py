@@ -11,10 +11,12 @@ from gmmviz.outcomes import (
     SAME_END_RTOL,
     TO_CONVERGENCE,
     StartsOutcome,
+    best_reasonable_restart,
     compare_starts,
     last_change_per_point,
     light_components,
     rank,
+    spurious_components,
 )
 
 X, _ = gmmviz.datasets.textbook()
@@ -95,6 +97,45 @@ def test_light_components_are_those_below_the_weight():
     assert light_components(weights) == [1, 3, 4]
     assert light_components(weights, min_weight=0.005) == [1, 4]
     assert light_components(np.array([1.0])) == []
+
+
+def test_the_best_of_fifty_restarts_on_the_textbook_is_spurious_and_the_next_is_not():
+    # Compare -> Restarts with its defaults: 50 random starts, 200 iterations, tol 1e-5
+    result = gmmviz.fit_restarts(X, 3, 50, init="random", max_iter=200, tol=1e-5,
+                                 reg_covar=1e-6, random_state=0)
+    best = result.best_index
+    assert round(result.nll[best], 2) == 212.75
+    assert spurious_components(result.weights_[best], result.covariances_[best], 100) == [2]
+    # a thin component: pi = 0.127 (12.7 points) and det Sigma = 8e-4
+    assert result.weights_[best][2] == pytest.approx(0.127, abs=5e-4)
+    assert np.linalg.det(result.covariances_[best][2]) == pytest.approx(8.0e-4, abs=5e-6)
+    # the lowest restart without one is the optimum of the textbook's run, 215.08
+    reasonable = best_reasonable_restart(result)
+    assert round(result.nll[reasonable], 2) == 215.08
+    clean = [i for i in np.argsort(result.nll, kind="stable")
+             if not spurious_components(result.weights_[i], result.covariances_[i], 100)]
+    assert reasonable == clean[0]
+    end = _fit("textbook-b", **TO_CONVERGENCE)
+    assert spurious_components(end.weights_, end.covariances_, 100) == []
+
+
+def test_a_component_is_spurious_only_when_it_is_both_light_and_small():
+    eye = np.eye(2)
+    weights = np.array([0.5, 0.45, 0.05])
+    tight = np.stack([eye, 2 * eye, 1e-3 * eye])
+    # 5 points in an ellipse of 1/2000 (the square root of 1e-6 / 4) of the widest one's area
+    assert spurious_components(weights, tight, 100) == [2]
+    # the same shape with 50 points behind it is a cluster
+    assert spurious_components(weights, tight, 1000) == []
+    # 5 points spread as wide as the others are not
+    assert spurious_components(weights, np.stack([eye, 2 * eye, 0.5 * eye]), 100) == []
+    # the two thresholds, either side: 19 against 21 points, an area share of 0.09 against 0.11
+    area = np.stack([eye, eye, 0.09 * eye])
+    assert spurious_components(np.array([0.5, 0.31, 0.19]), area, 100) == [2]
+    assert spurious_components(np.array([0.5, 0.29, 0.21]), area, 100) == []
+    assert spurious_components(np.array([0.5, 0.31, 0.19]), np.stack([eye, eye, 0.11 * eye]),
+                               100) == []
+    assert spurious_components(np.array([1.0]), np.stack([1e-9 * eye]), 3) == []
 
 
 def test_rank_agrees_with_scipys_ordinal_rank():
