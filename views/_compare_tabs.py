@@ -149,7 +149,7 @@ def restarts_tab(shared: Shared, values: dict[str, Any]) -> None:
 def _restart_controls(shared: Shared) -> tuple[int, ui.FitRequest]:
     """How many restarts, from which random start, with which stopping rule; returns the
     number and the first restart's request (restart i uses the data seed + i)."""
-    c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
+    c1, c2, c3, c4 = st.columns([3, 3, 2, 2])  # the start's full name fits its box
     n_init = int(c1.slider(
         "Number of restarts", min_value=2, max_value=200, step=1, key="restarts",
         help="How many random starts to run (restart i uses seed = the data seed + i)."))
