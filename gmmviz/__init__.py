@@ -6,7 +6,7 @@
 
 import importlib
 
-from gmmviz import bound, budget, datasets, likelihood, outcomes
+from gmmviz import bound, budget, datasets, likelihood, outcomes, starts
 from gmmviz._em_posterior import bayes_terms, component_log_prob, mixture_density, predict_proba
 from gmmviz._em_run import GMMRun, GMMStep
 from gmmviz._em_settings import EMSettings
@@ -67,6 +67,7 @@ __all__ = [
     "outcomes",
     "predict_proba",
     "selection_grid",
+    "starts",
 ]
 
 

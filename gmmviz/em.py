@@ -389,8 +389,10 @@ def fit_gmm(
         "random" (K distinct data points, the data covariance, equal weights), "random-resp"
         (random responsibilities then an M-step), "kmeans" (responsibilities from K-means),
         "kmeans-pp" (k-means++ seeds, the data covariance, equal weights), "identical" (every
-        component the same), or the notes' fixed values "notes-a", "notes-a2", "notes-b" (k = 3).
-        scikit-learn's spellings "random_resp" and "k-means++" are accepted too.
+        component the same), or the fixed values (k = 3, identity covariances) of the notes,
+        "notes-a" and "notes-b", and of the textbook, "textbook-a" and "textbook-b" (see
+        :data:`gmmviz.NOTES_STARTS`). scikit-learn's spellings "random_resp" and "k-means++"
+        are accepted too, and "notes-a2" for "notes-a".
     weights_init : array-like of shape (K,), optional
     means_init : array-like of shape (K, 2), optional
     covariances_init : array-like of shape (K, 2, 2) or (2, 2), optional

@@ -15,6 +15,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from gmmviz._em_run import GMMRun
+    from gmmviz.selection import RestartsResult
 
 #: Final NLLs whose gap is at most this, relative to max(1, |best NLL|), count as the same end.
 SAME_END_RTOL = 1e-3
@@ -25,6 +26,11 @@ SAME_OPTIMUM_RTOL = 1e-4
 TO_CONVERGENCE = {"max_iter": 1000, "tol": 1e-8}
 #: A component whose weight ends below this explains hardly any points.
 LIGHT_WEIGHT = 0.01
+#: A component that explains fewer points than this (n_samples * weight) ...
+SPURIOUS_POINTS = 20.0
+#: ... and whose 1-sigma ellipse has less than this share of the area of the widest
+#: component's looks spurious (McLachlan and Peel 2000, section 3.10).
+SPURIOUS_AREA = 0.1
 
 
 class StartsOutcome(enum.Enum):
@@ -146,6 +152,67 @@ def light_components(weights: np.ndarray, min_weight: float = LIGHT_WEIGHT) -> l
         Their indices, counted from 0, in order.
     """
     return [int(j) for j in np.flatnonzero(np.asarray(weights) < min_weight)]
+
+
+def spurious_components(weights: np.ndarray, covariances: np.ndarray, n_samples: int, *,
+                        max_points: float = SPURIOUS_POINTS,
+                        max_area: float = SPURIOUS_AREA) -> list[int]:
+    """The components that look like a spurious optimum rather than a cluster.
+
+    A spurious local maximiser of the likelihood (McLachlan and Peel 2000, section 3.10;
+    scikit-learn's and mclust's documentation warn of the same) fits a component to a few
+    points that lie close together: a small weight and a small generalised variance
+    det(Sigma_k) set against the other components'. Its likelihood can beat the sensible
+    fit's, and it grows without bound as the component closes in on fewer points. Here a
+    component looks spurious when both hold:
+
+    - it explains fewer than ``max_points`` points: ``n_samples * pi_k < max_points``;
+    - its 1-sigma ellipse, of area pi * sqrt(det Sigma_k), covers less than ``max_area`` of
+      the widest component's: ``sqrt(det Sigma_k / max_j det Sigma_j) < max_area``.
+
+    Parameters
+    ----------
+    weights : ndarray of shape (n_components,)
+    covariances : ndarray of shape (n_components, 2, 2)
+    n_samples : int
+        The number of points the mixture was fitted to.
+    max_points : float, default SPURIOUS_POINTS
+    max_area : float, default SPURIOUS_AREA
+
+    Returns
+    -------
+    list of int
+        Their indices, counted from 0, in order; empty for a single component.
+    """
+    weights, covariances = np.asarray(weights, dtype=float), np.asarray(covariances, dtype=float)
+    det = np.linalg.det(covariances)  # generalised variances, shape (n_components,)
+    widest = det.max()
+    if weights.shape[0] < 2 or not widest > 0:
+        return []
+    few = n_samples * weights < max_points
+    small = np.sqrt(np.clip(det, 0.0, None) / widest) < max_area  # ellipse areas' ratio
+    return [int(j) for j in np.flatnonzero(few & small)]
+
+
+def best_reasonable_restart(result: RestartsResult) -> int | None:
+    """The restart with the lowest final NLL among those without a spurious component.
+
+    Parameters
+    ----------
+    result : RestartsResult
+        As :func:`gmmviz.fit_restarts` returns it.
+
+    Returns
+    -------
+    int or None
+        Its index (the first of equal NLLs), or None when every restart has a component
+        that :func:`spurious_components` names, or none has a finite NLL.
+    """
+    for i in np.argsort(result.nll, kind="stable"):
+        if np.isfinite(result.nll[i]) and not spurious_components(
+                result.weights_[i], result.covariances_[i], result.n_samples):
+            return int(i)
+    return None
 
 
 def rank(values: np.ndarray, index: int) -> int:

@@ -1,7 +1,9 @@
-"""Where EM and K-means start: the named initializations and the notes' fixed values.
+"""Where EM and K-means start: the named initializations and the fixed values of the notes
+and the textbook.
 
 Every EM start is a small function picked from one dict by the name the EM code uses; the
-URL spellings and their labels are in :data:`GMM_START_LABELS`.
+URL spellings and their labels are in :data:`GMM_START_LABELS`, and :func:`start_used` names
+the start a fit really uses (a fixed start needs k = 3).
 """
 
 from __future__ import annotations
@@ -26,17 +28,37 @@ GMM_INITS = (
     "k-means++",
     "identical",
     "notes-a",
-    "notes-a2",
     "notes-b",
+    "textbook-a",
+    "textbook-b",
 )
 KMEANS_INITS = ("k-means++", "random", "notes")
 
-#: Every start by its URL spelling, with the label a page shows. The library accepts these
-#: spellings as ``init`` too ("manual" means explicit weights, means and covariances).
+# The fixed starting values for k = 3, all with identity covariances: the notes' start A and
+# start B exactly as the notes print them, and the textbook's two (its A lists the same means
+# top-down; its 20-iteration run starts from B's means with the weights 0.3, 0.3, 0.4).
+NOTES_STARTS: dict[str, tuple[np.ndarray, np.ndarray]] = {
+    "notes-a": (np.array([0.33, 0.33, 0.34]), np.array([[-2.0, -1.0], [-2.0, 0.0], [-2.0, 1.0]])),
+    "notes-b": (np.array([0.33, 0.33, 0.34]), np.array([[2.0, 2.0], [-2.0, 0.0], [2.0, -2.0]])),
+    "textbook-a": (np.array([0.33, 0.33, 0.34]),
+                   np.array([[-2.0, 1.0], [-2.0, 0.0], [-2.0, -1.0]])),
+    "textbook-b": (np.array([0.3, 0.3, 0.4]), np.array([[2.0, 2.0], [-2.0, 0.0], [2.0, -2.0]])),
+}
+#: The number of components of every fixed start.
+FIXED_STARTS_K = 3
+#: The start used instead of a fixed one when k is not 3 (URL spelling).
+FIXED_STARTS_FALLBACK = "kmeans"
+# The textbook's K-means starting centres.
+TEXTBOOK_CENTERS = np.array([[-2.0, 1.0], [-2.0, 0.0], [-2.0, -1.0]])
+
+#: Every start by its URL spelling, with the label a page shows: the fixed starts first. The
+#: library accepts these spellings as ``init`` too ("manual" means explicit weights, means and
+#: covariances).
 GMM_START_LABELS: dict[str, str] = {
-    "notes-b": "notes B (textbook run)",
     "notes-a": "notes A",
-    "notes-a2": "notes A2",
+    "notes-b": "notes B",
+    "textbook-a": "textbook A",
+    "textbook-b": "textbook B",
     "random": "random",
     "random-resp": "random responsibilities",
     "kmeans": "k-means",
@@ -44,42 +66,127 @@ GMM_START_LABELS: dict[str, str] = {
     "identical": "identical",
     "manual": "manual (edit the table)",
 }
-#: Other spellings of a start (scikit-learn's) -> the URL spelling.
-_ALIASES = {"random_resp": "random-resp", "k-means++": "kmeans-pp"}
+#: Other spellings of a start (scikit-learn's, and notes A's former name) -> the URL spelling.
+START_ALIASES = {"random_resp": "random-resp", "k-means++": "kmeans-pp", "notes-a2": "notes-a"}
 #: URL spelling -> the name the EM code uses.
 _CANONICAL = {"random-resp": "random_resp", "kmeans-pp": "k-means++"}
 
 
-def canonical_init(init: str) -> str:
-    """The EM code's name of a start given in any accepted spelling (unknown names unchanged)."""
-    return _CANONICAL.get(init, init)
-
-
 def url_init(init: str) -> str:
     """The URL spelling of a start given in any accepted spelling (unknown names unchanged)."""
-    return _ALIASES.get(init, init)
+    return START_ALIASES.get(init, init)
 
-# The notes' fixed starting values for k = 3 (identity covariances).
-NOTES_STARTS: dict[str, tuple[np.ndarray, np.ndarray]] = {
-    # the textbook's first illustration
-    "notes-a": (np.array([0.33, 0.33, 0.34]), np.array([[-2.0, 1.0], [-2.0, 0.0], [-2.0, -1.0]])),
-    # as the lecture notes print it
-    "notes-a2": (np.array([0.33, 0.33, 0.34]), np.array([[-2.0, -1.0], [-2.0, 0.0], [-2.0, 1.0]])),
-    # the textbook's 20-iteration run
-    "notes-b": (np.array([0.3, 0.3, 0.4]), np.array([[2.0, 2.0], [-2.0, 0.0], [2.0, -2.0]])),
+
+def canonical_init(init: str) -> str:
+    """The EM code's name of a start given in any accepted spelling (unknown names unchanged)."""
+    return _CANONICAL.get(url_init(init), url_init(init))
+
+
+def start_label(init: str) -> str:
+    """A start's short label, e.g. "notes B" for "notes-b" or "manual" for "manual"."""
+    name = url_init(init)
+    return GMM_START_LABELS.get(name, name).split(" (")[0]
+
+
+def start_values(init: str) -> str | None:
+    """The values of a fixed start as one line, None for any other start.
+
+    E.g. "μ (-2, -1), (-2, 0), (-2, 1); π 0.33, 0.33, 0.34; Σ = I" for "notes-a".
+    """
+    if url_init(init) not in NOTES_STARTS:
+        return None
+    weights, means = NOTES_STARTS[url_init(init)]
+    mu = ", ".join(f"({x:g}, {y:g})" for x, y in means)
+    pi = ", ".join(f"{w:g}" for w in weights)
+    return f"μ {mu}; π {pi}; Σ = I"
+
+
+class StartUsed(NamedTuple):
+    """The start a fit really uses, as :func:`start_used` names it.
+
+    Attributes
+    ----------
+    init : str
+        Its URL spelling (for K-means, fit_kmeans' name), e.g. "kmeans" when "notes-a" gave
+        way to it.
+    label : str
+        What a header says: "notes A", or "k-means (notes A is for k = 3 only)".
+    fell_back : bool
+        Whether a fixed start gave way because k is not 3.
+    """
+
+    init: str
+    label: str
+    fell_back: bool
+
+
+def start_used(init: str, n_components: int) -> StartUsed:
+    """The start that a fit from ``init`` with ``n_components`` components really uses.
+
+    The fixed starts (the notes' and the textbook's) have three components; with any other k
+    the pages fit from :data:`FIXED_STARTS_FALLBACK` instead, and their headers say so.
+
+    Parameters
+    ----------
+    init : str
+        A start in any accepted spelling ("notes-a2", "k-means++", "manual", ...).
+    n_components : int
+
+    Returns
+    -------
+    StartUsed
+    """
+    name = url_init(init)
+    if name in NOTES_STARTS and n_components != FIXED_STARTS_K:
+        return StartUsed(FIXED_STARTS_FALLBACK,
+                         f"{start_label(FIXED_STARTS_FALLBACK)} ({start_label(name)} is for "
+                         f"k = {FIXED_STARTS_K} only)", True)
+    return StartUsed(name, start_label(name), False)
+
+
+#: K-means' starts by fit_kmeans' name, with the label a page shows.
+KMEANS_START_LABELS: dict[str, str] = {
+    "notes": "the textbook's centres",
+    "k-means++": "k-means++",
+    "random": "random data points",
 }
-# The textbook's K-means starting centres.
-TEXTBOOK_CENTERS = np.array([[-2.0, 1.0], [-2.0, 0.0], [-2.0, -1.0]])
+#: The K-means start used instead of the textbook's centres when k is not 3.
+KMEANS_FALLBACK = "k-means++"
+
+
+def kmeans_start_used(init: str, n_clusters: int) -> StartUsed:
+    """The start that K-means from ``init`` with ``n_clusters`` clusters really uses.
+
+    The textbook's centres ("notes") are three; with any other k the pages start from
+    :data:`KMEANS_FALLBACK` instead, and their headers say so.
+
+    Parameters
+    ----------
+    init : {"notes", "k-means++", "random"}
+        As :func:`gmmviz.fit_kmeans` takes it.
+    n_clusters : int
+
+    Returns
+    -------
+    StartUsed
+        With ``init`` in fit_kmeans' spelling, e.g. ``StartUsed("k-means++", "k-means++ (the
+        textbook's centres are for k = 3 only)", True)``.
+    """
+    label = KMEANS_START_LABELS.get(init, init)
+    if init == "notes" and n_clusters != len(TEXTBOOK_CENTERS):
+        return StartUsed(KMEANS_FALLBACK, f"{KMEANS_START_LABELS[KMEANS_FALLBACK]} ({label} "
+                         f"are for k = {len(TEXTBOOK_CENTERS)} only)", True)
+    return StartUsed(init, label, False)
 
 
 def check_gmm_init(init: str, n_components: int) -> None:
-    """Raise InputError for an unknown init, or a notes start with k other than 3."""
+    """Raise InputError for an unknown init, or a fixed start with k other than 3."""
     v.choice(canonical_init(init) if isinstance(init, str) else init, GMM_INITS, "init",
              shown=[name for name in GMM_START_LABELS if name != "manual"])
-    if init.startswith("notes") and n_components != 3:
+    if url_init(init) in NOTES_STARTS and n_components != FIXED_STARTS_K:
         raise InputError(
-            f"The notes' starting values {init!r} are for k = 3 only; set k to 3 or choose "
-            f"another initialization."
+            f"The fixed starting values {init!r} are for k = {FIXED_STARTS_K} only; set k to "
+            f"{FIXED_STARTS_K} or choose another initialization."
         )
 
 
@@ -169,8 +276,8 @@ def _start_identical(s: ScaledData, settings: EMSettings, rng: np.random.RandomS
     return _around_means(s, settings, None)
 
 
-def _notes_start(name: str) -> Callable[[ScaledData, EMSettings, np.random.RandomState], Start]:
-    """The notes' fixed weights and means with identity covariances (k = 3)."""
+def _fixed_start(name: str) -> Callable[[ScaledData, EMSettings, np.random.RandomState], Start]:
+    """A fixed start's weights and means with identity covariances (k = 3)."""
 
     def start(s: ScaledData, settings: EMSettings, rng: np.random.RandomState) -> Start:
         w0, m0 = NOTES_STARTS[name]
@@ -187,9 +294,7 @@ _STARTS: dict[str, Callable[[ScaledData, EMSettings, np.random.RandomState], Sta
     "kmeans": _start_kmeans,
     "k-means++": _start_plusplus,
     "identical": _start_identical,
-    "notes-a": _notes_start("notes-a"),
-    "notes-a2": _notes_start("notes-a2"),
-    "notes-b": _notes_start("notes-b"),
+    **{name: _fixed_start(name) for name in NOTES_STARTS},
 }
 
 

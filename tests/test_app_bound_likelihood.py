@@ -1,6 +1,7 @@
 """AppTest of the pages "Why EM climbs" (lower bound) and "Likelihood from scratch"."""
 
 import numpy as np
+import pyarrow as pa
 import pytest
 from scipy import stats
 
@@ -27,10 +28,10 @@ POINTS = np.array([1.0, 4.0, 5.0, 6.0, 9.0])
 
 def _bound_run(**changed: object) -> gmmviz.GMMRun:
     """The run the lower-bound page draws, fitted here from the explorer's defaults with
-    ``changed`` (a notes start falls back to k-means when k is not 3)."""
+    ``changed`` (a fixed start falls back to k-means when k is not 3)."""
     p = {name: param.default for name, param in EXPLORER.items()} | changed
     X, _ = gmmviz.datasets.make(p["data"], n_samples=p["n"], random_state=p["seed"])
-    init = "kmeans" if p["init"].startswith("notes") and p["k"] != 3 else p["init"]
+    init = "kmeans" if p["init"] in gmmviz.NOTES_STARTS and p["k"] != 3 else p["init"]
     return gmmviz.fit_gmm(X, p["k"], init=init, covariance_type=p["cov"], max_iter=p["iters"],
                           tol=p["tol"], reg_covar=p["reg"], random_state=p["seed"])
 
@@ -39,7 +40,7 @@ def _bound_run(**changed: object) -> gmmviz.GMMRun:
 @pytest.fixture(scope="module")
 def textbook_table():
     X, _ = textbook()
-    return bound_table(gmmviz.fit_gmm(X, 3, init="notes-b", tol=1e-4, reg_covar=1e-6))
+    return bound_table(gmmviz.fit_gmm(X, 3, init="textbook-b", tol=1e-4, reg_covar=1e-6))
 
 
 def _half(at) -> int:
@@ -70,16 +71,27 @@ def test_bound_default(textbook_table):
     assert np.allclose(spec["chart"]["series"][1]["y"], textbook_table["elbo"])
     assert any(s.value.startswith("M-step 2") and f"{row['kl']:.4g}" in s.value
                for s in at.success)
-    assert metric(at, "log p(X | θ)") == f"{row['log_p']:.3f}"
-    assert metric(at, "L(q, θ)") == f"{row['elbo']:.3f}"
+    assert metric(at, "log p(X | θ)") == f"{row['log_p']:,.3f}"
+    assert metric(at, "L(q, θ)") == f"{row['elbo']:,.3f}"
     assert metric(at, "KL gap") == f"{row['kl']:.4g}"
     qp = at.query_params
-    assert qp["half"] == "4" and qp["init"] == "notes-b" and qp["zoom"] == "near"
+    assert qp["half"] == "4" and qp["init"] == "textbook-b" and qp["zoom"] == "near"
     # The table of numbers has one row per half-step.
     assert len(at.dataframe[0].value) == len(textbook_table)
     # The way back to the explorer carries the same run.
     link = " ".join(m.value for m in at.markdown)
-    assert "Open this run in the explorer" in link and "init=notes-b" in link
+    assert "Open this run in the explorer" in link and "init=textbook-b" in link
+
+
+def test_bound_table_shows_a_dash_where_the_start_has_no_change(textbook_table):
+    at = open_app(BOUND_PAGE)
+    # the text every cell shows (the Styler's display values), as the browser draws it
+    shown = pa.ipc.open_stream(at.dataframe[0].proto.arrow_data.styler.display_values) \
+        .read_all().to_pandas()
+    assert shown.loc[0, ["d_log_p", "d_elbo", "d_kl"]].tolist() == ["—", "—", "—"]
+    assert not shown.isin(["None", "nan", "NaN", "<NA>"]).any().any()
+    assert shown.loc[2, "log_p"] == f"{textbook_table.loc[2, 'log_p']:,.6f}"
+    assert shown.loc[2, "d_log_p"] == f"{textbook_table.loc[2, 'd_log_p']:+.3e}"
 
 
 def test_bound_half_step_controls(textbook_table):
@@ -123,8 +135,8 @@ def test_bound_each_control(key, kind, value):
     table = bound_table(_bound_run(**{key: value}))
     half = _half(at)
     assert half == min(4, len(table) - 1)
-    assert metric(at, "log p(X | θ)") == f"{table.iloc[half]['log_p']:.3f}"
-    assert metric(at, "L(q, θ)") == f"{table.iloc[half]['elbo']:.3f}"
+    assert metric(at, "log p(X | θ)") == f"{table.iloc[half]['log_p']:,.3f}"
+    assert metric(at, "L(q, θ)") == f"{table.iloc[half]['elbo']:,.3f}"
     assert len(at.dataframe[0].value) == len(table)
 
 
@@ -148,7 +160,7 @@ def test_bound_url_restores_the_run():
     run = gmmviz.fit_gmm(X, 2, init="random", covariance_type="spherical", max_iter=5, tol=0,
                          reg_covar=0, random_state=4)
     row = bound_table(run).iloc[6]
-    assert metric(at, "log p(X | θ)") == f"{row['log_p']:.3f}"
+    assert metric(at, "log p(X | θ)") == f"{row['log_p']:,.3f}"
     assert len(at.dataframe[0].value) == 11
 
 

@@ -6,10 +6,12 @@ from urllib.parse import parse_qs, urlparse
 
 import numpy as np
 import pytest
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 import gmmviz
 from gmmviz import manual, selection
+from gmmviz.numbers import format_number
 from tests._apptest import (
     array_length,
     assert_ok,
@@ -42,7 +44,7 @@ def _data(q: dict[str, str]) -> np.ndarray:
 
 
 def _direct_runs(q: dict[str, str]) -> list[gmmviz.GMMRun]:
-    """Every panel's run, fitted here from the URL's settings: a notes start falls back to
+    """Every panel's run, fitted here from the URL's settings: a fixed start falls back to
     k-means when k is not 3, and a manual start is the URL's table."""
     X, k = _data(q), int(q["k"])
     shared = {"covariance_type": q["cov"], "max_iter": int(q["iters"]),
@@ -50,7 +52,7 @@ def _direct_runs(q: dict[str, str]) -> list[gmmviz.GMMRun]:
     runs = []
     for init, seed in zip(q["panels"].split(","), q["seeds"].split(","), strict=True):
         explicit = {}
-        if init.startswith("notes") and k != 3:
+        if init in gmmviz.NOTES_STARTS and k != 3:
             init = "kmeans"
         if init == "manual":
             w, m, c, _ = manual.manual_start(manual.decode_rows(q["start"].split(","), k))
@@ -96,11 +98,15 @@ def test_default_view_is_the_notes_comparison(default_app):
     assert at.selectbox(key="data").value == "textbook"
     assert at.slider(key="k").value == 3
     assert [at.selectbox(key=f"panel_init_{p}").value for p in range(3)] == [
-        "notes-a2", "notes-b", "kmeans"]
+        "notes-a", "notes-b", "kmeans"]
     spec = chart_spec(at, "compare_player")
     titles = _panel_titles(spec)
     assert len(titles) == 3
-    assert "notes A2" in titles[0] and "notes B" in titles[1] and "k-means" in titles[2]
+    assert "notes A" in titles[0] and "notes B" in titles[1] and "k-means" in titles[2]
+    # each fixed start's values under its select box, as the notes print them
+    captions = text(at.caption)
+    assert "μ (-2, -1), (-2, 0), (-2, 1); π 0.33, 0.33, 0.34; Σ = I" in captions
+    assert "μ (2, 2), (-2, 0), (2, -2); π 0.33, 0.33, 0.34; Σ = I" in captions
     assert len(spec["labels"]) == 41  # iters=20, tol=0: every panel plays 20 iterations
     # one player for all panels, with a step panel for every half-step
     assert len(players(at)) == 1 and len(spec["html"]) == 41
@@ -109,10 +115,14 @@ def test_default_view_is_the_notes_comparison(default_app):
 def test_default_view_states_the_lesson(default_app):
     at = default_app
     lesson = text(at.info)
-    # notes A2 ends above notes B and k-means, and stays at a worse optimum when run on
-    assert "notes A2" in lesson and "worse local optimum" in lesson
+    # notes A ends above notes B and k-means, and stays at a worse optimum when run on
+    assert "notes A" in lesson and "worse local optimum" in lesson
+    # run on to 218.93 and 215.08 with tol 1e-8, which the page tells apart from the
+    # explorer's tol 1e-4
+    assert "218.93" in lesson and "215.08" in lesson
+    assert "less than 1e-08" in text(at.caption) and "(0.0001 by default)" in text(at.caption)
     table = at.dataframe[0].value
-    assert list(table["run"]) == ["1 · notes A2", "2 · notes B", "3 · k-means · seed 2"]
+    assert list(table["run"]) == ["1 · notes A", "2 · notes B", "3 · k-means · seed 2"]
     assert table["final NLL"].iloc[0] > table["final NLL"].iloc[1:].max()
     best = table["final NLL"].idxmin()
     assert table["best"].iloc[best].startswith("★")
@@ -123,9 +133,21 @@ def test_default_view_states_the_lesson(default_app):
 
 def test_default_url_holds_the_panels(default_app):
     q = query(default_app)
-    assert q["panels"] == "notes-a2,notes-b,kmeans"
+    assert q["panels"] == "notes-a,notes-b,kmeans"
     assert q["seeds"] == "0,1,2"
     assert q["iters"] == "20" and q["tol"] == "0" and q["k"] == "3"
+
+
+def test_a_link_with_notes_a2_opens_notes_a_and_writes_its_new_name():
+    at = _app({"panels": "notes-a2,textbook-b"})
+    assert_ok(at)
+    assert not at.warning
+    assert [at.selectbox(key=f"panel_init_{p}").value for p in range(2)] == [
+        "notes-a", "textbook-b"]
+    assert query(at)["panels"] == "notes-a,textbook-b"
+    titles = _panel_titles(chart_spec(at, "compare_player"))
+    assert "1 · notes A" in titles[0] and "2 · textbook B" in titles[1]
+    _assert_shows_the_direct_fits(at)
 
 
 def test_panel_count_and_inits_and_seeds_rerun():
@@ -232,10 +254,13 @@ def test_restarts_tab_and_its_controls():
     assert array_length(strip["data"][0]["customdata"]) == 30  # one dot per restart
     assert any("best of 30" in (t.get("name") or "") for t in strip["data"])
     best = at.number_input(key="restart_pick").value
-    assert "best of n" in text(at.markdown)
+    assert "It is the **best of 30**." in text(at.markdown)
+    shown = at.metric[0].proto
+    assert shown.delta == "the best"  # no arrow and no colour: nothing is worse
+    assert (shown.direction, shown.color) == (MetricProto.NONE, MetricProto.GRAY)
     at.number_input(key="restart_pick").set_value((best + 1) % 30).run()
     assert_ok(at)
-    assert "best of n" not in text(at.markdown)
+    assert "best of 30" not in text(at.markdown)
     assert chart_spec(at, "restart_fit")["frames"]
     at.slider(key="restarts").set_value(12).run()
     assert_ok(at)
@@ -255,11 +280,34 @@ def test_restarts_tab_and_its_controls():
     nll = [gmmviz.fit_gmm(X, 3, init="kmeans-pp", max_iter=50, tol=1e-4, reg_covar=1e-6,
                           random_state=i).final.nll for i in range(12)]
     assert at.number_input(key="restart_pick").value == int(np.argmin(nll))
-    shown = float(metric(at, "Final NLL of this restart").replace(",", ""))
-    assert shown == pytest.approx(min(nll), abs=1e-3)
+    assert metric(at, "Final NLL of this restart") == format_number(min(nll))
     bars = at.get("progress")
     assert bars and bars[-1].proto.value == 100  # the progress bar ends full
     assert "12 restarts" in bars[-1].proto.text
+
+
+def test_a_spurious_best_restart_is_cautioned_and_the_next_reasonable_is_one_click_away():
+    at = _app(tab="Restarts")  # 50 random restarts on the textbook data
+    assert_ok(at)
+    result = gmmviz.fit_restarts(gmmviz.datasets.textbook()[0], 3, 50, init="random",
+                                 max_iter=200, tol=1e-5, reg_covar=1e-6, random_state=0)
+    best, reasonable = result.best_index, gmmviz.outcomes.best_reasonable_restart(result)
+    assert at.number_input(key="restart_pick").value == best
+    assert metric(at, "Final NLL of this restart") == "212.75"
+    caution = text(at.warning)
+    assert "looks spurious" in caution and "component 3: π = 0.127, about 13 points" in caution
+    assert f"restart {reasonable}** (NLL 215.08)" in caution
+    at.button(key="show_reasonable").click().run()
+    assert_ok(at)
+    assert at.number_input(key="restart_pick").value == reasonable
+    assert metric(at, "Final NLL of this restart") == "215.08"
+    # the gap to the best, a worse NLL: up and red
+    delta = at.metric[0].proto
+    gap = format_number(result.nll[reasonable] - result.nll[best], signed=True)
+    assert delta.delta == f"{gap} vs best"
+    assert (delta.direction, delta.color) == (MetricProto.UP, MetricProto.RED)
+    assert "looks spurious" not in text(at.warning)
+    assert "best of 50" not in text(at.markdown)
 
 
 # --------------------------------------------------------------------------- identical starts

@@ -76,7 +76,7 @@ def test_default_page_shows_the_textbook_run_paused_at_its_start(default_app):
     assert_ok(at)
     assert at.selectbox(key="data").value == "textbook"
     assert at.slider(key="k").value == 3
-    assert at.selectbox(key="init").value == "notes-b"
+    assert at.selectbox(key="init").value == "textbook-b"
     assert at.selectbox(key="cov").value == "full"
     spec = player_spec(at)
     labels = spec["labels"]
@@ -101,7 +101,7 @@ def test_default_page_shows_the_textbook_run_paused_at_its_start(default_app):
 
 def test_default_url_mirrors_every_control(default_app):
     q = default_app.query_params
-    assert q["data"] == "textbook" and q["k"] == "3" and q["init"] == "notes-b"
+    assert q["data"] == "textbook" and q["k"] == "3" and q["init"] == "textbook-b"
     assert q["cov"] == "full" and q["iters"] == "100" and q["levels"] == "1,2"
     assert q["density"] == "0" and q["speed"] == "600"
 
@@ -167,6 +167,29 @@ def test_a_notes_start_with_k_other_than_3_says_why_and_falls_back():
     assert at.error.len == 0
 
 
+@pytest.mark.parametrize(("init", "values", "first_nll"), [
+    ("notes-a", "μ (-2, -1), (-2, 0), (-2, 1); π 0.33, 0.33, 0.34; Σ = I", "543.25"),
+    ("notes-b", "μ (2, 2), (-2, 0), (2, -2); π 0.33, 0.33, 0.34; Σ = I", "423.89"),
+    ("textbook-a", "μ (-2, 1), (-2, 0), (-2, -1); π 0.33, 0.33, 0.34; Σ = I", "543.47"),
+    ("textbook-b", "μ (2, 2), (-2, 0), (2, -2); π 0.3, 0.3, 0.4; Σ = I", "426.22"),
+])
+def test_each_fixed_start_shows_its_values_and_starts_from_them(init, values, first_nll):
+    at = _app({"init": init})
+    assert_ok(at)
+    assert values in text(at.caption)
+    assert f"NLL = {first_nll}" in player_spec(at)["titles"][0]
+    assert values in at.selectbox(key="init").proto.help
+
+
+def test_a_link_with_notes_a2_opens_notes_a_and_writes_its_new_name():
+    at = _app({"init": "notes-a2"})
+    assert_ok(at)
+    assert at.warning.len == 0
+    assert at.selectbox(key="init").value == "notes-a"
+    assert at.query_params["init"] == "notes-a"
+    assert "NLL = 543.25" in player_spec(at)["titles"][0]
+
+
 def test_the_example_link_restores_every_control():
     at = _app({"data": "blobs", "n": "2000", "seed": "3", "k": "4", "init": "kmeans",
                "cov": "full", "iters": "50", "tol": "0"})
@@ -198,7 +221,7 @@ def test_display_parameters_are_restored_from_the_link():
     ("query", "key", "default"),
     [
         ({"k": "99"}, "k", 3),
-        ({"init": "bogus"}, "init", "notes-b"),
+        ({"init": "bogus"}, "init", "textbook-b"),
         ({"tol": "abc"}, "tol", 1e-4),
         ({"data": "nope"}, "data", "textbook"),
         ({"cov": "round"}, "cov", "full"),
@@ -371,7 +394,7 @@ def test_display_controls_do_not_refit():
 @pytest.mark.parametrize("step", [None, 5, -1])
 def test_inspecting_a_point_fills_in_bayes_rule_at_the_players_step(step):
     X, _ = gmmviz.datasets.textbook()
-    run = gmmviz.fit_gmm(X, 3, init="notes-b", reg_covar=1e-6, tol=1e-4, max_iter=100)
+    run = gmmviz.fit_gmm(X, 3, init="textbook-b", reg_covar=1e-6, tol=1e-4, max_iter=100)
     at = _app()
     if step is not None:  # as the player reports a half-step the user settled on
         at.session_state["em_player_step"] = step % len(run.steps)
@@ -491,7 +514,7 @@ def test_a_page_that_needs_its_widgets_for_the_fit_draws_them_at_once(query):
     assert _asks_for_rerun(at) is not True
     # every control of the sidebar is there on the first run, and the widget the fit needs
     assert at.slider(key="k").value == 3 and at.selectbox(key="init").value == query.get(
-        "init", "notes-b")
+        "init", "textbook-b")
     if query.get("init") == "manual":
         assert len(at.data_editor) == 1
     else:

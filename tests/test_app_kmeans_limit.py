@@ -7,6 +7,7 @@ import pytest
 
 import gmmviz
 from gmmviz.limit import center_distance, fit_eps_limit
+from gmmviz.numbers import format_number
 from tests._apptest import (
     assert_ok,
     chart_spec,
@@ -31,6 +32,7 @@ def test_kmeans_default_page():
     run = gmmviz.fit_kmeans(gmmviz.datasets.textbook()[0], 3, init="notes")
     assert f"after {run.n_iter_} iterations" in captions
     assert f"final J = {run.steps[-1].distortion:,.2f}" in captions
+    assert "**start:** the textbook's centres." in captions
     assert at.query_params["kinit"] == "notes" and at.query_params["voronoi"] == "1"
     assert len(at.latex) == 3  # assignment, update, distortion
     spec = chart_spec(at, "kmeans_player")
@@ -49,6 +51,9 @@ def test_kmeans_controls():
     # the textbook's centres need k = 3: the page says so and uses k-means++
     assert any("k = 3 only" in w.value for w in at.warning)
     assert "**k** = 4" in text(at.caption)
+    # the header names the start really used, and why
+    assert "**start:** k-means++ (the textbook's centres are for k = 3 only)." in text(
+        at.caption)
     assert at.query_params["k"] == "4"
 
     at.selectbox(key="kinit").set_value("random").run()
@@ -97,6 +102,24 @@ def test_kmeans_url_restores_state():
     assert at.slider(key="speed").value == 250
     assert at.toggle(key="voronoi").value is False
     assert "varied, 300 points, seed 7" in text(at.caption)
+
+
+def test_the_mixture_beside_k_means_starts_where_k_means_ended_and_both_ends_are_said():
+    at = open_app(KMEANS_PAGE)
+    assert_ok(at, error=True)
+    X, _ = gmmviz.datasets.textbook()
+    km = gmmviz.fit_kmeans(X, 3, init="notes")
+    gmm = gmmviz.fit_gmm(X, 3, init="identical", means_init=km.centers_, max_iter=100,
+                         tol=1e-4, reg_covar=1e-6)
+    np.testing.assert_array_equal(gmm.steps[0].means, km.centers_)
+    said = text(at.markdown)
+    j = format_number(km.steps[-1].distortion)
+    assert f"K-means reached J = {j}** after {km.n_iter_} " in said
+    assert f"the mixture reached NLL = {format_number(gmm.final.nll)}** after {gmm.n_iter_}" \
+        in said
+    # from where K-means ended, EM reaches the textbook run's optimum (215.08 to tol 1e-4),
+    # not the worse one (218.9) it climbs to from the textbook's centres themselves
+    assert gmm.final.nll == pytest.approx(215.08, abs=0.05)
 
 
 @pytest.mark.parametrize("bad", [{"kinit": "nowhere"}, {"k": "99"}, {"voronoi": "maybe"}])

@@ -13,7 +13,7 @@ from gmmviz.datasets import make, textbook
 
 def _runs():
     X, _ = textbook()
-    yield "textbook notes-b", gmmviz.fit_gmm(X, 3, init="notes-b", reg_covar=0)
+    yield "textbook textbook-b", gmmviz.fit_gmm(X, 3, init="textbook-b", reg_covar=0)
     yield "textbook random_resp", gmmviz.fit_gmm(X, 3, init="random_resp", reg_covar=0,
                                                  random_state=1, max_iter=30)
     Xb, _ = make("anisotropic", n_samples=200, random_state=2)
@@ -97,12 +97,12 @@ def test_log_p_elbo_kl_match_scipy(run):
 
 
 def test_textbook_numbers():
-    table = bound_table(RUNS["textbook notes-b"])
+    table = bound_table(RUNS["textbook textbook-b"])
     assert -table.loc[0, "log_p"] == pytest.approx(426.22, abs=0.01)
 
 
 def test_describe_step_sentences():
-    table = bound_table(RUNS["textbook notes-b"])
+    table = bound_table(RUNS["textbook textbook-b"])
     assert describe_step(table, 0).startswith("Start")
     e, m = describe_step(table, 3), describe_step(table, 4)
     assert "E-step 2" in e and "KL = 0" in e and f"{table.loc[3, 'log_p']:.4f}" in e
@@ -120,7 +120,7 @@ def test_bad_run():
 def test_bound_figure_stacks_gap_on_bound_up_to_log_p():
     from gmmviz.figures import bound_figure
 
-    run = RUNS["textbook notes-b"]
+    run = RUNS["textbook textbook-b"]
     table = bound_table(run)
     fig = bound_figure(run, current=4, window=(3, 8))
     bound_bar, gap_bar, line = fig.data[0], fig.data[1], fig.data[2]

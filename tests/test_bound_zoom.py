@@ -11,7 +11,7 @@ from gmmviz.datasets import textbook
 @pytest.mark.parametrize("max_iter", [0, 1, 2, 5])
 def test_the_window_holds_this_iteration_and_the_next(max_iter):
     X, _ = textbook()
-    table = bound_table(gmmviz.fit_gmm(X, 3, init="notes-b", max_iter=max_iter, tol=0))
+    table = bound_table(gmmviz.fit_gmm(X, 3, init="textbook-b", max_iter=max_iter, tol=0))
     # rows: 0 = start, then E_t at 2t - 1 and M_t at 2t for t = 1..T
     for index in range(len(table)):
         it = max((index + 1) // 2, 1)
@@ -25,6 +25,6 @@ def test_the_window_holds_this_iteration_and_the_next(max_iter):
 
 def test_a_row_outside_the_table_is_refused():
     X, _ = textbook()
-    table = bound_table(gmmviz.fit_gmm(X, 3, init="notes-b", max_iter=2))
+    table = bound_table(gmmviz.fit_gmm(X, 3, init="textbook-b", max_iter=2))
     with pytest.raises(InputError):
         zoom_window(table, len(table))

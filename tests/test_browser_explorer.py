@@ -32,12 +32,12 @@ from tests._server import (
 
 pytestmark = pytest.mark.browser
 
-NOTES_A = "?init=notes-a2&iters=20&tol=0"
+NOTES_A = "?init=notes-a&iters=20&tol=0"
 
 
 def _notes_a_run() -> gmmviz.GMMRun:
     X, _ = gmmviz.datasets.textbook()
-    return gmmviz.fit_gmm(X, 3, init="notes-a2", max_iter=20, tol=0)
+    return gmmviz.fit_gmm(X, 3, init="notes-a", max_iter=20, tol=0)
 
 
 def _wait_for_page(page) -> None:

@@ -84,22 +84,37 @@ def max_abs_param_diff(step: gmmviz.GMMStep, gm: GaussianMixture) -> float:
 
 # --------------------------------------------------------------------------- the textbook
 def test_textbook_first_nll():
-    run = fit_gmm(TEXTBOOK_X, 3, init="notes-b", covariance_type="full", reg_covar=0.0)
+    run = fit_gmm(TEXTBOOK_X, 3, init="textbook-b", covariance_type="full", reg_covar=0.0)
     assert round(run.nll[0], 2) == 426.22
     assert round(run.steps[0].nll, 2) == 426.22
     assert run.steps[0].kind == "init"
 
 
 def test_textbook_run_is_monotone_and_finite():
-    run = fit_gmm(TEXTBOOK_X, 3, init="notes-b", reg_covar=0.0, tol=0.0, max_iter=20)
+    run = fit_gmm(TEXTBOOK_X, 3, init="textbook-b", reg_covar=0.0, tol=0.0, max_iter=20)
     assert run.stop_reason == "reached max_iter"
     assert np.all(np.diff(run.nll) <= 1e-9 * np.abs(run.nll[:-1]))
     assert run.nll[-1] < 426.22 - 100
+    # the textbook's 20-iteration run: 426.22 at the start, 215.08 after 20 iterations
+    assert (round(run.nll[0], 2), round(run.nll[20], 2)) == (426.22, 215.08)
+
+
+def test_the_notes_start_b_begins_at_its_own_nll():
+    # the notes' start B has the first example's weights 0.33, 0.33, 0.34, not the textbook
+    # run's 0.3, 0.3, 0.4: its first NLL is 423.89, not 426.22
+    run = fit_gmm(TEXTBOOK_X, 3, init="notes-b", reg_covar=0.0, tol=0.0, max_iter=20)
+    assert round(run.nll[0], 2) == 423.89
+    assert round(run.nll[-1], 2) == 215.08
+    # the NLL of the start, written out: -sum_n log sum_k pi_k N(x_n | mu_k, I)
+    weights, means = NOTES_STARTS["notes-b"]
+    log_joint = np.column_stack([np.log(w) + multivariate_normal(mean=m, cov=np.eye(2))
+                                 .logpdf(TEXTBOOK_X) for w, m in zip(weights, means, strict=True)])
+    assert run.nll[0] == pytest.approx(-logsumexp(log_joint, axis=1).sum(), rel=1e-12)
 
 
 # --------------------------------------------------------------------------- scikit-learn parity
 STARTS = [
-    pytest.param(TEXTBOOK_X, 3, "notes-b", id="textbook-notes-b"),
+    pytest.param(TEXTBOOK_X, 3, "textbook-b", id="textbook-textbook-b"),
     pytest.param(BLOBS_X, 4, "k-means++", id="blobs-k-means++"),
     pytest.param(TEXTBOOK_X, 3, "random_resp", id="textbook-random_resp"),
 ]
@@ -166,7 +181,7 @@ def blob_data(draw) -> np.ndarray:
     seed=st.integers(0, 1000),
 )
 def test_em_never_increases_nll(X, k, init, covariance_type, seed):
-    if init.startswith("notes"):
+    if init in NOTES_STARTS:
         k = 3
     try:
         run = fit_gmm(X, k, init=init, covariance_type=covariance_type, reg_covar=0.0,
@@ -198,7 +213,7 @@ def test_fixed_covariance_em_never_increases_nll():
 BOUND_CASES = [
     pytest.param(TEXTBOOK_X, 3, init, ct, id=f"{init}-{ct}")
     for init in GMM_INITS for ct in COVARIANCE_TYPES
-    if init in ("kmeans", "random_resp", "random", "notes-b") or ct == "full"
+    if init in ("kmeans", "random_resp", "random", "textbook-b") or ct == "full"
 ]
 
 
@@ -230,7 +245,7 @@ def test_bound_identities_and_scipy(X, k, init, covariance_type):
 
 
 def test_m_step_bound_is_loose_and_e_step_tight():
-    run = fit_gmm(TEXTBOOK_X, 3, init="notes-b", reg_covar=0.0, tol=0.0, max_iter=5)
+    run = fit_gmm(TEXTBOOK_X, 3, init="textbook-b", reg_covar=0.0, tol=0.0, max_iter=5)
     for prev, step in zip(run.steps, run.steps[1:], strict=False):
         if step.kind == "E":
             # the E-step leaves theta alone and makes the bound tight
@@ -263,7 +278,7 @@ def test_resp_is_the_posterior_of_the_previous_parameters():
 
 
 def test_mixture_density_and_component_log_prob_match_scipy():
-    run = fit_gmm(TEXTBOOK_X, 3, init="notes-b", reg_covar=0.0, tol=0.0, max_iter=4)
+    run = fit_gmm(TEXTBOOK_X, 3, init="textbook-b", reg_covar=0.0, tol=0.0, max_iter=4)
     grid = np.array([[0.0, 0.0], [3.0, -1.0], [-2.5, 2.0], [10.0, 10.0]])
     step = run.final
     np.testing.assert_allclose(
@@ -302,7 +317,7 @@ def test_tol_stops_with_convergence():
 
 
 def test_max_iter_zero_records_only_the_start():
-    run = fit_gmm(TEXTBOOK_X, 3, init="notes-b", max_iter=0)
+    run = fit_gmm(TEXTBOOK_X, 3, init="textbook-b", max_iter=0)
     assert len(run.steps) == 1 and run.n_iter_ == 0
     assert run.resp_.shape == (100, 3)
 
@@ -320,10 +335,51 @@ def test_notes_starts_are_exact(name):
 
 
 def test_notes_values():
-    np.testing.assert_array_equal(NOTES_STARTS["notes-b"][0], [0.3, 0.3, 0.4])
+    np.testing.assert_array_equal(NOTES_STARTS["textbook-b"][0], [0.3, 0.3, 0.4])
+    np.testing.assert_array_equal(NOTES_STARTS["textbook-b"][1], [[2, 2], [-2, 0], [2, -2]])
+    np.testing.assert_array_equal(NOTES_STARTS["textbook-a"][1], [[-2, 1], [-2, 0], [-2, -1]])
+    np.testing.assert_array_equal(NOTES_STARTS["notes-a"][1], [[-2, -1], [-2, 0], [-2, 1]])
+    # the notes print start A as pi = [0.33, 0.33, 0.34], mu = [[-2 -1] [-2 0] [-2 1]], and
+    # start B as the centres [[2, 2], [-2, 0], [2, -2]] with the first example's pi
+    np.testing.assert_array_equal(NOTES_STARTS["notes-a"][0], [0.33, 0.33, 0.34])
+    np.testing.assert_array_equal(NOTES_STARTS["notes-b"][0], [0.33, 0.33, 0.34])
     np.testing.assert_array_equal(NOTES_STARTS["notes-b"][1], [[2, 2], [-2, 0], [2, -2]])
-    np.testing.assert_array_equal(NOTES_STARTS["notes-a"][1], [[-2, 1], [-2, 0], [-2, -1]])
-    np.testing.assert_array_equal(NOTES_STARTS["notes-a2"][1], [[-2, -1], [-2, 0], [-2, 1]])
+    np.testing.assert_array_equal(NOTES_STARTS["textbook-a"][0], [0.33, 0.33, 0.34])
+    assert sorted(NOTES_STARTS) == ["notes-a", "notes-b", "textbook-a", "textbook-b"]
+
+
+def test_notes_a2_is_the_former_name_of_notes_a():
+    a2 = fit_gmm(TEXTBOOK_X, 3, init="notes-a2", max_iter=3, tol=0.0)
+    a = fit_gmm(TEXTBOOK_X, 3, init="notes-a", max_iter=3, tol=0.0)
+    np.testing.assert_array_equal(a2.nll, a.nll)
+    np.testing.assert_array_equal(a2.steps[0].means, NOTES_STARTS["notes-a"][1])
+
+
+@pytest.mark.parametrize(("init", "k", "expected"), [
+    ("notes-a", 3, ("notes-a", "notes A", False)),
+    ("notes-a2", 3, ("notes-a", "notes A", False)),
+    ("textbook-b", 3, ("textbook-b", "textbook B", False)),
+    ("notes-a2", 4, ("kmeans", "k-means (notes A is for k = 3 only)", True)),
+    ("textbook-a", 2, ("kmeans", "k-means (textbook A is for k = 3 only)", True)),
+    ("k-means++", 4, ("kmeans-pp", "k-means++", False)),
+    ("random_resp", 3, ("random-resp", "random responsibilities", False)),
+    ("manual", 5, ("manual", "manual", False)),
+])
+def test_start_used_names_the_start_a_fit_really_uses(init, k, expected):
+    used = gmmviz.starts.start_used(init, k)
+    assert tuple(used) == expected
+    if used.init != "manual":  # the fallback is a start fit_gmm takes with that k
+        fit_gmm(TEXTBOOK_X, k, init=used.init, max_iter=1, random_state=0)
+
+
+def test_start_values_give_each_fixed_start_as_printed():
+    values = gmmviz.starts.start_values
+    assert values("notes-a") == "μ (-2, -1), (-2, 0), (-2, 1); π 0.33, 0.33, 0.34; Σ = I"
+    assert values("notes-a2") == values("notes-a")
+    assert values("notes-b") == "μ (2, 2), (-2, 0), (2, -2); π 0.33, 0.33, 0.34; Σ = I"
+    assert values("textbook-a") == "μ (-2, 1), (-2, 0), (-2, -1); π 0.33, 0.33, 0.34; Σ = I"
+    assert values("textbook-b") == "μ (2, 2), (-2, 0), (2, -2); π 0.3, 0.3, 0.4; Σ = I"
+    assert values("kmeans") is None and values("manual") is None
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -458,8 +514,10 @@ def test_bad_data_is_input_error(X, keyword):
         ({"n_components": 3, "means_init": [[0.0, 0.0], [1.0, 1.0]]}, "shape"),
         ({"n_components": 3, "means_init": np.zeros((3, 3))}, "shape"),
         ({"n_components": 2, "means_init": [[0.0, np.nan], [1.0, 1.0]]}, "finite"),
+        ({"n_components": 2, "init": "textbook-b"}, "k = 3"),
+        ({"n_components": 4, "init": "textbook-a"}, "k = 3"),
+        ({"n_components": 4, "init": "notes-a2"}, "k = 3"),
         ({"n_components": 2, "init": "notes-b"}, "k = 3"),
-        ({"n_components": 4, "init": "notes-a"}, "k = 3"),
         ({"n_components": 3, "init": "kmeans++"}, "Unknown init"),
         ({"n_components": 3, "covariance_type": "round"}, "covariance type"),
         ({"n_components": 3, "tol": -1e-3}, "tol"),
@@ -491,7 +549,7 @@ def test_bayes_terms_match_scipy_densities():
     from scipy.stats import multivariate_normal
 
     X, _ = gmmviz.datasets.textbook()
-    run = gmmviz.fit_gmm(X, 3, init="notes-b", reg_covar=0.0, max_iter=5, tol=0.0)
+    run = gmmviz.fit_gmm(X, 3, init="textbook-b", reg_covar=0.0, max_iter=5, tol=0.0)
     step = run.final
     for n in (0, 17, 99):
         log_num, log_den, gamma = gmmviz.bayes_terms(X[n], step)
@@ -521,7 +579,7 @@ def test_settings_are_checked_once_and_frozen():
         with pytest.raises(InputError, match=re.escape(keyword)):
             gmmviz.EMSettings(3, **kwargs)
     run = fit_gmm(TEXTBOOK_X, 3, covariance_type="diag", max_iter=5.0, tol=0, reg_covar=1,
-                  init="notes-b")
+                  init="textbook-b")
     assert run.settings == dataclasses.replace(settings, learn_weights=True)
 
 
@@ -549,9 +607,9 @@ def test_a_fixed_covariance_below_the_data_precision_is_refused():
 
 def test_progress_counts_iterations_up_to_max_iter():
     seen: list[tuple[int, int]] = []
-    run = fit_gmm(TEXTBOOK_X, 3, init="notes-b", max_iter=40,
+    run = fit_gmm(TEXTBOOK_X, 3, init="textbook-b", max_iter=40,
                   progress=lambda d, t: seen.append((d, t)))
-    plain = fit_gmm(TEXTBOOK_X, 3, init="notes-b", max_iter=40)
+    plain = fit_gmm(TEXTBOOK_X, 3, init="textbook-b", max_iter=40)
     assert [s.nll for s in run.steps] == [s.nll for s in plain.steps]
     done = [d for d, _ in seen]
     assert all(t == 40 for _, t in seen) and done == sorted(done)

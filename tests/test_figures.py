@@ -46,7 +46,7 @@ PAYLOAD_LIMIT = 3_000_000
 @pytest.fixture(scope="module")
 def textbook_run() -> gmmviz.GMMRun:
     X, _ = gmmviz.datasets.textbook()
-    return gmmviz.fit_gmm(X, 3, init="notes-b", reg_covar=0.0)
+    return gmmviz.fit_gmm(X, 3, init="textbook-b", reg_covar=0.0)
 
 
 @pytest.fixture(scope="module")
@@ -253,7 +253,7 @@ def _step_figures(textbook_run):
     other = gmmviz.fit_gmm(X, 3, init="kmeans", random_state=0, max_iter=6)
     return {"em": em_figure(textbook_run), "em at 5": em_figure(textbook_run, frame=5),
             "kmeans": kmeans_figure(k_run),
-            "compare": compare_figure([textbook_run, other], ["notes-b", "k-means"])}
+            "compare": compare_figure([textbook_run, other], ["textbook-b", "k-means"])}
 
 
 def test_back_and_next_visit_every_frame_one_by_one(textbook_run):
@@ -303,7 +303,7 @@ def test_point_colours_follow_the_responsibilities_of_each_step(textbook_run, te
         data, _ = resolved(fig, i)
         codes = as_array(data[i_pts]["marker"]["color"])
         if step.kind == "init":
-            assert (codes == cc.gray_code).all()  # notes-b starts from parameters only
+            assert (codes == cc.gray_code).all()  # textbook-b starts from parameters only
             continue
         # Independent reference: the posterior under the step's parameters (an M-step shows
         # the responsibilities it used, i.e. those of the E-step before it).

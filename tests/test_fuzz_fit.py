@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import gmmviz
 from gmmviz import COVARIANCE_TYPES, InputError, fit_gmm, fit_kmeans
-from gmmviz.starts import GMM_START_LABELS, KMEANS_INITS
+from gmmviz.starts import GMM_START_LABELS, KMEANS_INITS, NOTES_STARTS, url_init
 from tests.test_numerics import assert_all_finite
 
 
@@ -24,7 +24,8 @@ def evenly(*choices: object) -> st.SearchStrategy:
         lambda i: choices[np.random.default_rng(i).integers(len(choices))])
 
 
-GMM_STARTS = sorted(set(GMM_START_LABELS) - {"manual"}) + ["random_resp", "k-means++"]
+GMM_STARTS = sorted(set(GMM_START_LABELS) - {"manual"}) + ["random_resp", "k-means++",
+                                                            "notes-a2"]
 VALID_SEEDS = [None, 0, 7, 2**32 - 1, np.int64(3), 2.0, np.random.RandomState(1)]
 ODD_SEEDS = [-5, 2**32, 2**64, "x", 1.5, True, float("nan")]
 SEEDS = evenly(*VALID_SEEDS * 3, *ODD_SEEDS)  # three valid seeds for every odd one
@@ -92,7 +93,7 @@ def assert_gmm_promise(run: gmmviz.GMMRun, monotone: bool) -> None:
 )
 def test_fit_gmm_fits_or_says_why(X, k, covariance_type, init, reg_covar, random_state,
                                   explicit, fixed, learn_weights, max_iter, data):
-    if init.startswith("notes"):
+    if url_init(init) in NOTES_STARTS:
         k = 3
     kwargs = {}
     if explicit != "none":

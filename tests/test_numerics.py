@@ -39,7 +39,7 @@ def assert_positive_definite(run: gmmviz.GMMRun) -> None:
 def test_point_far_from_every_component():
     # log N(x|mu, I) is about -1e12 for every component: exp() alone would give 0 / 0
     X = np.vstack([TEXTBOOK_X, [[1e6, 1e6]]])
-    run = fit_gmm(X, 3, init="notes-b", reg_covar=1e-6, tol=0.0, max_iter=10)
+    run = fit_gmm(X, 3, init="textbook-b", reg_covar=1e-6, tol=0.0, max_iter=10)
     assert run.stop_reason == "reached max_iter"
     assert_all_finite(run)
     first = run.steps[1]
@@ -53,14 +53,14 @@ def test_point_far_from_every_component():
 
 def test_far_point_without_regularisation_stops_cleanly():
     X = np.vstack([TEXTBOOK_X, [[1e6, 1e6]]])
-    run = fit_gmm(X, 3, init="notes-b", reg_covar=0.0, tol=0.0, max_iter=10)
+    run = fit_gmm(X, 3, init="textbook-b", reg_covar=0.0, tol=0.0, max_iter=10)
     assert_all_finite(run)
     assert not run.converged_
     assert COLLAPSE.fullmatch(run.stop_reason) or run.stop_reason == "reached max_iter"
 
 
 def test_predictions_far_away_are_finite():
-    run = fit_gmm(TEXTBOOK_X, 3, init="notes-b", reg_covar=0.0, tol=0.0, max_iter=5)
+    run = fit_gmm(TEXTBOOK_X, 3, init="textbook-b", reg_covar=0.0, tol=0.0, max_iter=5)
     far = np.array([[1e6, 0.0], [-1e8, 1e8], [0.0, 1e20], [3e50, 3e50]])
     proba = gmmviz.predict_proba(far, run.final)
     assert np.all(np.isfinite(proba))
@@ -76,7 +76,7 @@ def test_predictions_far_away_are_finite():
 
 
 def test_component_log_prob_rows_do_not_depend_on_other_points():
-    run = fit_gmm(TEXTBOOK_X, 3, init="notes-b", reg_covar=0.0, tol=0.0, max_iter=5)
+    run = fit_gmm(TEXTBOOK_X, 3, init="textbook-b", reg_covar=0.0, tol=0.0, max_iter=5)
     w, m, c = run.weights_, run.means_, run.covariances_
     points = np.array([[0.0, 0.0], [1.0, -0.5], [1e6, 0.0], [3e50, -3e50], [-2.0, 2.5]])
     together = gmmviz.component_log_prob(points, w, m, c)
@@ -96,9 +96,9 @@ def test_scaled_data_gives_scaled_results(c, covariance_type):
     """x -> c x maps means by c, covariances by c^2, and adds 2 N log c to the NLL."""
     n = TEXTBOOK_X.shape[0]
     shift = 2.0 * n * np.log(c)  # log p_c(c x) = log p(x) - 2 log c for 2-D points
-    weights, means = NOTES_STARTS["notes-b"]
+    weights, means = NOTES_STARTS["textbook-b"]
     starts = [
-        ({"init": "notes-b"}, {"init": "notes-b", "means_init": means * c,
+        ({"init": "textbook-b"}, {"init": "textbook-b", "means_init": means * c,
                                "covariances_init": np.eye(2) * c**2}),
         ({"init": "random_resp", "random_state": 4}, {"init": "random_resp", "random_state": 4}),
         ({"init": "random", "random_state": 4}, {"init": "random", "random_state": 4}),
@@ -425,7 +425,7 @@ def test_eps_far_from_the_data_variance_is_refused():
     with pytest.raises(InputError, match=r"eps = 1e-300 is too small.*choose eps between"):
         fit_gmm(TEXTBOOK_X, 3, fixed_covariance=1e-300)
     with pytest.raises(InputError, match=r"eps = 1e\+300 is too large"):
-        gmmviz.fit_eps_limit(TEXTBOOK_X, NOTES_STARTS["notes-b"][1], 1e300)
+        gmmviz.fit_eps_limit(TEXTBOOK_X, NOTES_STARTS["textbook-b"][1], 1e300)
 
 
 def test_one_mean_far_off_leaves_its_component_empty_and_every_number_finite():
@@ -447,6 +447,6 @@ def test_every_mean_far_off_is_refused(means):
 
 def test_wide_notes_start_on_narrow_data_fits():
     # the notes' identity covariances are 1e+300 times the data's variance here
-    run = fit_gmm(TEXTBOOK_X * 1e-150, 3, init="notes-b", reg_covar=0.0, tol=0.0, max_iter=5)
+    run = fit_gmm(TEXTBOOK_X * 1e-150, 3, init="textbook-b", reg_covar=0.0, tol=0.0, max_iter=5)
     assert run.n_iter_ == 5
     assert_all_finite(run)

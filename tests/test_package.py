@@ -25,7 +25,7 @@ def test_figures_load_on_first_use():
     done = _python(
         "import gmmviz, sys\n"
         "X, _ = gmmviz.datasets.textbook()\n"
-        "run = gmmviz.fit_gmm(X, 3, init='notes-b', reg_covar=0, max_iter=2, tol=0)\n"
+        "run = gmmviz.fit_gmm(X, 3, init='textbook-b', reg_covar=0, max_iter=2, tol=0)\n"
         "fig = gmmviz.em_figure(run, X)\n"
         "assert 'plotly' in sys.modules\n"
         "html = gmmviz.figures.animation_html(fig)\n"

@@ -220,7 +220,7 @@ def test_restarts_reject_bad_input(blobs: np.ndarray) -> None:
     with pytest.raises(gmmviz.InputError):
         fit_restarts(blobs, 3, 5, covariance_type="round")
     with pytest.raises(gmmviz.InputError, match="k = 3 only"):
-        fit_restarts(blobs, 2, 5, init="notes-b")
+        fit_restarts(blobs, 2, 5, init="textbook-b")
 
 
 # --------------------------------------------------------------------------- identical starts
@@ -235,7 +235,7 @@ def test_identical_start_stays_identical(textbook: np.ndarray, cov: str) -> None
 
 
 def test_different_start_is_not_identical(textbook: np.ndarray) -> None:
-    run = gmmviz.fit_gmm(textbook, 3, init="notes-b", max_iter=5)
+    run = gmmviz.fit_gmm(textbook, 3, init="textbook-b", max_iter=5)
     assert identical_start_check(run) > 0.1
 
 
@@ -279,8 +279,8 @@ def test_selection_grid_minimum_matches_sklearn(textbook: np.ndarray) -> None:
 
 # --------------------------------------------------------------------------- figures
 def _compare_runs(textbook: np.ndarray) -> list[gmmviz.GMMRun]:
-    return [gmmviz.fit_gmm(textbook, 3, init="notes-b", max_iter=30, tol=1e-3),
-            gmmviz.fit_gmm(textbook, 3, init="notes-a2", max_iter=12, tol=0.0),
+    return [gmmviz.fit_gmm(textbook, 3, init="textbook-b", max_iter=30, tol=1e-3),
+            gmmviz.fit_gmm(textbook, 3, init="notes-a", max_iter=12, tol=0.0),
             gmmviz.fit_gmm(textbook, 3, init="kmeans", max_iter=4, tol=0.0, random_state=0)]
 
 

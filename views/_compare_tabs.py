@@ -17,6 +17,8 @@ import gmmviz
 from gmmviz import outcomes, selection
 from gmmviz.budget import Request
 from gmmviz.figures import compare as cf
+from gmmviz.numbers import DECIMALS
+from gmmviz.numbers import format_number as num
 from gmmviz.starts import GMM_START_LABELS
 from views import _common as ui
 
@@ -148,14 +150,14 @@ def restarts_tab(shared: Shared, values: dict[str, Any]) -> None:
         st.dataframe(
             optima.rename(columns={"nll": "final NLL", "count": "restarts",
                                    "first_restart": "e.g. restart"})
-            .style.format({"final NLL": "{:.3f}", "share": "{:.0%}"}),
+            .style.format({"final NLL": num, "share": "{:.0%}"}),
             hide_index=True, width="stretch")
 
 
 def _restart_controls(shared: Shared) -> tuple[int, ui.FitRequest]:
     """How many restarts, from which random start, with which stopping rule; returns the
     number and the first restart's request (restart i uses the data seed + i)."""
-    c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
+    c1, c2, c3, c4 = st.columns([3, 3, 2, 2])  # the start's full name fits its box
     n_init = int(c1.slider(
         "Number of restarts", min_value=2, max_value=200, step=1, key="restarts",
         help="How many random starts to run (restart i uses seed = the data seed + i)."))
@@ -208,16 +210,19 @@ def _chosen_restart(result: selection.RestartsResult, request: ui.FitRequest,
     restart = dataclasses.replace(request, random_state=seed)
     run, notice = ui.fit_or_notice(restart.fit, restart.work(
         "restart_fit", levers=ui.with_points(RESTART_ITERS)))
+    gap = result.nll[chosen] - result.nll[best]
+    level = round(gap, DECIMALS) == 0  # the best, or as good as it to the digits shown
     with c2:
-        st.metric("Final NLL of this restart", f"{result.nll[chosen]:,.3f}",
-                  delta=f"{result.nll[chosen] - result.nll[best]:+,.3f} vs best",
-                  delta_color="inverse",
+        st.metric("Final NLL of this restart", num(result.nll[chosen]),
+                  delta="the best" if chosen == best else f"{num(gap, signed=True)} vs best",
+                  delta_color="off" if level else "inverse", delta_arrow="off" if level else "auto",
                   help="Its negative log-likelihood; the delta is the gap to the best restart.")
     with c3:
         st.markdown(
             f"**Restart {chosen}** (seed {seed}) ranks **{outcomes.rank(result.nll, chosen)} "
             f"of {n_init}**; it {outcome_phrase(run) if run else result.stop_reasons[chosen]}."
-            + (" It is the **best of n**." if chosen == best else ""))
+            + (f" It is the **best of {n_init}**." if chosen == best else ""))
+    _spurious_caution(result, chosen)
     if notice is not None:
         notice.show()
         return
@@ -225,6 +230,38 @@ def _chosen_restart(result: selection.RestartsResult, request: ui.FitRequest,
                               duration_ms=int(values["speed"]), height=540,
                               frame=len(run.steps) - 1, title=f"Restart {chosen}: its final fit")
     st.plotly_chart(fig, key="restart_fit", width="stretch", config={"displaylogo": False})
+
+
+def _show_restart(index: int) -> None:
+    st.session_state["restart_pick"] = index
+
+
+def _spurious_caution(result: selection.RestartsResult, chosen: int) -> None:
+    """A caution when the restart shown has a component that looks spurious, with a button
+    to the best restart without one."""
+    weights, covariances = result.weights_[chosen], result.covariances_[chosen]
+    thin = outcomes.spurious_components(weights, covariances, result.n_samples)
+    if not thin:
+        return
+    which = "; ".join(f"component {j + 1}: π = {weights[j]:.3f}, about "
+                      f"{result.n_samples * weights[j]:.0f} points" for j in thin)
+    text = (
+        f"**This fit looks spurious:** {'a component' if len(thin) == 1 else 'components'} "
+        f"in a tiny ellipse around a few points ({which}). Such a component buys likelihood "
+        "by closing in on a handful of points rather than describing a cluster, so its low "
+        "NLL is no sign of a better model; scikit-learn's and mclust's documentation warn of "
+        "these spurious optima.")
+    other = outcomes.best_reasonable_restart(result)
+    a, b = st.columns([4, 1.3], vertical_alignment="center")
+    if other is None:
+        a.warning(text + " Every restart here has such a component: try a smaller k or a "
+                  "larger reg_covar.", icon=":material/warning:")
+        return
+    a.warning(text + f" The best restart without one is **restart {other}** (NLL "
+              f"{num(result.nll[other])}).", icon=":material/warning:")
+    b.button(f"Show restart {other}", key="show_reasonable", on_click=_show_restart,
+             args=(other,), icon=":material/arrow_forward:",
+             help="Draw the best restart whose components are all clusters.")
 
 
 # ----------------------------------------------------------------------------- Identical starts

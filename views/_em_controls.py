@@ -16,18 +16,30 @@ import streamlit as st
 
 import gmmviz
 from gmmviz.budget import Request
-from gmmviz.starts import GMM_START_LABELS
+from gmmviz.starts import (
+    FIXED_STARTS_K,
+    GMM_START_LABELS,
+    NOTES_STARTS,
+    StartUsed,
+    start_label,
+    start_used,
+    start_values,
+)
 from views._cache import cached_fit, fit_key
 from views._data import cached_dataset, preset_description
 from views._manual import manual_start_editor
 from views._urlstate import COV_TYPES, INIT_CHOICES
 from views._work import ITERATIONS, Lever, Work, with_points
 
+#: The fixed starts' values, one line each ("notes A: μ (-2, -1), ...; π ...; Σ = I").
+FIXED_START_LINES = "\n".join(
+    f"- {start_label(name)}: {start_values(name)}" for name in NOTES_STARTS)
 INIT_HELP = (
-    "Where EM starts. random: k data points as means; random responsibilities: a random soft "
-    "assignment then an M-step; k-means: the clusters of a K-means fit; k-means++: spread-out "
-    "seeds; identical: every component the same; notes A/A2/B: the notes' fixed values (k = 3); "
-    "manual: your own pi, mu, Sigma."
+    "Where EM starts. The notes' and the textbook's fixed values (k = 3 only):\n\n"
+    f"{FIXED_START_LINES}\n\n"
+    "random: k data points as means; random responsibilities: a random soft assignment then "
+    "an M-step; k-means: the clusters of a K-means fit; k-means++: spread-out seeds; "
+    "identical: every component the same; manual: your own π, μ, Σ."
 )
 COV_LABELS = {
     "full": "full (any ellipse)",
@@ -46,20 +58,12 @@ EM_HELP = {
     "reg": "Added to each covariance's diagonal so that no Gaussian collapses onto a point; "
            "0 lets a collapse stop the run.",
 }
-#: Used instead of a notes start when k is not 3.
-NOTES_FALLBACK = "kmeans"
-
-
-def start_label(init_name: str) -> str:
-    """A start's short label, e.g. "notes B" for "notes-b" (the table's label without its
-    parenthesis)."""
-    return GMM_START_LABELS[init_name].split(" (")[0]
 
 
 def fit_init(init_name: str, k: int) -> str:
-    """fit_gmm's ``init`` for the start ``init_name`` (URL spelling): a notes start needs
-    k = 3 and gives way to :data:`NOTES_FALLBACK` otherwise."""
-    return NOTES_FALLBACK if init_name.startswith("notes") and k != 3 else init_name
+    """fit_gmm's ``init`` for the start ``init_name`` (URL spelling): a fixed start needs
+    k = 3 and gives way to k-means otherwise (:func:`gmmviz.starts.start_used`)."""
+    return start_used(init_name, k).init
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,11 +110,17 @@ class FitRequest:
 
     @property
     def init(self) -> str:
-        """fit_gmm's ``init``: the start chosen, the notes' fallback when k is not 3, or
-        "identical" under a manual start's explicit values."""
+        """fit_gmm's ``init``: the start chosen, k-means in place of a fixed start when k is
+        not 3, or "identical" under a manual start's explicit values."""
         if self.manual_start is not None:
             return "identical"
         return fit_init(self.init_name, self.n_components)
+
+    @property
+    def start(self) -> StartUsed:
+        """The start the fit really uses, with the header's words for it (a fixed start
+        with k other than 3 names its fallback)."""
+        return start_used(self.init_name, self.n_components)
 
     def fit_kwargs(self) -> dict[str, Any]:
         """The keyword arguments of :func:`gmmviz.fit_gmm` (without ``n_components``)."""
@@ -181,15 +191,20 @@ def k_control(help_text: str = EM_HELP["k"]) -> int:
                          key="k", help=help_text))
 
 
-def init_control(k: int) -> str:
-    """The start's select box (key "init"); a notes start with k other than 3 says why it
-    gives way to k-means. Returns the start chosen (URL spelling)."""
-    init_name = st.selectbox("Initialization", INIT_CHOICES, key="init",
-                             format_func=GMM_START_LABELS.get, help=INIT_HELP)
-    if fit_init(init_name, k) != init_name:
+def init_control(k: int, *, key: str = "init", label: str = "Initialization") -> str:
+    """A start's select box (key "init"), with the fixed start's values under it; a fixed
+    start with k other than 3 says why it gives way to k-means. Returns the start chosen (URL
+    spelling)."""
+    init_name = st.selectbox(label, INIT_CHOICES, key=key, format_func=GMM_START_LABELS.get,
+                             help=INIT_HELP)
+    if start_values(init_name) is not None:
+        st.caption(start_values(init_name))
+    used = start_used(init_name, k)
+    if used.fell_back:
         st.warning(
-            f"The notes' starting values are for k = 3 only, and k is {k}: using k-means "
-            "instead. Set k to 3 to use them.", icon=":material/info:",
+            f"The starting values of {start_label(init_name)} are for k = {FIXED_STARTS_K} "
+            f"only, and k is {k}: using {start_label(used.init)} instead. Set k to "
+            f"{FIXED_STARTS_K} to use them.", icon=":material/info:",
         )
     return init_name
 

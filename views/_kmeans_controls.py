@@ -13,23 +13,24 @@ import numpy as np
 import streamlit as st
 
 import gmmviz
+from gmmviz.starts import KMEANS_FALLBACK, KMEANS_START_LABELS, kmeans_start_used
 from views._cache import cached_kmeans
 from views._urlstate import EXPLORER, Param
 
 #: URL value -> fit_kmeans' init.
 KINIT_NAMES = {"notes": "notes", "kmeans-pp": "k-means++", "random": "random"}
 KINIT_LABELS = {
-    "notes": "the textbook's centres (k = 3)",
-    "kmeans-pp": "k-means++",
-    "random": "random data points",
+    "notes": f"{KMEANS_START_LABELS['notes']} (k = 3)",
+    "kmeans-pp": KMEANS_START_LABELS["k-means++"],
+    "random": KMEANS_START_LABELS["random"],
 }
 KINIT_HELP = (
     "Where the centres start. The textbook's centres: (-2, 1), (-2, 0), (-2, -1), as in the "
     "notes (k = 3 only); k-means++: spread-out seeds, each new one drawn far from the others; "
     "random: k distinct data points. The random starts change with the seed."
 )
-#: Used instead of the textbook's centres when k is not 3.
-NOTES_FALLBACK = "kmeans-pp"
+#: Used instead of the textbook's centres when k is not 3 (URL value).
+NOTES_FALLBACK = next(name for name, init in KINIT_NAMES.items() if init == KMEANS_FALLBACK)
 
 KMEANS_SCHEMA: dict[str, Param] = {
     "data": EXPLORER["data"],
@@ -50,7 +51,7 @@ def kmeans_controls() -> dict[str, Any]:
     -------
     dict
         ``n_clusters``, ``init`` (fit_kmeans' name), ``kinit`` (the URL value actually used),
-        ``max_iter``.
+        ``start`` (the :class:`gmmviz.starts.StartUsed`, for a header) and ``max_iter``.
     """
     k = int(st.slider(
         "Number of clusters k", min_value=1, max_value=10, step=1, key="k",
@@ -58,17 +59,19 @@ def kmeans_controls() -> dict[str, Any]:
     ))
     kinit = st.selectbox("Start", tuple(KINIT_NAMES), key="kinit",
                          format_func=KINIT_LABELS.get, help=KINIT_HELP)
-    if kinit == "notes" and k != 3:
+    start = kmeans_start_used(KINIT_NAMES[kinit], k)
+    if start.fell_back:
         st.warning(
-            f"The textbook's centres are for k = 3 only, and k is {k}: using k-means++ "
-            "instead. Set k to 3 to use them.", icon=":material/info:",
+            f"The textbook's centres are for k = 3 only, and k is {k}: using "
+            f"{KMEANS_START_LABELS[start.init]} instead. Set k to 3 to use them.",
+            icon=":material/info:",
         )
         kinit = NOTES_FALLBACK
     st.number_input(
         "Max iterations", min_value=0, max_value=500, step=5, key="iters",
         help="Stop after this many iterations (each one assign and one update step) at most.",
     )
-    return {"n_clusters": k, "init": KINIT_NAMES[kinit], "kinit": kinit,
+    return {"n_clusters": k, "init": start.init, "kinit": kinit, "start": start,
             "max_iter": int(st.session_state["iters"])}
 
 

@@ -11,19 +11,20 @@ parameter's name as their key (``st.session_state["k"]``), so they need no ``val
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
 
 from gmmviz.datasets import DATASETS
 from gmmviz.em import COVARIANCE_TYPES
-from gmmviz.starts import GMM_START_LABELS
+from gmmviz.starts import GMM_START_LABELS, START_ALIASES
 
 DATA_SOURCES = (*DATASETS, "upload")
-#: Every start by its URL spelling, as the select boxes list them: the notes' three first.
-_NOTES_STARTS = sorted(name for name in GMM_START_LABELS if name.startswith("notes"))
-INIT_CHOICES = (*_NOTES_STARTS, *(name for name in GMM_START_LABELS if name not in _NOTES_STARTS))
+#: Every start by its URL spelling, as the select boxes list them: the fixed starts first.
+INIT_CHOICES = tuple(GMM_START_LABELS)
+#: Former spellings of a start that links may still hold -> the URL spelling.
+INIT_ALIASES = {old: new for old, new in START_ALIASES.items() if new in INIT_CHOICES}
 COV_TYPES = COVARIANCE_TYPES
 
 
@@ -33,6 +34,8 @@ class Param:
 
     ``kind`` is "choice" (one of ``choices``), "int" or "float" (within [low, high]), or
     "list" (comma-separated values, each one of ``choices``, between ``low`` and ``high`` of them).
+    A choice or list item among ``aliases`` (a former spelling) is read as the value it maps to,
+    and written back under that value.
     """
 
     default: Any
@@ -41,15 +44,17 @@ class Param:
     low: float | None = None
     high: float | None = None
     help: str = ""
+    aliases: Mapping[str, str] = field(default_factory=dict)
 
     def parse(self, raw: str) -> Any:
         """The value for ``raw``; raises ValueError with a reason when it is not acceptable."""
         if self.kind == "choice":
+            raw = self.aliases.get(raw, raw)
             if raw not in self.choices:
                 raise ValueError(f"it must be one of {', '.join(self.choices)}")
             return raw
         if self.kind == "list":
-            items = [s for s in raw.split(",") if s]
+            items = [self.aliases.get(s, s) for s in raw.split(",") if s]
             if self.choices and any(s not in self.choices for s in items):
                 raise ValueError(f"each value must be one of {', '.join(self.choices)}")
             self._check_range(len(items), "the number of values")
@@ -87,7 +92,7 @@ EXPLORER: dict[str, Param] = {
     "n": Param(500, "int", low=10, high=50_000),
     "seed": Param(0, "int", low=0, high=2**31 - 1),
     "k": Param(3, "int", low=1, high=10),
-    "init": Param("notes-b", "choice", INIT_CHOICES),
+    "init": Param("textbook-b", "choice", INIT_CHOICES, aliases=INIT_ALIASES),
     "cov": Param("full", "choice", COV_TYPES),
     "iters": Param(100, "int", low=0, high=500),
     "tol": Param(1e-4, "float", low=0.0, high=1.0),

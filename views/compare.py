@@ -11,7 +11,8 @@ import streamlit as st
 import gmmviz
 from gmmviz import budget, outcomes, selection
 from gmmviz.figures import compare as cf
-from gmmviz.starts import GMM_START_LABELS
+from gmmviz.numbers import format_number as num
+from gmmviz.starts import GMM_START_LABELS, start_values
 from views import _common as ui
 from views import _player
 from views._compare_tabs import (
@@ -24,7 +25,9 @@ from views._compare_tabs import (
     restarts_tab,
 )
 
-DEFAULT_PANELS = ["notes-a2", "notes-b", "kmeans"]
+DEFAULT_PANELS = ["notes-a", "notes-b", "kmeans"]
+#: The fixed starts whose three means stand in one column at x = -2.
+COLUMN_STARTS = frozenset({"notes-a", "textbook-a"})
 # Starts for panels added beyond the URL's list.
 EXTRA_PANELS = ["random", "kmeans-pp", "random-resp", "random", "random", "random"]
 MAX_SEED = 2**31 - 1
@@ -34,7 +37,8 @@ SCHEMA: dict[str, ui.Param] = {
     # every panel plays the same window of 20 iterations by default
     "iters": ui.Param(20, "int", low=0, high=500),
     "tol": ui.Param(0.0, "float", low=0.0, high=1.0),
-    "panels": ui.Param(DEFAULT_PANELS, "list", ui.INIT_CHOICES, low=2, high=cf.MAX_PANELS),
+    "panels": ui.Param(DEFAULT_PANELS, "list", ui.INIT_CHOICES, low=2, high=cf.MAX_PANELS,
+                       aliases=ui.INIT_ALIASES),
     "seeds": ui.Param(["0", "1", "2"], "list", low=1, high=cf.MAX_PANELS),
     "speed": ui.EXPLORER_EXTRA["speed"],
     "start": ui.EXPLORER_EXTRA["start"],
@@ -179,14 +183,17 @@ def _panel_controls() -> tuple[list[str], list[int]]:
     cols = st.columns({4: 2}.get(n_panels, min(n_panels, 3)))
     for p in range(n_panels):
         with cols[p % len(cols)]:
-            a, b = st.columns([3, 2])
-            inits.append(a.selectbox(
+            # the start's name takes the column's width, so that none is cut short
+            inits.append(st.selectbox(
                 f"Start of panel {p + 1}", ui.INIT_CHOICES, key=f"panel_init_{p}",
                 format_func=GMM_START_LABELS.get, help=ui.INIT_HELP))
-            seeds.append(int(b.number_input(
+            a, b = st.columns([2, 3], vertical_alignment="center")
+            seeds.append(int(a.number_input(
                 f"Seed {p + 1}", min_value=0, max_value=MAX_SEED, step=1,
                 key=f"panel_seed_{p}",
                 help="Seeds this panel's random start (random, k-means and k-means++ starts).")))
+            if start_values(inits[-1]) is not None:
+                b.caption(start_values(inits[-1]))
     st.session_state["panels"] = inits
     st.session_state["seeds"] = [str(s) for s in seeds]
     st.session_state[_WRITTEN] = (inits, [str(s) for s in seeds])
@@ -196,16 +203,16 @@ def _panel_controls() -> tuple[list[str], list[int]]:
 def _panel_requests(shared: Shared, inits: list[str], seeds: list[int],
                     manual: ui.ManualStart | None) -> list[tuple[str, ui.FitRequest]]:
     """Each panel's title and fit; a panel that cannot run is left out with a warning saying
-    why, and a notes start with k other than 3 says it starts from k-means."""
-    k = shared.n_components
+    why, and a fixed start with k other than 3 says what it starts from instead."""
     requests, problems = [], []
     for p, (init_name, seed) in enumerate(zip(inits, seeds, strict=True)):
         title = ui.start_label(init_name)
         request = shared.request(init_name, seed)
-        if request.init != init_name and init_name != "manual":
-            problems.append(f"Panel {p + 1}: the notes' starting values are for k = 3 only, "
-                            f"and k is {k}; it starts from k-means instead.")
-            title = f"k-means (for {title})"
+        used = request.start
+        if used.fell_back:
+            problems.append(f"Panel {p + 1} starts from {used.label}, and k is "
+                            f"{shared.n_components}.")
+            title = f"{ui.start_label(used.init)} (for {title})"
         if init_name == "manual":
             if manual is None or manual.values is None:
                 problems.append(f"Panel {p + 1}: the manual table is not usable, so the panel "
@@ -242,12 +249,12 @@ def _lesson(panels: list[Panel], verdict: outcomes.StartsVerdict) -> None:
     lesson = (
         f"▶ **Play** moves every panel at once; a run that stopped early holds its last "
         f"step. After at most {best.request.max_iter} iterations, **{best.title}** has "
-        f"the lowest NLL ({verdict.final_nll[verdict.best]:.2f})")
+        f"the lowest NLL ({num(verdict.final_nll[verdict.best])})")
     if verdict.outcome is outcomes.StartsOutcome.SAME_END:
         st.markdown(lesson + "; every run reached practically the same NLL.")
         return
     st.markdown(lesson + f" and **{worst.title}** the highest "
-                f"({verdict.final_nll[verdict.worst]:.2f}, {verdict.gap:.2f} nats worse): same "
+                f"({num(verdict.final_nll[verdict.worst])}, {num(verdict.gap)} nats worse): same "
                 "data, same model, same algorithm; only the start differs.")
 
 
@@ -277,17 +284,22 @@ def _run_on(panels: list[Panel], verdict: outcomes.StartsVerdict) -> None:
     verdict = outcomes.compare_starts([p.run for p in panels], converged=(end_worst, end_best))
     nw, nb = verdict.converged_nll
     if verdict.outcome is outcomes.StartsOutcome.WORSE_OPTIMUM:
-        text = (f"Run to convergence, **{worst.title}** settles at NLL {nw:.2f}, still above "
-                f"the {nb:.2f} of **{best.title}**: it is stuck in a **worse local optimum**, "
+        text = (f"Run to convergence, **{worst.title}** settles at NLL {num(nw)}, still above "
+                f"the {num(nb)} of **{best.title}**: it is stuck in a **worse local optimum**, "
                 "not just slower. Where EM starts decides which optimum it climbs to.")
     else:
-        text = (f"Run to convergence, **{worst.title}** reaches NLL {nw:.2f}, like "
-                f"**{best.title}** ({nb:.2f}): here it was only a slower climb, not a worse "
+        text = (f"Run to convergence, **{worst.title}** reaches NLL {num(nw)}, like "
+                f"**{best.title}** ({num(nb)}): here it was only a slower climb, not a worse "
                 "optimum.")
-    if worst.request.init == "notes-a2":
-        text = ("**The lecture notes' values (notes A2)** put all three means in a column at "
-                "x = −2, at the left edge of the data. " + text)
+    if worst.request.init in COLUMN_STARTS:
+        text = (f"**{worst.title}** puts all three means in a column at x = −2, at the left "
+                "edge of the data. " + text)
     st.info(text, icon=":material/school:")
+    st.caption(
+        f"Run to convergence means until the NLL per point changes by less than "
+        f"{outcomes.TO_CONVERGENCE['tol']:g}. The explorer stops at its tolerance "
+        f"({ui.EXPLORER['tol'].default:g} by default), a little before the optimum, so for "
+        "the same start it can show an NLL a few hundredths higher.")
 
 
 def _nll_and_table(panels: list[Panel], best: int) -> None:
@@ -312,7 +324,7 @@ def _nll_and_table(panels: list[Panel], best: int) -> None:
 
     text, number = st.column_config.TextColumn, st.column_config.NumberColumn
     st.dataframe(
-        table.style.apply(row_style, axis=1).format({"final NLL": "{:.3f}", "BIC": "{:.2f}"}),
+        table.style.apply(row_style, axis=1).format({"final NLL": num, "BIC": num}),
         hide_index=True, width="stretch",
         column_config={
             "run": text(help="The panel: its number, its start and its seed."),

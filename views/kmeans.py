@@ -11,6 +11,7 @@ import gmmviz
 from gmmviz.budget import Request
 from gmmviz.figures.kmeans import hard_soft_figure
 from gmmviz.limit import hardness
+from gmmviz.numbers import format_number as num
 from views import _common as ui
 from views import _kmeans_controls as kc
 from views import _player
@@ -132,9 +133,9 @@ def _kmeans_panel(fitted: Fitted, controls: dict[str, Any], values: dict[str, An
     verb = "Converged" if run.converged_ else "Stopped"
     st.caption(
         f"**Data:** {fitted.description} · **k** = {run.steps[0].centers.shape[0]} · "
-        f"**start:** {kc.KINIT_LABELS[controls['kinit']]}. {verb} after {run.n_iter_} "
+        f"**start:** {controls['start'].label}. {verb} after {run.n_iter_} "
         f"iteration{'s' if run.n_iter_ != 1 else ''} ({run.stop_reason}); final J = "
-        f"{run.steps[-1].distortion:,.2f}."
+        f"{num(run.steps[-1].distortion)}."
     )
 
 
@@ -162,9 +163,14 @@ def _mixture_panel(fitted: Fitted, controls: dict[str, Any], values: dict[str, A
 
 def _mixture_run(fitted: Fitted, controls: dict[str, Any], values: dict[str, Any]
                  ) -> tuple[gmmviz.GMMRun | None, str]:
-    """EM from the K-means start's centres (equal weights, the data's covariance), and the
-    key of its fit; None and a message when it cannot run."""
-    centers = fitted.run.steps[0].centers
+    """EM from the centres where K-means ended (equal weights, the data's covariance), and
+    the key of its fit; None and a message when it cannot run.
+
+    Both models then begin from the same clusters, so what differs at their end is the
+    model (hard or soft, round or stretched), not the luck of a start: from the textbook's
+    centres themselves EM climbs to a worse optimum than K-means finds from them.
+    """
+    centers = fitted.run.centers_
     gmm_kwargs = dict(init="identical", means_init=centers,
                       covariance_type=values["cov"], max_iter=controls["max_iter"],
                       tol=ui.EXPLORER["tol"].default, reg_covar=ui.EXPLORER["reg"].default,
@@ -180,14 +186,20 @@ def _mixture_run(fitted: Fitted, controls: dict[str, Any], values: dict[str, Any
 def _both_at_their_end(fitted: Fitted, gmm: gmmviz.GMMRun, gmm_key: str,
                        values: dict[str, Any]) -> None:
     """K-means and the mixture at their end side by side, then the mixture's EM animation."""
-    k = gmm.n_components
-    st.plotly_chart(_hard_soft_figure(gmm_key + fitted.key, gmm, fitted.run),
+    k, km = gmm.n_components, fitted.run
+    st.plotly_chart(_hard_soft_figure(gmm_key + fitted.key, gmm, km),
                     key="compare_fig", width="stretch",
                     config={"displaylogo": False, "scrollZoom": False})
+    st.markdown(
+        f"**K-means reached J = {num(km.steps[-1].distortion)}** after {km.n_iter_} "
+        f"iteration{'s' if km.n_iter_ != 1 else ''}; **the mixture reached NLL = "
+        f"{num(gmm.final.nll)}** after {gmm.n_iter_} ({gmm.stop_reason}). The mixture starts "
+        f"where K-means ended, at its {k} final centres: both begin from the same clusters, "
+        "so what differs at their end is the model, not the start."
+    )
     st.caption(
-        f"Both at their end, from the same {k} centres; the shading shows where each cluster "
-        f"wins. The mixture starts with equal weights and the data's covariance "
-        f"({values['cov']} covariances) and ran {gmm.n_iter_} iterations ({gmm.stop_reason}). "
+        f"Both at their end; the shading shows where each cluster wins. The mixture starts "
+        f"with equal weights and the data's covariance ({values['cov']} covariances). "
         f"**Mean largest responsibility: {hardness(gmm.resp_):.3f}** (K-means: 1, every point "
         f"wholly in one cluster; 1/k = {1 / k:.2f}: no preference)."
     )

@@ -172,7 +172,7 @@ def _results(fitted: Fitted, controls: dict[str, Any]) -> None:
     eps = fitted.eps
     st.caption(
         f"**Data:** {fitted.description} · **k** = {k} · **start:** "
-        f"{kc.KINIT_LABELS[controls['kinit']]} for both. Lines join each EM mean (◆) to its "
+        f"{controls['start'].label} for both. Lines join each EM mean (◆) to its "
         f"K-means centre (✕); circles: 1σ and 2σ of N(μₖ, εI) with ε = {eps:g} (σ = √ε = "
         f"{np.sqrt(eps):.3g}). Shading: where each component or centre wins."
     )

@@ -12,6 +12,7 @@ import gmmviz
 from gmmviz.bound import bound_table, describe_step, zoom_window
 from gmmviz.figures.player import bound_chart, bound_step_html
 from gmmviz.figures.teaching import bound_figure, step_tick_labels
+from gmmviz.numbers import format_number as num
 from views import _common as ui
 from views import _player
 
@@ -98,9 +99,9 @@ def _chart(table: pd.DataFrame, half: int) -> None:
         zoom = st.radio("Show", tuple(ZOOM_LABELS), key="zoom", format_func=ZOOM_LABELS.get,
                         help="The first M-steps gain the most; zoom in to see the later, "
                              "smaller gaps.")
-        st.metric("log p(X | θ)", f"{row['log_p']:.3f}",
+        st.metric("log p(X | θ)", num(row["log_p"], 3),
                   delta=None if half == 0 else f"{row['d_log_p']:+.4g}")
-        st.metric("L(q, θ)", f"{row['elbo']:.3f}",
+        st.metric("L(q, θ)", num(row["elbo"], 3),
                   delta=None if half == 0 else f"{row['d_elbo']:+.4g}")
         st.metric("KL gap", f"{row['kl']:.4g}",
                   delta=None if half == 0 else f"{row['d_kl']:+.4g}", delta_color="inverse")
@@ -151,19 +152,22 @@ def _numbers(table: pd.DataFrame, half: int) -> None:
     shown = table.assign(half=step_tick_labels(table), what=table["kind"].map(KIND_TEXT))[
         ["half", "what", "log_p", "elbo", "kl", "d_log_p", "d_elbo", "d_kl"]]
     number = st.column_config.NumberColumn
+    # the start has no change to show: its Δ cells are a dash (na_rep), not "None"
+    styled = shown.style.format(
+        {"log_p": lambda v: num(v, 6), "elbo": lambda v: num(v, 6), "kl": "{:.3e}",
+         "d_log_p": "{:+.3e}", "d_elbo": "{:+.3e}", "d_kl": "{:+.3e}"}, na_rep="—",
+    ).set_properties(subset=pd.IndexSlice[[half], :], **{"background-color": "#fde7c8"})
     st.dataframe(
-        shown.style.set_properties(subset=pd.IndexSlice[[half], :],
-                                   **{"background-color": "#fde7c8"}),
-        hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)),
+        styled, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)),
         column_config={
             "half": st.column_config.TextColumn("half-step"),
             "what": st.column_config.TextColumn("what happened"),
-            "log_p": number("log p", format="%.6f"),
-            "elbo": number("L", format="%.6f"),
-            "kl": number("KL", format="%.3e"),
-            "d_log_p": number("Δ log p", format="%+.3e"),
-            "d_elbo": number("Δ L", format="%+.3e"),
-            "d_kl": number("Δ KL", format="%+.3e"),
+            "log_p": number("log p"),
+            "elbo": number("L"),
+            "kl": number("KL"),
+            "d_log_p": number("Δ log p"),
+            "d_elbo": number("Δ L"),
+            "d_kl": number("Δ KL"),
         },
     )
 

@@ -30,19 +30,24 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-# Okabe & Ito (2008), reordered for contrast on white; the pale yellow #F0E442 is replaced
-# by dark goldenrod and black by dark grey. Two of Paul Tol's muted colours complete ten.
+# Ten colours for components, told apart by everyone and never taken for the NLL cursor
+# (vermillion, _frames.CURSOR_COLOR): Okabe & Ito's (2008) blue, orange, bluish green, sky
+# blue and reddish purple (their vermillion is the cursor's, their yellow too pale on white),
+# and Paul Tol's muted wine, indigo and purple, his bright red and his vibrant red. Every
+# pair, the cursor included, is at least 12 CIEDE2000 apart, and at least 7 apart as
+# protanopes, deuteranopes and tritanopes see them (tests/test_figures.py); the order keeps
+# the first colours, those of small k, the furthest apart.
 PALETTE: tuple[str, ...] = (
     "#0072B2",  # blue
     "#E69F00",  # orange
     "#009E73",  # bluish green
-    "#D55E00",  # vermillion
-    "#CC79A7",  # reddish purple
-    "#56B4E9",  # sky blue
-    "#B8860B",  # dark goldenrod
-    "#444444",  # dark grey
-    "#332288",  # indigo
     "#882255",  # wine
+    "#56B4E9",  # sky blue
+    "#332288",  # indigo
+    "#CC79A7",  # reddish purple
+    "#AA4499",  # purple
+    "#CC3311",  # red
+    "#EE6677",  # light red
 )
 
 GRAY = "#B0B0B0"

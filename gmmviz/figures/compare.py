@@ -36,6 +36,7 @@ from gmmviz.figures._frames import (
 )
 from gmmviz.figures._geometry import axis_range
 from gmmviz.figures.em import nll_figure
+from gmmviz.numbers import D3_FORMAT, format_number
 
 __all__ = [
     "MAX_PANELS",
@@ -282,7 +283,7 @@ def nll_overlay(runs: Sequence, titles: Sequence[str], colors: Sequence[str] | N
     fig.add_trace(_star(
         len(runs[best].nll) - 1, final[best], "lowest", color=colors[best], edge="#111111",
         size=22, textfont={"size": FONT_SIZE}, name="lowest final NLL", showlegend=False,
-        hovertemplate=f"{titles[best]}: final NLL = %{{y:.3f}}<extra></extra>"))
+        hovertemplate=f"{titles[best]}: final NLL = %{{y:{D3_FORMAT}}}<extra></extra>"))
     later = np.concatenate([np.asarray(r.nll[1:], dtype=float) for r in runs])
     later = later[np.isfinite(later)]
     starts = np.array([r.nll[0] for r in runs], dtype=float)
@@ -337,12 +338,13 @@ def restarts_figure(result, chosen: int | None = None, *, rtol: float = 1e-4,
             nll[best], jitter[best], f"best of {n_init}",
             textfont={"size": FONT_SIZE, "color": "#111111"}, customdata=[best],
             name=f"best of {n_init}",
-            hovertemplate=f"best: restart {best}<br>NLL = %{{x:.3f}}<extra></extra>"))
+            hovertemplate=f"best: restart {best}<br>NLL = %{{x:{D3_FORMAT}}}<extra></extra>"))
         _count_labels(fig, result.distinct_optima(rtol), float(np.ptp(nll[ok])), max_labels)
     if chosen is not None and 0 <= int(chosen) < n_init and np.isfinite(nll[int(chosen)]):
         c = int(chosen)
         fig.add_trace(_ring([nll[c]], [jitter[c]], 30, name=f"shown: restart {c}", customdata=[c],
-                            hovertemplate=f"shown: restart {c}<br>NLL = %{{x:.3f}}<extra></extra>"))
+                            hovertemplate=f"shown: restart {c}<br>NLL = %{{x:{D3_FORMAT}}}"
+                                          "<extra></extra>"))
     failed = n_init - ok.size
     note = f" · {failed} start(s) already singular, not shown" if failed else ""
     n_optima = int(labels[ok].max()) + 1 if ok.size else 0
@@ -360,7 +362,7 @@ def restarts_figure(result, chosen: int | None = None, *, rtol: float = 1e-4,
 def _restart_dots(result, ok: np.ndarray, labels: np.ndarray, jitter: np.ndarray) -> go.Scatter:
     """A dot per restart with a finite NLL (rows ``ok``), coloured by the optimum it reached."""
     nll = np.asarray(result.nll, dtype=float)
-    text = [f"restart {i} (seed {int(result.seeds[i])})<br>final NLL = {nll[i]:.3f}<br>"
+    text = [f"restart {i} (seed {int(result.seeds[i])})<br>final NLL = {format_number(nll[i])}<br>"
             f"optimum {labels[i] + 1} · {result.n_iter[i]} iterations<br>"
             f"{result.stop_reasons[i]}" for i in ok]
     return go.Scatter(

@@ -23,7 +23,7 @@ from gmmviz.likelihood import (
 
 FONT_SIZE = 18
 BOUND_COLOR = PALETTE[0]  # L(q, theta)
-GAP_COLOR = PALETTE[3]  # KL(q || posterior)
+GAP_COLOR = "#D55E00"  # KL(q || posterior): Okabe & Ito's vermillion
 LOGP_COLOR = "#111111"  # log p(X | theta)
 CURRENT_COLOR = PALETTE[1]
 MAX_COLOR = PALETTE[2]
