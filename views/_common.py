@@ -26,7 +26,7 @@ from views._cache import (  # noqa: F401  (the caches themselves, to clear them)
     fit_or_last_good,
     fit_or_notice,
 )
-from views._data import data_source_controls
+from views._data import class_agreement, data_source_controls, true_classes
 from views._em_controls import (
     COV_LABELS,
     EM_HELP,
@@ -92,6 +92,7 @@ __all__ = [
     "cached_em_figure",
     "cached_fit",
     "cached_kmeans",
+    "class_agreement",
     "current_values",
     "data_digest",
     "data_source_controls",
@@ -111,6 +112,7 @@ __all__ = [
     "start_label",
     "sync_url",
     "tex_number",
+    "true_classes",
     "url_state",
     "with_points",
 ]
