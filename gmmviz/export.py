@@ -68,13 +68,15 @@ def run_frame(run: GMMRun, step: int = -1) -> pd.DataFrame:
         x, y : float
             The point.
         resp_1 ... resp_K : float
-            gamma_nk, the responsibilities in force at the step: ``run.steps[step].resp``
-            (after an E-step its new posterior, after an M-step the one it used). Each row
-            sums to 1. A start from parameters has none yet (the figure draws its points
-            grey): NaN there; the E-step of iteration 1 holds the start's posterior.
+            gamma_nk, the responsibilities in force at the step, as the figure colours its
+            points there: ``run.steps[step].resp`` (after an E-step its new posterior, after
+            an M-step the one it used, so the final M-step gives the last E-step's; the
+            posterior at the final parameters is ``run.resp_``). Each row sums to 1. A start
+            from parameters has none yet (the figure draws its points grey): NaN there; the
+            E-step of iteration 1 holds the start's posterior.
         label : Int64
-            The component, 1 to K as the figure numbers them, with the largest gamma
-            (``run.labels_ + 1`` at the final step); missing where gamma is NaN.
+            The component, 1 to K as the figure numbers them, with the largest gamma;
+            missing where gamma is NaN.
 
     ``frame.attrs`` holds the step's ``step`` (index), ``kind``, ``iteration``, ``label``
     and ``nll``.

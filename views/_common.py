@@ -10,6 +10,7 @@ Each lives in its own module, by concern:
 - :mod:`views._work`: work budgets, progress and Stop
 - :mod:`views._page`: the page element (CSS, playback keys, the rerun after the first figure)
 - :mod:`views._equations`: the notes' equations
+- :mod:`views._exports`: download buttons for a run's CSV and JSON
 """
 
 from gmmviz.starts import GMM_START_LABELS as INIT_LABELS  # noqa: F401  (the starts' labels)
@@ -41,6 +42,7 @@ from views._em_controls import (
     start_label,
 )
 from views._equations import equations_block, tex_number
+from views._exports import export_buttons, panels_export_buttons
 from views._manual import ManualStart, manual_start_editor
 from views._page import page_element
 from views._urlstate import (
@@ -97,6 +99,7 @@ __all__ = [
     "data_digest",
     "data_source_controls",
     "equations_block",
+    "export_buttons",
     "fit_key",
     "fit_notice",
     "fit_or_last_good",
@@ -107,6 +110,7 @@ __all__ = [
     "k_control",
     "manual_start_editor",
     "page_element",
+    "panels_export_buttons",
     "preset_request",
     "settings_controls",
     "start_label",

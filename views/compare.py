@@ -162,6 +162,8 @@ def _side_by_side(shared: Shared, values: dict[str, Any]) -> list[str]:
     if verdict.outcome is outcomes.StartsOutcome.APART:
         _run_on(panels, verdict)
     _nll_and_table(panels, verdict.best)
+    ui.panels_export_buttons([p.run for p in panels], [p.title for p in panels],
+                             shared.description)
     return start
 
 
