@@ -6,7 +6,7 @@
 
 import importlib
 
-from gmmviz import bound, budget, datasets, likelihood, outcomes, starts
+from gmmviz import bound, budget, datasets, export, likelihood, outcomes, starts
 from gmmviz._em_posterior import bayes_terms, component_log_prob, mixture_density, predict_proba
 from gmmviz._em_run import GMMRun, GMMStep
 from gmmviz._em_settings import EMSettings
@@ -14,6 +14,7 @@ from gmmviz._em_stops import StopKind
 from gmmviz._errors import InputError
 from gmmviz.bound import bound_table
 from gmmviz.em import COVARIANCE_TYPES, fit_gmm
+from gmmviz.export import load_run, write_gif, write_png
 from gmmviz.io import load_points
 from gmmviz.kmeans import KMeansRun, KMeansStep, fit_kmeans
 from gmmviz.limit import center_distance, eps_sweep, fit_eps_limit, hardness, match_components
@@ -52,6 +53,7 @@ __all__ = [
     "datasets",
     "em_figure",
     "eps_sweep",
+    "export",
     "figures",
     "fit_eps_limit",
     "fit_gmm",
@@ -61,6 +63,7 @@ __all__ = [
     "identical_start_check",
     "likelihood",
     "load_points",
+    "load_run",
     "match_components",
     "mixture_density",
     "n_parameters",
@@ -68,6 +71,8 @@ __all__ = [
     "predict_proba",
     "selection_grid",
     "starts",
+    "write_gif",
+    "write_png",
 ]
 
 

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 from gmmviz._em_stops import StopKind
 
@@ -69,9 +70,13 @@ class GMMStep:
                  "_run", "_q", "_theta")
 
     def __init__(self, run: GMMRun, kind: str, iteration: int, theta: Theta, q: object,
-                 nll: float, elbo: float, kl: float) -> None:
+                 nll: float, elbo: float, kl: float,
+                 params: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> None:
+        # ``params``: the weights, means and covariances in the user's units when they are known
+        # exactly (a run read back from a file), rather than converted from ``theta``
         self._run, self.kind, self.iteration, self._theta, self._q = run, kind, iteration, theta, q
-        self.weights, self.means, self.covariances = run._to_original(theta)
+        self.weights, self.means, self.covariances = (
+            run._to_original(theta) if params is None else params)
         self.nll, self.elbo, self.kl = float(nll), float(elbo), float(kl)
 
     @property
@@ -224,6 +229,29 @@ class GMMRun:
     @property
     def n_samples(self) -> int:
         return self.X.shape[0]
+
+    # -- taking the run away (see gmmviz.export)
+    def to_frame(self, step: int = -1) -> pd.DataFrame:
+        """The points with their responsibilities and hard labels at one half-step.
+
+        See :func:`gmmviz.export.run_frame`: columns ``x``, ``y``, ``resp_1`` ... ``resp_K``
+        and ``label`` (the component, 1 to K, with the largest responsibility), one row per
+        point (index ``point``); NaN and a missing label at a start without responsibilities.
+        """
+        from gmmviz.export import run_frame
+
+        return run_frame(self, step)
+
+    def to_json(self, source: str | None = None) -> str:
+        """The whole run as JSON text, read back by :func:`gmmviz.load_run`.
+
+        See :func:`gmmviz.export.run_json`: the settings, how the run stopped, ``source`` (a
+        description of the data, if given), the points, and every half-step's kind, label,
+        pi, mu, Sigma, NLL, ELBO and KL.
+        """
+        from gmmviz.export import run_json
+
+        return run_json(self, source)
 
     def __repr__(self) -> str:
         return (f"GMMRun(n_components={self.n_components}, covariance_type="

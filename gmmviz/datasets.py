@@ -1,4 +1,4 @@
-"""Two-dimensional example data sets.
+"""Two-dimensional example data sets: generated ones and three real ones.
 
 Every function returns a tuple ``(X, y)``: ``X`` is a float64 array of shape
 (n_samples, 2) with the points and ``y`` an int64 array of shape (n_samples,)
@@ -7,14 +7,26 @@ with the true component of each point, as in
 
 The generators never touch NumPy's global random state: pass an int as
 ``random_state`` to get reproducible data, or None for fresh randomness.
+
+The real data sets (:data:`REAL_DATASETS`: Old Faithful, iris, the Palmer
+penguins) are read offline, from the files in ``gmmviz/data`` (their sources
+are named in its README) and from scikit-learn's :func:`~sklearn.datasets.load_iris`.
+:func:`load_real` picks two of their columns, leaves out rows without a value
+in either, and keeps the true classes beside the points as a :class:`RealData`:
+they are for comparing a fit with (e.g. :func:`gmmviz.outcomes.adjusted_rand_index`),
+never for fitting.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
 from numbers import Integral
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from sklearn import datasets as _skd
 from sklearn.utils import check_random_state
 
@@ -22,17 +34,25 @@ from gmmviz._errors import InputError
 
 __all__ = [
     "DATASETS",
+    "DEFAULT_FEATURES",
     "MAX_SAMPLES",
+    "REAL_DATASETS",
+    "REAL_FEATURES",
     "TEXTBOOK_CUMULATIVE_PI",
     "TEXTBOOK_MEANS",
     "TEXTBOOK_STDS",
+    "RealData",
     "anisotropic",
     "blobs",
     "circles",
+    "faithful",
+    "iris",
+    "load_real",
     "make",
     "moons",
     "noise",
     "outliers",
+    "penguins",
     "textbook",
     "unequal",
     "varied",
@@ -345,6 +365,175 @@ def outliers(
     return _as_xy(X[order], y[order])
 
 
+# --------------------------------------------------------------------------- real data sets
+_DATA_DIR = Path(__file__).with_name("data")
+_IRIS_COLUMNS = ("sepal_length", "sepal_width", "petal_length", "petal_width")
+_PENGUIN_COLUMNS = ("bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g")
+
+#: The real data sets, by the name :func:`load_real` takes.
+REAL_DATASETS = ("faithful", "iris", "penguins")
+#: The numeric columns of each real data set, any two of which can be the points.
+REAL_FEATURES: dict[str, tuple[str, ...]] = {
+    "faithful": ("eruptions", "waiting"),
+    "iris": _IRIS_COLUMNS,
+    "penguins": _PENGUIN_COLUMNS,
+}
+#: The two columns each real data set shows unless others are chosen.
+DEFAULT_FEATURES: dict[str, tuple[str, str]] = {
+    "faithful": ("eruptions", "waiting"),
+    "iris": ("petal_length", "petal_width"),
+    "penguins": ("bill_length_mm", "bill_depth_mm"),
+}
+_SOURCES = {
+    "faithful": "Old Faithful geyser, Yellowstone: eruption duration and waiting time to the "
+                "next eruption, in minutes (R's datasets::faithful; Härdle 1991, Azzalini & "
+                "Bowman 1990).",
+    "iris": "Fisher's iris flowers: sepal and petal lengths and widths in cm, three species "
+            "(scikit-learn's load_iris; Fisher 1936).",
+    "penguins": "Palmer penguins: bill and flipper sizes in mm and body mass in g, three species "
+                "(palmerpenguins, Horst, Hill & Gorman 2020; CC0).",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class RealData:
+    """Two columns of a real data set as points, with the true classes kept beside them.
+
+    Attributes
+    ----------
+    name : {"faithful", "iris", "penguins"}
+    X : ndarray of shape (n_samples, 2)
+        The chosen columns, x then y, of the rows that have a value in both.
+    features : tuple of str
+        The names of the two columns of ``X``.
+    labels : ndarray of shape (n_samples,) or None
+        The true class of each row (an index into ``label_names``), for comparing a fit with;
+        never given to a fit. None for Old Faithful, which has no classes.
+    label_names : tuple of str
+        The classes (species), empty without labels.
+    n_dropped : int
+        Rows left out because one of the two columns has no value there.
+    source : str
+        What the data are and where they come from.
+    """
+
+    name: str
+    X: np.ndarray
+    features: tuple[str, str]
+    labels: np.ndarray | None
+    label_names: tuple[str, ...]
+    n_dropped: int
+    source: str
+
+    @property
+    def dropped_note(self) -> str | None:
+        """A sentence saying which rows were left out, or None when none were."""
+        if not self.n_dropped:
+            return None
+        x, y = self.features
+        total = self.n_dropped + self.X.shape[0]
+        return (f"{self.n_dropped} of the {total} rows have no {x} or no {y} and were left "
+                f"out; {self.X.shape[0]} are shown.")
+
+
+@cache
+def _real_table(name: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """A real data set's numeric columns (NaN where missing) and its class of each row
+    (``"class"`` column, codes into the returned names)."""
+    if name == "iris":
+        bunch = _skd.load_iris()
+        table = pd.DataFrame(bunch.data, columns=list(_IRIS_COLUMNS))
+        table["class"] = bunch.target.astype(np.int64)
+        return table, tuple(str(t) for t in bunch.target_names)
+    raw = pd.read_csv(_DATA_DIR / f"{name}.csv", na_values=["NA"], keep_default_na=False)
+    table = raw[list(REAL_FEATURES[name])].astype(np.float64)
+    if name != "penguins":
+        return table, ()
+    species = pd.Categorical(raw["species"])
+    table["class"] = species.codes.astype(np.int64)
+    return table, tuple(str(c) for c in species.categories)
+
+
+def load_real(name: str, features: Sequence[str] | None = None) -> RealData:
+    """Two columns of a real data set, the rows without a value in either left out.
+
+    Parameters
+    ----------
+    name : {"faithful", "iris", "penguins"}
+        Old Faithful (272 eruptions), iris (150 flowers, 3 species) or the Palmer penguins
+        (344 penguins, 3 species; 342 have both bill measurements).
+    features : sequence of two str, optional
+        The x and y columns, two different names of ``REAL_FEATURES[name]``; default
+        ``DEFAULT_FEATURES[name]``.
+
+    Returns
+    -------
+    RealData
+
+    Raises
+    ------
+    InputError
+        If ``name`` is not a real data set, or ``features`` are not two of its columns.
+    """
+    if not isinstance(name, str) or name not in REAL_DATASETS:
+        raise InputError(f"Unknown real data set {name!r}; choose one of "
+                         f"{', '.join(map(repr, REAL_DATASETS))}.")
+    columns = REAL_FEATURES[name]
+    chosen = DEFAULT_FEATURES[name] if features is None else tuple(features)
+    if len(chosen) != 2 or chosen[0] == chosen[1] or any(c not in columns for c in chosen):
+        raise InputError(f"Choose two different columns of {name} for x and y, from "
+                         f"{', '.join(columns)}; got {', '.join(map(str, chosen)) or 'none'}.")
+    table, label_names = _real_table(name)
+    keep = table[list(chosen)].notna().all(axis=1).to_numpy()
+    X = np.ascontiguousarray(table.loc[keep, list(chosen)].to_numpy(dtype=np.float64))
+    labels = table.loc[keep, "class"].to_numpy(dtype=np.int64) if label_names else None
+    return RealData(name, X, (chosen[0], chosen[1]), labels, label_names,
+                    int((~keep).sum()), _SOURCES[name])
+
+
+def _as_pair(data: RealData) -> tuple[np.ndarray, np.ndarray]:
+    labels = data.labels if data.labels is not None else np.zeros(len(data.X), np.int64)
+    return data.X, labels
+
+
+def faithful() -> tuple[np.ndarray, np.ndarray]:
+    """Old Faithful: eruption duration (x) against waiting time (y), 272 eruptions.
+
+    Returns
+    -------
+    X : ndarray of shape (272, 2)
+        Minutes, in R's row order.
+    y : ndarray of shape (272,)
+        All zeros: the data set has no classes.
+    """
+    return _as_pair(load_real("faithful"))
+
+
+def iris(features: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Fisher's iris: two of its four measurements (default petal length and width), in cm.
+
+    Returns
+    -------
+    X : ndarray of shape (150, 2)
+    y : ndarray of shape (150,)
+        The species: 0 setosa, 1 versicolor, 2 virginica.
+    """
+    return _as_pair(load_real("iris", features))
+
+
+def penguins(features: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The Palmer penguins: two of their four measurements (default bill length and depth).
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, 2)
+        342 penguins for the bill measurements (2 of the 344 have none).
+    y : ndarray of shape (n_samples,)
+        The species: 0 Adelie, 1 Chinstrap, 2 Gentoo.
+    """
+    return _as_pair(load_real("penguins", features))
+
+
 DATASETS: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {
     "textbook": textbook,
     "blobs": blobs,
@@ -366,13 +555,14 @@ def make(
     Parameters
     ----------
     name : str
-        One of the keys of :data:`DATASETS`.
+        One of the keys of :data:`DATASETS`, or of :data:`REAL_DATASETS` (with
+        their default columns; :func:`load_real` chooses others).
     n_samples : int, default=500
         Number of points, 1 to 1,000,000. Ignored by ``"textbook"``, which
-        always has its 100 points.
+        always has its 100 points, and by the real data sets.
     random_state : int or None, default=0
         Seed, 0 to 2**32 - 1; the same seed gives the same data. None gives
-        fresh randomness. Ignored by ``"textbook"``.
+        fresh randomness. Ignored by ``"textbook"`` and the real data sets.
 
     Returns
     -------
@@ -387,11 +577,13 @@ def make(
         If ``name`` is unknown or ``n_samples`` or ``random_state`` is
         out of range.
     """
-    valid = ", ".join(f'"{k}"' for k in DATASETS)
-    if not isinstance(name, str) or name not in DATASETS:
+    valid = ", ".join(f'"{k}"' for k in (*DATASETS, *REAL_DATASETS))
+    if not isinstance(name, str) or name not in (*DATASETS, *REAL_DATASETS):
         raise InputError(f"Unknown data set {name!r}; choose one of {valid}.")
     if name == "textbook":
         return textbook()
+    if name in REAL_DATASETS:
+        return _as_pair(load_real(name))
     if (
         isinstance(n_samples, bool)
         or not isinstance(n_samples, Integral)

@@ -231,3 +231,50 @@ def rank(values: np.ndarray, index: int) -> int:
     """
     order = np.argsort(values, kind="stable")
     return int(np.flatnonzero(order == index)[0]) + 1
+
+
+def adjusted_rand_index(labels_true: object, labels_pred: object) -> float:
+    """How well a fit's hard labels recover known classes: the adjusted Rand index.
+
+    Over the n(n - 1)/2 pairs of points, with n_ij points of class i in cluster j, a_i and b_j
+    the row and column sums of that table (Hubert & Arabie 1985),
+
+        ARI = (sum_ij C(n_ij, 2) - E) / ((sum_i C(a_i, 2) + sum_j C(b_j, 2)) / 2 - E),
+        E = sum_i C(a_i, 2) sum_j C(b_j, 2) / C(n, 2):
+
+    1 when the clusters are the classes (whatever their numbering), about 0 for labels drawn
+    at random, negative when worse than chance. Two partitions that cannot differ (one group
+    each, or every point alone in both) score 1.
+
+    Parameters
+    ----------
+    labels_true : array-like of shape (n_samples,)
+        The known classes (e.g. :attr:`gmmviz.datasets.RealData.labels`).
+    labels_pred : array-like of shape (n_samples,)
+        The fit's labels (e.g. ``run.labels_``).
+
+    Returns
+    -------
+    float
+    """
+    from gmmviz._errors import InputError
+
+    true, pred = np.asarray(labels_true).ravel(), np.asarray(labels_pred).ravel()
+    if true.shape != pred.shape or true.size == 0:
+        raise InputError(f"Compare labels of the same points: got {true.size} known classes "
+                         f"and {pred.size} fitted labels.")
+    _, t = np.unique(true, return_inverse=True)
+    _, p = np.unique(pred, return_inverse=True)
+    table = np.zeros((t.max() + 1, p.max() + 1), dtype=np.float64)
+    np.add.at(table, (t, p), 1.0)
+
+    def pairs(counts: np.ndarray) -> float:  # sum of C(c, 2)
+        return float(np.sum(counts * (counts - 1.0)) / 2.0)
+
+    index, rows, cols = pairs(table), pairs(table.sum(axis=1)), pairs(table.sum(axis=0))
+    total = true.size * (true.size - 1.0) / 2.0
+    expected = rows * cols / total if total else 0.0
+    top = 0.5 * (rows + cols)
+    if top == expected:  # both partitions trivial: nothing to tell apart
+        return 1.0
+    return (index - expected) / (top - expected)

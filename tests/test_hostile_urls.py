@@ -16,8 +16,8 @@ from tests._apptest import assert_ok, charts, open_app, page_path, text
 
 PAGES = ("explorer", "compare", "kmeans", "limit", "lower_bound", "likelihood")
 
-PARAMS = ("data", "n", "seed", "k", "init", "cov", "iters", "tol", "reg", "levels", "speed",
-          "density", "present", "start", "panels", "seeds", "restarts", "rinit", "riters",
+PARAMS = ("data", "n", "seed", "features", "k", "init", "cov", "iters", "tol", "reg", "levels",
+          "speed", "density", "present", "start", "panels", "seeds", "restarts", "rinit", "riters",
           "rtol", "kinit", "eps", "weights", "regions", "w", "mu", "sigma", "half", "zoom")
 
 # Values no parameter accepts: each must be named in a warning where a page reads it.

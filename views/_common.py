@@ -10,6 +10,7 @@ Each lives in its own module, by concern:
 - :mod:`views._work`: work budgets, progress and Stop
 - :mod:`views._page`: the page element (CSS, playback keys, the rerun after the first figure)
 - :mod:`views._equations`: the notes' equations
+- :mod:`views._exports`: download buttons for a run's CSV and JSON
 """
 
 from gmmviz.starts import GMM_START_LABELS as INIT_LABELS  # noqa: F401  (the starts' labels)
@@ -29,7 +30,7 @@ from views._cache import (  # noqa: F401  (the caches themselves, to clear them)
     fit_or_last_good,
     fit_or_notice,
 )
-from views._data import data_source_controls
+from views._data import class_agreement, data_source_controls, true_classes
 from views._em_controls import (
     COV_LABELS,
     EM_HELP,
@@ -45,6 +46,7 @@ from views._em_controls import (
     start_source,
 )
 from views._equations import equations_block, tex_number
+from views._exports import export_buttons, panels_export_buttons
 from views._manual import ManualStart, manual_start_editor
 from views._page import page_element
 from views._urlstate import (
@@ -104,10 +106,12 @@ __all__ = [
     "cached_step_html",
     "cached_fit",
     "cached_kmeans",
+    "class_agreement",
     "current_values",
     "data_digest",
     "data_source_controls",
     "equations_block",
+    "export_buttons",
     "fit_key",
     "fit_notice",
     "fit_or_last_good",
@@ -118,12 +122,14 @@ __all__ = [
     "k_control",
     "manual_start_editor",
     "page_element",
+    "panels_export_buttons",
     "preset_request",
     "settings_controls",
     "start_label",
     "start_source",
     "sync_url",
     "tex_number",
+    "true_classes",
     "url_state",
     "with_points",
 ]

@@ -1,7 +1,9 @@
-"""The data controls shared by the pages: a generated data set with its size and seed, or a CSV.
+"""The data controls shared by the pages: a generated data set with its size and seed, a real
+one with its two columns, or a CSV.
 
-URL parameters: ``data``, ``n``, ``seed``; the upload's widget keys are "upload", "xcol" and
-"ycol".
+URL parameters: ``data``, ``n``, ``seed``, ``features`` (a real data set's x and y columns); the
+upload's widget keys are "upload", "xcol" and "ycol". A real data set's classes stay beside its
+points (:func:`true_classes`), for :func:`class_agreement` to compare a fit with.
 """
 
 from __future__ import annotations
@@ -11,10 +13,14 @@ import pandas as pd
 import streamlit as st
 
 import gmmviz
-from views._urlstate import DATA_SOURCES
+from gmmviz.datasets import DEFAULT_FEATURES, REAL_DATASETS, REAL_FEATURES, RealData
+from views._urlstate import DATA_SOURCES, opened_from_link
 
 DATA_LABELS = {
     "textbook": "textbook (100 points, 3 clusters)",
+    "faithful": "Old Faithful (272 eruptions)",
+    "iris": "iris (150 flowers, 3 species)",
+    "penguins": "Palmer penguins (342, 3 species)",
     "blobs": "blobs",
     "anisotropic": "anisotropic (stretched)",
     "varied": "varied spreads",
@@ -25,7 +31,18 @@ DATA_LABELS = {
     "outliers": "blobs with outliers",
     "upload": "upload a CSV file…",
 }
+#: A real data set's columns as the column select box shows them.
+FEATURE_LABELS = {
+    "eruptions": "eruption duration (min)", "waiting": "waiting time (min)",
+    "sepal_length": "sepal length (cm)", "sepal_width": "sepal width (cm)",
+    "petal_length": "petal length (cm)", "petal_width": "petal width (cm)",
+    "bill_length_mm": "bill length (mm)", "bill_depth_mm": "bill depth (mm)",
+    "flipper_length_mm": "flipper length (mm)", "body_mass_g": "body mass (g)",
+}
+#: Data sets whose number of points is their own (the input is shown, disabled).
+FIXED_SIZE = ("textbook", *REAL_DATASETS)
 _UPLOAD_GOOD = "_gmmviz_upload"  # (file id, file name, DataFrame) of the last good upload
+_REAL_SHOWN = "_gmmviz_real_data"  # the RealData the data controls last handed out
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -33,6 +50,23 @@ def cached_dataset(name: str, n_samples: int, random_state: int) -> np.ndarray:
     """The preset data set's points, shape (n_samples, 2) (textbook: always 100)."""
     X, _ = gmmviz.datasets.make(name, n_samples=n_samples, random_state=random_state)
     return X
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def cached_real(name: str, features: tuple[str, ...]) -> RealData:
+    """Two columns of a real data set (empty ``features``: its default two); InputError for
+    columns it does not have."""
+    return gmmviz.datasets.load_real(name, features or None)
+
+
+def preset(name: str, n_samples: int, random_state: int,
+           features: tuple[str, ...] = ()) -> tuple[np.ndarray, str]:
+    """The points of a preset and their caption; InputError as the data sets raise it."""
+    if name in REAL_DATASETS:
+        data = cached_real(name, tuple(features))
+        return data.X, real_description(data)
+    X = cached_dataset(name, n_samples, random_state)
+    return X, preset_description(name, X, random_state)
 
 
 @st.cache_data(max_entries=8, show_spinner="Reading the file…")
@@ -66,11 +100,20 @@ def preset_description(source: str, X: np.ndarray, seed: int) -> str:
     return f"{source}, {X.shape[0]:,} points, seed {seed}"
 
 
+def real_description(data: RealData) -> str:
+    """A short caption of a real data set, e.g. "iris: petal length vs petal width, 150 points"."""
+    title = DATA_LABELS[data.name].split(" (")[0]
+    x, y = (FEATURE_LABELS[c].split(" (")[0] for c in data.features)
+    return f"{title}: {x} vs {y}, {data.X.shape[0]:,} points"
+
+
 def data_source_controls() -> tuple[np.ndarray | None, str]:
     """The data controls: a preset with its number of points and seed, or an uploaded CSV.
 
-    Widget keys: "data", "n", "seed" (URL parameters), "upload", "xcol", "ycol". A bad upload
-    shows ``st.error`` and the last good upload stays in use.
+    Widget keys: "data", "n", "seed", "features" (URL parameters), "upload", "xcol", "ycol". A
+    bad upload shows ``st.error`` and the last good upload stays in use. A real data set's
+    rows without a value are left out with a word, and its classes are kept for
+    :func:`true_classes` (never handed to a fit).
 
     Returns
     -------
@@ -82,21 +125,106 @@ def data_source_controls() -> tuple[np.ndarray | None, str]:
         "Data", DATA_SOURCES, key="data", format_func=DATA_LABELS.get,
         help="The points to cluster: a generated data set, or your own CSV file.",
     )
+    st.session_state.pop(_REAL_SHOWN, None)
     if source == "upload":
         seed_control()
+        _no_features()
         return _upload_controls()
     st.number_input(
         "Number of points", min_value=10, max_value=50_000, step=100, key="n",
-        disabled=source == "textbook",
-        help="How many points to generate (the textbook data set always has its 100).",
+        disabled=source in FIXED_SIZE,
+        help="How many points to generate (the textbook and the real data sets have their "
+             "own).",
     )
     seed = seed_control()
+    if source in REAL_DATASETS:
+        return _real_controls(source)
+    _no_features()
     try:
         X = cached_dataset(source, int(st.session_state["n"]), seed)
     except gmmviz.InputError as e:
         st.error(str(e))
         return None, ""
     return X, preset_description(source, X, seed)
+
+
+def _no_features() -> None:
+    """No real data set: no columns to keep in the URL."""
+    st.session_state["features"] = []
+
+
+def _real_controls(name: str) -> tuple[np.ndarray | None, str]:
+    """A real data set's x and y columns (where it has more than two) and its points; the rows
+    left out for a missing value are said, and the classes kept for :func:`true_classes`."""
+    features = _feature_controls(name)
+    if features is None:
+        return None, ""
+    try:
+        data = cached_real(name, features)
+    except gmmviz.InputError as e:
+        st.error(str(e))
+        return None, ""
+    if data.dropped_note:
+        st.caption(data.dropped_note)
+    st.session_state[_REAL_SHOWN] = data
+    return data.X, real_description(data)
+
+
+def _feature_controls(name: str) -> tuple[str, ...] | None:
+    """The x and y columns of a real data set (key "features", URL parameter ``features``);
+    None while only one is chosen. A link's columns that are not two of the data set's give
+    way to its default two, with a warning."""
+    columns = REAL_FEATURES[name]
+    if len(columns) <= 2:
+        _no_features()
+        return DEFAULT_FEATURES[name]
+    chosen = list(st.session_state.get("features") or [])
+    usable = len(set(chosen)) == len(chosen) and all(c in columns for c in chosen)
+    from_link = opened_from_link()
+    if chosen and (not usable or (from_link and len(chosen) != 2)):
+        if from_link:
+            st.warning(
+                f"The link's value features={','.join(chosen)!r} was not used (it must name two "
+                f"different columns of {name}: {', '.join(columns)}); showing the default "
+                f"features={','.join(DEFAULT_FEATURES[name])} instead.",
+                icon=":material/link_off:")
+        chosen = []
+    # (re)assigned on every run so that the choice survives a visit to another page
+    st.session_state["features"] = chosen or list(DEFAULT_FEATURES[name])
+    picked = st.multiselect(
+        "Columns: x, then y", columns, key="features", max_selections=2,
+        format_func=FEATURE_LABELS.get,
+        help="Which two measurements to cluster: the first is plotted horizontally, the second "
+             "vertically.",
+    )
+    if len(picked) < 2:
+        st.info("Choose a second column: the first is x, the second y.",
+                icon=":material/view_column:")
+        return None
+    return tuple(picked)
+
+
+def true_classes(X: np.ndarray | None) -> RealData | None:
+    """The real data set with classes that the data controls handed out as ``X``, or None
+    (generated or uploaded data, Old Faithful, or other points)."""
+    data = st.session_state.get(_REAL_SHOWN)
+    if (X is None or data is None or data.labels is None or data.X.shape != np.shape(X)
+            or not np.array_equal(data.X, X)):
+        return None
+    return data
+
+
+def class_agreement(run: gmmviz.GMMRun, X: np.ndarray) -> None:
+    """How well the run's hard labels recover the species of a real data set, as a caption
+    (nothing for data without classes)."""
+    data = true_classes(X)
+    if data is None:
+        return
+    ari = gmmviz.outcomes.adjusted_rand_index(data.labels, run.labels_)
+    st.caption(
+        f"**Against the {len(data.label_names)} species** ({', '.join(data.label_names)}): "
+        f"adjusted Rand index **{ari:.2f}** for the fit's hard labels (1: the species exactly, "
+        "0: no better than chance). The species are never shown to EM.")
 
 
 def _upload_controls() -> tuple[np.ndarray | None, str]:

@@ -26,7 +26,7 @@ from gmmviz.starts import (
     start_values,
 )
 from views._cache import cached_fit, fit_key
-from views._data import cached_dataset, preset_description
+from views._data import preset
 from views._manual import manual_start_editor
 from views._urlstate import COV_TYPES, INIT_CHOICES
 from views._work import ITERATIONS, Lever, Work, with_points
@@ -178,9 +178,9 @@ def preset_request(values: Mapping[str, Any]) -> FitRequest | None:
     if values.get("data") == "upload" or values.get("init") == "manual":
         return None
     try:
-        seed = int(values["seed"])
-        X = cached_dataset(values["data"], int(values["n"]), seed)
-        return FitRequest.from_values(X, preset_description(values["data"], X, seed), values)
+        X, description = preset(values["data"], int(values["n"]), int(values["seed"]),
+                                tuple(values.get("features", ())))
+        return FitRequest.from_values(X, description, values)
     except (KeyError, TypeError, ValueError, gmmviz.InputError):
         return None
 

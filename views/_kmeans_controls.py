@@ -36,6 +36,7 @@ KMEANS_SCHEMA: dict[str, Param] = {
     "data": EXPLORER["data"],
     "n": EXPLORER["n"],
     "seed": EXPLORER["seed"],
+    "features": EXPLORER["features"],
     "k": EXPLORER["k"],
     "kinit": Param("notes", "choice", tuple(KINIT_NAMES)),
     "iters": EXPLORER["iters"],

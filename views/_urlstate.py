@@ -16,11 +16,15 @@ from typing import Any
 
 import streamlit as st
 
-from gmmviz.datasets import DATASETS
+from gmmviz.datasets import DATASETS, REAL_DATASETS, REAL_FEATURES
 from gmmviz.em import COVARIANCE_TYPES
 from gmmviz.starts import GMM_START_LABELS, START_ALIASES
 
-DATA_SOURCES = (*DATASETS, "upload")
+#: The data controls' choices: the textbook's set, the real ones, the generated ones, an upload.
+DATA_SOURCES = ("textbook", *REAL_DATASETS, *(name for name in DATASETS if name != "textbook"),
+                "upload")
+#: Every column of a real data set that ``features`` may name.
+FEATURE_CHOICES = tuple(dict.fromkeys(c for columns in REAL_FEATURES.values() for c in columns))
 #: Every start by its URL spelling, as the select boxes list them: the fixed starts first.
 INIT_CHOICES = tuple(GMM_START_LABELS)
 #: Former spellings of a start that links may still hold -> the URL spelling.
@@ -91,6 +95,8 @@ EXPLORER: dict[str, Param] = {
     "data": Param("textbook", "choice", DATA_SOURCES),
     "n": Param(500, "int", low=10, high=50_000),
     "seed": Param(0, "int", low=0, high=2**31 - 1),
+    # a real data set's x and y columns (empty: the data set's own two)
+    "features": Param([], "list", FEATURE_CHOICES, low=0, high=2),
     "k": Param(3, "int", low=1, high=10),
     "init": Param("textbook-b", "choice", INIT_CHOICES, aliases=INIT_ALIASES),
     "cov": Param("full", "choice", COV_TYPES),
@@ -222,11 +228,9 @@ def url_state(schema: Mapping[str, Param], *, assign: bool = True) -> dict[str, 
     values : dict
         One value per parameter of ``schema``, in the query's types (see :class:`Param`).
     """
-    query = st.query_params.to_dict()
-    parsed, warnings = parse_query(query, schema)
-    last_query = st.session_state.get(_LAST_QUERY)
+    parsed, warnings = parse_query(st.query_params.to_dict(), schema)
     remembered: dict[str, Any] = st.session_state.setdefault(_LAST_VALUES, {})
-    from_link = last_query is None or (bool(query) and query != last_query)
+    from_link = opened_from_link()
     for text in warnings if from_link else ():
         st.warning(text, icon=":material/link_off:")
     values = {}
@@ -244,6 +248,14 @@ def url_state(schema: Mapping[str, Param], *, assign: bool = True) -> dict[str, 
     if assign:
         assign_widget_keys(values, schema)
     return values
+
+
+def opened_from_link() -> bool:
+    """Whether this run's URL query is not the one the app last wrote: a link was opened or
+    the address edited (or the session is new). Valid until :func:`sync_url` runs."""
+    last_query = st.session_state.get(_LAST_QUERY)
+    query = st.query_params.to_dict()
+    return last_query is None or (bool(query) and query != last_query)
 
 
 def assign_widget_keys(values: Mapping[str, Any], schema: Mapping[str, Param]) -> None:

@@ -167,6 +167,8 @@ def _side_by_side(shared: Shared, values: dict[str, Any]) -> list[str]:
     if verdict.outcome is outcomes.StartsOutcome.APART:
         _run_on(panels, verdict)
     _nll_and_table(panels, verdict.best)
+    ui.panels_export_buttons([p.run for p in panels], [p.title for p in panels],
+                             shared.description)
     return start
 
 
@@ -316,6 +318,10 @@ def _nll_and_table(panels: list[Panel], best: int) -> None:
         "outcome": [outcome_phrase(r) for r in runs],
         "best": ["★" if i == best else "" for i in range(len(runs))],
     })
+    classes = ui.true_classes(panels[0].request.X)
+    if classes is not None:  # a real data set's species: how well each run recovers them
+        table.insert(4, "ARI", [outcomes.adjusted_rand_index(classes.labels, r.labels_)
+                                for r in runs])
 
     def row_style(row: pd.Series) -> list[str]:
         bg = "background-color: #fff1c2; font-weight: 700" if row.name == best else ""
@@ -324,7 +330,8 @@ def _nll_and_table(panels: list[Panel], best: int) -> None:
 
     text, number = st.column_config.TextColumn, st.column_config.NumberColumn
     st.dataframe(
-        table.style.apply(row_style, axis=1).format({"final NLL": num, "BIC": num}),
+        table.style.apply(row_style, axis=1).format({"final NLL": num, "BIC": num,
+                                                     "ARI": "{:.2f}"}),
         hide_index=True, width="stretch",
         column_config={
             "run": text(help="The panel: its number, its start and its seed."),
@@ -334,6 +341,10 @@ def _nll_and_table(panels: list[Panel], best: int) -> None:
                           help="2·NLL + p·log N: here it differs between runs only through "
                                "the NLL, since k and the covariance type are shared."),
             "iterations": number(width="small"),
+            "ARI": number(width="small",
+                          help="Adjusted Rand index of the run's hard labels against the "
+                               "species (1: the species exactly, 0: no better than chance); "
+                               "the species are never given to EM."),
             "outcome": text(help="Converged, ran every iteration, or why it stopped."),
             "best": text(width="small", help="★ marks the run with the lowest final NLL."),
         })
