@@ -6,7 +6,20 @@
 
 import importlib
 
-from gmmviz import bound, budget, datasets, likelihood, outcomes
+from gmmviz import (
+    bound,
+    bound_curve,
+    budget,
+    datasets,
+    derivation,
+    divergence,
+    five_points,
+    gaussian,
+    hard_em,
+    likelihood,
+    outcomes,
+    supervised,
+)
 from gmmviz._em_posterior import bayes_terms, component_log_prob, mixture_density, predict_proba
 from gmmviz._em_run import GMMRun, GMMStep
 from gmmviz._em_settings import EMSettings
@@ -14,6 +27,7 @@ from gmmviz._em_stops import StopKind
 from gmmviz._errors import InputError
 from gmmviz.bound import bound_table
 from gmmviz.em import COVARIANCE_TYPES, fit_gmm
+from gmmviz.hard_em import HardEMRun, fit_hard_em
 from gmmviz.io import load_points
 from gmmviz.kmeans import KMeansRun, KMeansStep, fit_kmeans
 from gmmviz.limit import center_distance, eps_sweep, fit_eps_limit, hardness, match_components
@@ -36,6 +50,7 @@ __all__ = [
     "EMSettings",
     "GMMRun",
     "GMMStep",
+    "HardEMRun",
     "KMeansRun",
     "KMeansStep",
     "InputError",
@@ -45,16 +60,23 @@ __all__ = [
     "bayes_terms",
     "bic",
     "bound",
+    "bound_curve",
     "bound_table",
     "budget",
     "center_distance",
     "component_log_prob",
     "datasets",
+    "derivation",
+    "divergence",
     "em_figure",
     "eps_sweep",
     "figures",
+    "gaussian",
+    "hard_em",
     "fit_eps_limit",
     "fit_gmm",
+    "fit_hard_em",
+    "five_points",
     "fit_kmeans",
     "fit_restarts",
     "hardness",
@@ -67,6 +89,7 @@ __all__ = [
     "outcomes",
     "predict_proba",
     "selection_grid",
+    "supervised",
 ]
 
 
