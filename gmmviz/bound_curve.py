@@ -24,7 +24,8 @@ from gmmviz import _validate as v
 from gmmviz._em_posterior import component_log_prob
 from gmmviz._errors import InputError
 
-__all__ = ["BoundCurve", "BoundTerms", "bound_climb", "bound_curve", "bound_terms", "posterior"]
+__all__ = ["BoundCurve", "BoundTerms", "bound_climb", "bound_climb_curves", "bound_curve",
+           "bound_terms", "posterior"]
 
 
 class BoundTerms(NamedTuple):
@@ -219,7 +220,9 @@ def bound_curve(X: object, weights: object, means: object, covariances: object, 
     best, m_value, curvature = _top(X, m, c, j, e, q)
     at = float(m[j, e])
     if values is None:
-        half = max(abs(best - at), 2.0 * float(np.sqrt(c[j, e, e])), 1e-12) * 1.6
+        # the parabola around both points: 2.5 times their distance, and at least 3 / sqrt(its
+        # curvature) (where the bound has fallen 4.5 nats below its top)
+        half = max(2.5 * abs(best - at), 3.0 / np.sqrt(curvature), 1e-12)
         mid = 0.5 * (at + best)
         values = np.linspace(mid - half, mid + half, v.count(n_values, "n_values", 3, 5001))
     t = np.asarray(values, dtype=float).ravel()
@@ -258,3 +261,34 @@ def bound_climb(X: object, weights: object, means: object, covariances: object, 
         m[j, e] = _top(X, m, c, j, e, q)[0]  # M-step: t to the bound's top
         out.append(float(m[j, e]))
     return np.array(out)
+
+
+def bound_climb_curves(X: object, weights: object, means: object, covariances: object, *,
+                       component: int, axis: int, n_steps: int = 3,
+                       n_values: int = 201) -> list[BoundCurve]:
+    """The bound of every E-step of :func:`bound_climb`, on one grid that holds the whole climb.
+
+    Parameters
+    ----------
+    X, weights, means, covariances, component, axis
+        As :func:`bound_curve`.
+    n_steps : int, default 3
+        Number of M-steps: the list has ``n_steps + 1`` curves, the first touching ln p at
+        theta_old, each next one at the coordinate the M-step before it reached.
+    n_values : int, default 201
+
+    Returns
+    -------
+    list of BoundCurve
+    """
+    X, w, m, c = _theta(X, weights, means, covariances)
+    ts = bound_climb(X, w, m, c, component=component, axis=axis, n_steps=n_steps)
+    first = bound_curve(X, w, m, c, component=component, axis=axis, n_values=n_values)
+    lo, hi = min(first.values[0], ts.min()), max(first.values[-1], ts.max())
+    values = np.linspace(lo, hi, first.values.size)
+    curves = []
+    for t in ts:
+        moved = m.copy()
+        moved[component, axis] = t
+        curves.append(bound_curve(X, w, moved, c, component=component, axis=axis, values=values))
+    return curves

@@ -12,6 +12,7 @@ well any labelling (a mixture's, say) agrees with the true one, whatever the clu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,7 +20,11 @@ from gmmviz import _validate as v
 from gmmviz._em_posterior import component_log_prob
 from gmmviz._errors import InputError
 
-__all__ = ["GaussianClassifier", "adjusted_rand_index", "fit_classifier", "match_labels"]
+if TYPE_CHECKING:
+    from gmmviz._em_run import GMMRun
+
+__all__ = ["GaussianClassifier", "LabelsOrNone", "adjusted_rand_index", "fit_classifier",
+           "labels_or_none", "match_labels"]
 
 
 def _labels(y: object, n: int, name: str = "y") -> np.ndarray:
@@ -165,3 +170,75 @@ def match_labels(labels_pred: object, labels_true: object) -> dict[int, object]:
     np.add.at(table, (ip, it), 1.0)
     rows, cols = linear_sum_assignment(-table)
     return {clusters[r].item(): classes[c].item() for r, c in zip(rows, cols, strict=True)}
+
+
+@dataclass(frozen=True)
+class LabelsOrNone:
+    """A classifier fitted with the labels beside a mixture fitted without them.
+
+    Attributes
+    ----------
+    classifier : GaussianClassifier
+    class_index : ndarray of int of shape (n_samples,)
+        Each point's class as a position in ``classifier.classes_``.
+    matched : ndarray of int of shape (n_components,)
+        The class (position in ``classes_``) each component stands for; ``len(classes_)``
+        for a component matched to none (more components than classes).
+    accuracy_classifier, accuracy_mixture : float
+        Share of points put in their own class (the mixture's through ``matched``).
+    ari_classifier, ari_mixture : float
+        Adjusted Rand index of each labelling against the classes.
+    log_lik_classes : float
+        ln p(X, Z | theta) of the classifier at the true classes.
+    log_lik_mixture : float
+        ln p(X | theta) = ln sum_Z p(X, Z | theta) of the mixture.
+    mean_distance : ndarray of shape (n_components,)
+        From each component's mean to its class's mean (NaN for a component matched to none).
+    """
+
+    classifier: GaussianClassifier
+    class_index: np.ndarray
+    matched: np.ndarray
+    accuracy_classifier: float
+    accuracy_mixture: float
+    ari_classifier: float
+    ari_mixture: float
+    log_lik_classes: float
+    log_lik_mixture: float
+    mean_distance: np.ndarray
+
+
+def labels_or_none(X: object, y: object, run: GMMRun, *, reg_covar: float = 1e-6
+                   ) -> LabelsOrNone:
+    """Classify with the labels, and compare the mixture ``run`` fitted to X without them.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, 2)
+    y : array-like of shape (n_samples,)
+    run : GMMRun
+        A mixture fitted to the same X.
+    reg_covar : float, default 1e-6
+        The classifier's (use the run's for a like-for-like comparison).
+
+    Returns
+    -------
+    LabelsOrNone
+    """
+    X = v.points(X)
+    clf = fit_classifier(X, y, reg_covar=reg_covar)
+    labels = getattr(run, "labels_", None)
+    if labels is None or len(labels) != X.shape[0]:
+        raise InputError("Compare with a mixture fitted to the same points.")
+    index = np.searchsorted(clf.classes_, np.asarray(y))
+    pairs = match_labels(labels, index)
+    k, n_classes = run.n_components, clf.classes_.size
+    matched = np.array([pairs.get(j, n_classes) for j in range(k)], dtype=int)
+    means = run.means_
+    distance = np.array([np.linalg.norm(means[j] - clf.means_[c]) if c < n_classes else np.nan
+                         for j, c in enumerate(matched)])
+    return LabelsOrNone(
+        clf, index, matched, float(np.mean(clf.joint_log_prob(X).argmax(axis=1) == index)),
+        float(np.mean(matched[labels] == index)), adjusted_rand_index(index, clf.predict(X)),
+        adjusted_rand_index(index, labels), clf.log_likelihood(X, y),
+        -float(run.final.nll), distance)
