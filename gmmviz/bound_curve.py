@@ -25,7 +25,7 @@ from gmmviz._em_posterior import component_log_prob
 from gmmviz._errors import InputError
 
 __all__ = ["BoundCurve", "BoundTerms", "bound_climb", "bound_climb_curves", "bound_curve",
-           "bound_terms", "posterior"]
+           "bound_terms", "bound_terms_along", "posterior"]
 
 
 class BoundTerms(NamedTuple):
@@ -292,3 +292,24 @@ def bound_climb_curves(X: object, weights: object, means: object, covariances: o
         moved[component, axis] = t
         curves.append(bound_curve(X, w, moved, c, component=component, axis=axis, values=values))
     return curves
+
+
+def bound_terms_along(X: object, weights: object, means: object, covariances: object, *,
+                      component: int, axis: int, values: object) -> list[BoundTerms]:
+    """:func:`bound_terms` with q the posterior at theta_old and one mean coordinate moved to
+    each of ``values`` (e.g. theta_old's and the bound's top: the M-step's before and after).
+
+    Returns
+    -------
+    list of BoundTerms, one per value
+    """
+    X, w, m, c = _theta(X, weights, means, covariances)
+    j, e = _check_coordinate(w.size, component, axis)
+    lj = _log_joint(X, w, m, c)
+    q = np.exp(lj - _log_p(lj)[:, None])
+    out = []
+    for value in np.atleast_1d(np.asarray(values, dtype=float)):
+        moved = m.copy()
+        moved[j, e] = value
+        out.append(_terms(_log_joint(X, w, moved, c), q))
+    return out

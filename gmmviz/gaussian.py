@@ -22,11 +22,13 @@ from sklearn.utils import check_random_state
 from gmmviz import _validate as v
 from gmmviz._em_posterior import component_log_prob
 from gmmviz._errors import InputError
+from gmmviz.datasets import TEXTBOOK_CUMULATIVE_PI, TEXTBOOK_MEANS, TEXTBOOK_STDS
 
 __all__ = [
-    "MixtureSample", "Slice", "check_covariance", "covariance_problem", "density_grid",
+    "CovarianceShape", "MixtureSample", "Slice", "check_covariance", "covariance_problem",
+    "covariance_shape", "density_grid",
     "density_slice", "ellipse_axes", "ellipse_mass", "joint_densities", "mixture_pdf",
-    "nearest_allowed_covariance", "bivariate_density", "sample_mixture",
+    "nearest_allowed_covariance", "bivariate_density", "sample_mixture", "textbook_mixture",
 ]
 
 
@@ -141,6 +143,36 @@ def ellipse_axes(covariance: object) -> tuple[float, float, float]:
         angle += 180.0
     return (float(np.sqrt(half_trace + radius)), float(np.sqrt(max(half_trace - radius, 0.0))),
             float(angle))
+
+
+class CovarianceShape(NamedTuple):
+    """What a 2 x 2 covariance does to its Gaussian, in numbers.
+
+    Attributes
+    ----------
+    det : float
+        det Sigma = Sigma_00 Sigma_11 - Sigma_01^2: the squared area factor of the ellipses.
+    correlation : float
+        rho = Sigma_01 / sqrt(Sigma_00 Sigma_11), in (-1, 1).
+    major, minor : float
+        The 1-sigma ellipse's semi-axes.
+    angle : float
+        Its tilt in degrees (see :func:`ellipse_axes`).
+    """
+
+    det: float
+    correlation: float
+    major: float
+    minor: float
+    angle: float
+
+
+def covariance_shape(covariance: object) -> CovarianceShape:
+    """The determinant, correlation and ellipse of a covariance (InputError if not one)."""
+    c = check_covariance(covariance)
+    major, minor, angle = ellipse_axes(c)
+    return CovarianceShape(float(c[0, 0] * c[1, 1] - c[0, 1] ** 2),
+                           float(c[0, 1] / np.sqrt(c[0, 0] * c[1, 1])), major, minor, angle)
 
 
 def ellipse_mass(n_std: float | np.ndarray) -> float | np.ndarray:
@@ -300,6 +332,13 @@ def mixture_pdf(X: object, weights: object, means: object, covariances: object) 
     return joint_densities(X, weights, means, covariances).sum(axis=1)
 
 
+def textbook_mixture() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The mixture the textbook's data were drawn from: weights (3,), means (3, 2) and
+    (diagonal) covariances (3, 2, 2)."""
+    weights = np.diff(np.r_[0.0, TEXTBOOK_CUMULATIVE_PI])
+    return weights, TEXTBOOK_MEANS.copy(), np.array([np.diag(s * s) for s in TEXTBOOK_STDS])
+
+
 class MixtureSample(NamedTuple):
     """Points drawn from a mixture, one by one: pick z, then x.
 
@@ -316,6 +355,13 @@ class MixtureSample(NamedTuple):
     X: np.ndarray
     z: np.ndarray
     u: np.ndarray
+
+    def shares(self, n_components: int, first: int | None = None) -> np.ndarray:
+        """How often each component was picked among the first ``first`` points (all by
+        default), as fractions, shape (n_components,); zeros before any point."""
+        z = self.z[:first]
+        counts = np.bincount(z, minlength=n_components).astype(float)
+        return counts / max(z.size, 1)
 
 
 def sample_mixture(weights: object, means: object, covariances: object, n_samples: int, *,

@@ -12,6 +12,7 @@ import gmmviz
 from gmmviz.bound import bound_table, describe_step, zoom_window
 from gmmviz.figures.teaching import bound_figure, step_tick_labels
 from views import _common as ui
+from views import _notes as notes
 
 ZOOM_LABELS = {"near": "this iteration and the next", "all": "the whole run"}
 SCHEMA: dict[str, ui.Param] = {
@@ -33,31 +34,6 @@ def _intro() -> None:
         "rise with it. Step through the half-steps of the run below and watch the gap open and "
         "close."
     )
-
-
-def _sidebar(values: dict) -> tuple[str, ui.EMControls]:
-    """The data and EM controls; returns the data's caption and what the EM controls ask."""
-    with st.sidebar:
-        st.header("Data")
-        X, description = ui.data_source_controls()
-        st.header("EM settings")
-        controls = ui.gmm_controls(values, X, description)
-    return description, controls
-
-
-def _run(controls: ui.EMControls) -> gmmviz.GMMRun | None:
-    """The run the controls ask for, or the last one that worked (saying why)."""
-    request = controls.request
-    fit, work = (None, None) if request is None else (
-        request.fit, request.work("lower_bound", animated=False))
-    run, notice = ui.fit_or_last_good(_LAST_RUN, fit, work)
-    if notice is not None:
-        notice.show()
-        if run is not None:
-            st.caption("Still showing the last run that worked.")
-    elif controls.error is not None:
-        st.error(controls.error, icon=":material/error:")
-    return run
 
 
 def _move(delta: int, n_rows: int) -> None:
@@ -188,11 +164,8 @@ def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
     _intro()
-    description, controls = _sidebar(values)
-    run = _run(controls)
-    if run is None:
-        st.info("Choose data and settings in the sidebar to run EM.", icon=":material/tune:")
-    else:
+    run, controls, description = notes.sidebar_run(values, "lower_bound", _LAST_RUN)
+    if run is not None:
         table = bound_table(run)
         half = _half_step(run, table, description)
         _chart(table, half)

@@ -261,7 +261,10 @@ def marginal_figure(weights: np.ndarray, means: np.ndarray, covariances: np.ndar
 
 # --------------------------------------------------------------------------- hard against soft
 def hard_soft_em_figure(X: np.ndarray, hard_step: HardEMStep, soft_step: GMMStep,
-                        differ: np.ndarray | None = None, *, height: int = 540) -> go.Figure:
+                        differ: np.ndarray | None = None, *, height: int = 540,
+                        titles: tuple[str, str] = (
+                            "hard EM: every point wholly one Gaussian's",
+                            "soft EM: responsibilities γ blend the colours")) -> go.Figure:
     """Hard EM (left: each point in its label's colour) beside soft EM (right: blended by the
     responsibilities) at the same half-step, with their ellipses; the points where the two
     runs end differently ringed on both.
@@ -273,6 +276,7 @@ def hard_soft_em_figure(X: np.ndarray, hard_step: HardEMStep, soft_step: GMMStep
     soft_step : GMMStep
     differ : ndarray of bool of shape (n_samples,), optional
     height : int, default 540
+    titles : (str, str)
 
     Returns
     -------
@@ -281,9 +285,7 @@ def hard_soft_em_figure(X: np.ndarray, hard_step: HardEMStep, soft_step: GMMStep
     X = np.asarray(X, dtype=float)
     k = len(hard_step.weights)
     colors = [component_color(j) for j in range(k)]
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.06,
-                        subplot_titles=("hard EM: every point wholly one Gaussian's",
-                                        "soft EM: responsibilities γ blend the colours"))
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.06, subplot_titles=titles)
     cc = codec(k)
     hard_resp = None if hard_step.labels is None else one_hot(hard_step.labels, k).T
     pairs = ((hard_step, hard_resp), (soft_step, soft_step.resp))
