@@ -8,7 +8,14 @@ from scipy import optimize, stats
 
 import gmmviz
 from gmmviz import InputError
-from gmmviz.bound_curve import bound_climb, bound_curve, bound_terms, posterior
+from gmmviz.bound_curve import (
+    bound_climb,
+    bound_climb_curves,
+    bound_curve,
+    bound_terms,
+    bound_terms_along,
+    posterior,
+)
 from gmmviz.derivation import m_step_derivation
 
 
@@ -182,3 +189,33 @@ def test_the_derivatives_vanish_at_the_result(textbook_run):
     step[0, 0] = h
     assert abs(bound(moved + step, d.covariances) - bound(moved - step, d.covariances)) / (
         2 * h) > 1.0
+
+
+def test_the_climbs_curves_share_one_grid_and_touch_where_each_m_step_landed(textbook_run):
+    X, run = textbook_run
+    s = run.steps[0]
+    curves = bound_climb_curves(X, s.weights, s.means, s.covariances, component=0, axis=0,
+                                n_steps=3)
+    ts = bound_climb(X, s.weights, s.means, s.covariances, component=0, axis=0, n_steps=3)
+    assert len(curves) == 4
+    for c, t, nxt in zip(curves, ts, [*ts[1:], None], strict=True):
+        np.testing.assert_array_equal(c.values, curves[0].values)
+        assert c.at == pytest.approx(t)
+        assert c.values[0] <= t <= c.values[-1]
+        if nxt is not None:
+            assert c.best == pytest.approx(nxt)
+    # one E-step and M-step from the notes' start B: the textbook's first M-step for mu_1's x1
+    assert curves[0].best == pytest.approx(run.steps[2].means[0, 0], rel=1e-9)
+
+
+def test_terms_along_hold_q_and_raise_the_bound(textbook_run):
+    X, run = textbook_run
+    s = run.steps[0]
+    c = bound_curve(X, s.weights, s.means, s.covariances, component=2, axis=1)
+    old, new = bound_terms_along(X, s.weights, s.means, s.covariances, component=2, axis=1,
+                                 values=[c.at, c.best])
+    q = posterior(X, s.weights, s.means, s.covariances)
+    assert old.entropy == new.entropy == pytest.approx(np.sum(stats.entropy(q, axis=1)))
+    assert old.kl == pytest.approx(0.0, abs=1e-9) and new.kl > 0
+    assert new.elbo == pytest.approx(c.elbo_best) and new.log_p == pytest.approx(c.log_p_best)
+    assert new.elbo > old.elbo == pytest.approx(old.log_p)

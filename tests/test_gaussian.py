@@ -14,6 +14,7 @@ from gmmviz.gaussian import (
     bivariate_density,
     check_covariance,
     covariance_problem,
+    covariance_shape,
     density_grid,
     density_slice,
     ellipse_axes,
@@ -22,6 +23,7 @@ from gmmviz.gaussian import (
     mixture_pdf,
     nearest_allowed_covariance,
     sample_mixture,
+    textbook_mixture,
 )
 
 MEAN = np.array([1.0, -0.5])
@@ -217,3 +219,25 @@ def test_sampling_mistakes_are_input_errors(kwargs, match):
     with pytest.raises(InputError, match=match):
         sample_mixture(args["weights"], args["means"], args["covariances"], args["n_samples"],
                        random_state=kwargs.get("random_state"))
+
+
+def test_covariance_shape_numbers():
+    shape = covariance_shape(COV)
+    assert shape.det == pytest.approx(np.linalg.det(COV))
+    assert shape.correlation == pytest.approx(np.corrcoef(
+        sample_mixture([1.0], [MEAN], [COV], 50_000, random_state=1).X.T)[0, 1], abs=0.02)
+    assert (shape.major, shape.minor, shape.angle) == ellipse_axes(COV)
+
+
+def test_textbook_mixture_is_the_textbooks_generator():
+    weights, means, covs = textbook_mixture()
+    np.testing.assert_allclose(weights, [0.4, 0.4, 0.2])
+    np.testing.assert_array_equal(means, TEXTBOOK_MEANS)
+    np.testing.assert_allclose(np.sqrt(np.diagonal(covs, axis1=1, axis2=2)), TEXTBOOK_STDS)
+
+
+def test_shares_count_the_picks_so_far():
+    s = sample_mixture(WEIGHTS, MEANS, COVS, 50, random_state=2)
+    np.testing.assert_allclose(s.shares(3, 10), np.bincount(s.z[:10], minlength=3) / 10)
+    np.testing.assert_allclose(s.shares(3), np.bincount(s.z, minlength=3) / 50)
+    np.testing.assert_array_equal(s.shares(3, 0), np.zeros(3))

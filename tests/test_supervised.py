@@ -11,7 +11,7 @@ from sklearn.metrics import adjusted_rand_score
 
 import gmmviz
 from gmmviz import InputError
-from gmmviz.supervised import adjusted_rand_index, fit_classifier, match_labels
+from gmmviz.supervised import adjusted_rand_index, fit_classifier, labels_or_none, match_labels
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +83,26 @@ def test_mistakes(textbook):
         fit_classifier(X[:3], np.array([0, 1, 1]), reg_covar=0)
     with pytest.raises(InputError, match="not among the classes"):
         fit_classifier(X, y).log_likelihood(X, np.full(100, 7))
+
+
+@pytest.mark.parametrize(("name", "k"), [("textbook", 3), ("outliers", 4), ("moons", 2)])
+def test_labels_or_none_against_direct_computation(name, k):
+    X, y = gmmviz.datasets.make(name, n_samples=300, random_state=1)
+    run = gmmviz.fit_gmm(X, k, init="kmeans", random_state=1)
+    r = labels_or_none(X, y, run)
+    classes = np.unique(y)
+    index = np.searchsorted(classes, y)
+    assert r.ari_mixture == pytest.approx(adjusted_rand_score(y, run.labels_))
+    assert r.ari_classifier == pytest.approx(adjusted_rand_score(y, r.classifier.predict(X)))
+    assert r.accuracy_classifier == pytest.approx(np.mean(r.classifier.predict(X) == y))
+    # the matching is the best one-to-one pairing (checked by trying every permutation)
+    from itertools import permutations
+    best = max(np.mean(np.array(p)[run.labels_] == index)
+               for p in permutations(range(max(k, classes.size)), k))
+    assert r.accuracy_mixture == pytest.approx(best)
+    assert r.log_lik_mixture == pytest.approx(-run.final.nll)
+    assert r.log_lik_classes == pytest.approx(r.classifier.log_likelihood(X, y))
+    for j, c in enumerate(r.matched):
+        if c < classes.size:
+            assert r.mean_distance[j] == pytest.approx(
+                np.linalg.norm(run.means_[j] - X[y == classes[c]].mean(axis=0)), rel=1e-9)
