@@ -45,27 +45,28 @@ def sidebar_run(values: dict[str, Any], slot: str, last_key: str
     return run, controls, description
 
 
-def _move(key: str, delta: int, n: int) -> None:
-    st.session_state[key] = min(max(int(st.session_state[key]) + delta, 0), n - 1)
+def _move(key: str, delta: int, options: Sequence[int]) -> None:
+    i = options.index(int(st.session_state[key])) + delta
+    st.session_state[key] = options[min(max(i, 0), len(options) - 1)]
 
 
-def stepper(label: str, key: str, labels: Sequence[str], help_text: str) -> int:
-    """A select slider over ``labels`` with ◀ and ▶ beside it (keys ``key``, ``key_prev``,
-    ``key_next``); its value, clamped to the labels, is an index into them."""
-    n = len(labels)
-    if int(st.session_state.get(key, 0)) > n - 1:
-        st.session_state[key] = n - 1
-    if n == 1:
-        st.session_state[key] = 0
-        st.caption(f"{label}: {labels[0]}")
-        return 0
+def stepper(label: str, key: str, options: Sequence[int], help_text: str,
+            format_func: Callable[[int], str] = str) -> int:
+    """A select slider over ``options`` (consecutive whole numbers) with ◀ and ▶ beside it
+    (keys ``key``, ``key_prev``, ``key_next``); its value, clamped into the options."""
+    options = list(options)
+    value = int(st.session_state.get(key, options[0]))
+    st.session_state[key] = min(max(value, options[0]), options[-1])
+    if len(options) == 1:
+        st.caption(f"{label}: {format_func(options[0])}")
+        return options[0]
     b1, b2, b3 = st.columns([1, 10, 1], vertical_alignment="bottom")
-    b1.button("◀", key=f"{key}_prev", on_click=_move, args=(key, -1, n), help="Back one",
-              disabled=int(st.session_state[key]) <= 0, width="stretch")
-    value = int(b2.select_slider(label, options=list(range(n)), key=key,
-                                 format_func=lambda i: labels[i], help=help_text))
-    b3.button("▶", key=f"{key}_next", on_click=_move, args=(key, 1, n), help="Forward one",
-              disabled=value >= n - 1, width="stretch")
+    b1.button("◀", key=f"{key}_prev", on_click=_move, args=(key, -1, options), help="Back one",
+              disabled=int(st.session_state[key]) <= options[0], width="stretch")
+    value = int(b2.select_slider(label, options=options, key=key, format_func=format_func,
+                                 help=help_text))
+    b3.button("▶", key=f"{key}_next", on_click=_move, args=(key, 1, options),
+              help="Forward one", disabled=value >= options[-1], width="stretch")
     return value
 
 

@@ -36,8 +36,8 @@ def _curves(digest: str, _X: object, theta: tuple, component: int, axis: int,
 def _choices(run: gmmviz.GMMRun) -> tuple[int, int, int, int]:
     """The iteration of theta_old, the component, the coordinate and the climb's length."""
     it = notes.stepper("θ_old: the parameters after iteration", "it",
-                       [str(t) for t in range(run.n_iter_ + 1)],
-                       "0 is the start; the bound is drawn for this θ_old.")
+                       range(run.n_iter_ + 1), "0 is the start; the bound is drawn for this "
+                       "θ_old.")
     a, b, c = st.columns([1, 1, 2])
     k = run.n_components
     if int(st.session_state.get("comp", 1)) > k:

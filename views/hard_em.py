@@ -49,9 +49,10 @@ def _labels(n_steps: int) -> list[str]:
 
 def _figure(run: gmmviz.GMMRun, hard: HardEMRun) -> None:
     n_steps = max(len(run.steps), len(hard.steps))
-    step = notes.stepper("Half-step", "step", _labels(n_steps),
+    labels = _labels(n_steps)
+    step = notes.stepper("Half-step", "step", range(n_steps),
                          "start, then label (E) and refit (M) of every iteration; each run "
-                         "stays at its end once it has stopped.")
+                         "stays at its end once it has stopped.", labels.__getitem__)
     hs, ss = hard.steps[min(step, len(hard.steps) - 1)], run.steps[min(step, len(run.steps) - 1)]
     c = compare_hard_soft(hard, run)
     st.plotly_chart(hard_soft_em_figure(

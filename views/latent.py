@@ -110,7 +110,7 @@ def _page() -> None:
                   icon=":material/fast_forward:", width="stretch")
     sample = _sample(tuple(float(w) for w in weights), draws, seed)
     with figure:
-        shown = notes.stepper("Points drawn", "shown", [str(i) for i in range(draws + 1)],
+        shown = notes.stepper("Points drawn", "shown", range(draws + 1),
                               "Step through the draws one at a time, or slide to draw many.")
         st.plotly_chart(mixture_story_figure(weights, MEANS, COVS, sample, shown,
                                              height=FIGURE_HEIGHT),

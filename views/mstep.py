@@ -75,9 +75,9 @@ def _body(run: gmmviz.GMMRun) -> None:
         st.info("The run has no iterations (max iterations is 0): there is no M-step to "
                 "derive.", icon=":material/info:")
         return
-    it = notes.stepper("Iteration", "it", [str(t) for t in range(1, run.n_iter_ + 1)],
+    it = notes.stepper("Iteration", "it", range(1, run.n_iter_ + 1),
                        "The M-step of this iteration, from the responsibilities its E-step "
-                       "gave.") + 1
+                       "gave.")
     before = run.steps[2 * it - 2]  # theta_old: the parameters after iteration it - 1
     d = m_step_derivation(run.X, before.weights, before.means, before.covariances)
     st.plotly_chart(m_step_figure(run.X, before.means, before.covariances, d,
