@@ -36,5 +36,6 @@ st.navigation(
             st.Page("views/five_points.py", title="13 · Five points, orange and blue",
                     icon=":material/looks_5:"),
         ],
-    }
+    },
+    expanded=True,  # every page of the notes listed, none behind "View more"
 ).run()

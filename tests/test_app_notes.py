@@ -179,11 +179,13 @@ def test_hard_em_shows_where_they_differ():
     assert at.select_slider(key="step").value == n - 1
     set_widget(at, "select_slider", "step", 0)
     title = chart_spec(at, "hard_soft_figure")["layout"]["annotations"][0]["text"]
-    assert title == "hard EM · Start"
+    assert title == "hard EM · start"
     at.button(key="step_next").click().run()
     assert query(at)["step"] == "1"
     title = chart_spec(at, "hard_soft_figure")["layout"]["annotations"][0]["text"]
-    assert "label: each point to its most likely Gaussian" in title
+    assert title == "hard EM · iteration 1, labelled"
+    soft = chart_spec(at, "hard_soft_figure")["layout"]["annotations"][1]["text"]
+    assert soft == "soft EM · iteration 1, E-step: γ"
 
 
 def test_hard_em_follows_the_sidebar():

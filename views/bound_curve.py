@@ -34,22 +34,19 @@ def _curves(digest: str, _X: object, theta: tuple, component: int, axis: int,
 
 
 def _choices(run: gmmviz.GMMRun) -> tuple[int, int, int, int]:
-    """The iteration of theta_old, the component, the coordinate and the climb's length."""
-    it = notes.stepper("θ_old: the parameters after iteration", "it",
-                       range(run.n_iter_ + 1), "0 is the start; the bound is drawn for this "
-                       "θ_old.")
-    a, b, c = st.columns([1, 1, 2])
+    """The component, the coordinate and the climb's length (beside the figure)."""
     k = run.n_components
     if int(st.session_state.get("comp", 1)) > k:
         st.session_state["comp"] = 1
-    comp = a.selectbox("Component k", list(range(1, k + 1)), key="comp",
-                       help="Whose mean moves along the curve.")
-    coord = b.radio("Coordinate of μ_k", tuple(COORDS), key="coord", format_func=COORDS.get,
-                    horizontal=True)
-    climb = c.slider("E- and M-steps along this coordinate", 0, MAX_CLIMB, key="climb",
-                     help="0: one E-step (the bound touches) and its M-step. More: repeat, "
-                          "each new bound touching where the last M-step landed.")
-    return it, int(comp) - 1, 0 if coord == "x1" else 1, int(climb)
+    comp = st.selectbox("Component k", list(range(1, k + 1)), key="comp",
+                        help="Whose mean moves along the curve.")
+    coord = st.radio("Coordinate of μ_k", tuple(COORDS), key="coord", format_func=COORDS.get,
+                     horizontal=True)
+    climb = st.slider("More E- and M-steps", 0, MAX_CLIMB, key="climb",
+                      help="0: one E-step (the bound touches) and its M-step. More: repeat "
+                           "along this coordinate, each new bound touching where the last "
+                           "M-step landed.")
+    return int(comp) - 1, 0 if coord == "x1" else 1, int(climb)
 
 
 def _terms_table(run: gmmviz.GMMRun, theta: tuple, curve: BoundCurve, k: int,
@@ -70,14 +67,20 @@ def _terms_table(run: gmmviz.GMMRun, theta: tuple, curve: BoundCurve, k: int,
 
 
 def _body(run: gmmviz.GMMRun) -> None:
-    it, k, axis, climb = _choices(run)
-    step = run.steps[max(2 * it, 0)]  # theta after iteration it (the start for 0)
-    theta = (step.weights, step.means, step.covariances)
-    curves = _curves(ui.data_digest(run.X), run.X, theta, k, axis, climb)
-    name = f"μ_{k + 1}, its {'x₁' if axis == 0 else 'x₂'}"
-    st.plotly_chart(bound_curve_figure(curves, parameter=name, height=FIGURE_HEIGHT),
-                    key="bound_curve_figure", width="stretch",
-                    config={"displaylogo": False, "scrollZoom": False})
+    figure, controls = st.columns([3, 1], gap="medium")
+    with controls:
+        k, axis, climb = _choices(run)
+    with figure:
+        it = notes.stepper("θ_old: the parameters after iteration", "it",
+                           range(run.n_iter_ + 1), "0 is the start; the bound is drawn for "
+                           "this θ_old.")
+        step = run.steps[2 * it]  # theta after iteration it (the start for 0)
+        theta = (step.weights, step.means, step.covariances)
+        curves = _curves(ui.data_digest(run.X), run.X, theta, k, axis, climb)
+        name = f"μ_{k + 1}, its {'x₁' if axis == 0 else 'x₂'}"
+        st.plotly_chart(bound_curve_figure(curves, parameter=name, height=FIGURE_HEIGHT),
+                        key="bound_curve_figure", width="stretch",
+                        config={"displaylogo": False, "scrollZoom": False})
     first, last = curves[0], curves[-1]
     st.success(
         f"E-step at θ_old: L touches ln p = {first.log_p_at:.4f} at {first.at:.4f}. M-step: "
@@ -119,9 +122,8 @@ def _page() -> None:
     values = ui.url_state(SCHEMA)
     ui.page_element()
     st.title("The bound touches ln p")
-    st.caption("ln p(X | θ) and the lower bound L(q, θ) over one coordinate of one mean, "
-               "everything else held at θ_old: the E-step makes them touch, the M-step climbs "
-               "to the bound's top.")
+    st.caption("ln p(X | θ) and the bound L(q, θ) over one coordinate of one mean, the rest "
+               "held at θ_old: the E-step makes them touch, the M-step climbs to the top.")
     run, controls, _ = notes.sidebar_run(values, "bound_curve", _LAST_RUN)
     if run is not None:
         _body(run)

@@ -8,7 +8,7 @@ import streamlit as st
 
 import gmmviz
 from gmmviz.figures.notes import hard_soft_em_figure, nll_pair_figure
-from gmmviz.hard_em import HardEMRun, compare_hard_soft, fit_hard_em
+from gmmviz.hard_em import HardEMRun, HardEMStep, compare_hard_soft, fit_hard_em
 from views import _common as ui
 from views import _notes as notes
 
@@ -19,7 +19,15 @@ SCHEMA: dict[str, ui.Param] = {
 }
 FIGURE_HEIGHT = 480
 _LAST_RUN = "_hard_em_run"
-SHORT = {"init": "start", "E": "E", "M": "M"}
+HARD_WORDS = {"E": "labelled", "M": "refitted"}
+SOFT_WORDS = {"E": "E-step: γ", "M": "M-step: π, μ, Σ"}
+
+
+def _title(method: str, step: HardEMStep | gmmviz.GMMStep, words: dict[str, str]) -> str:
+    """A panel's title, e.g. "hard EM · iteration 2, refitted" (short: two fit side by side)."""
+    if step.kind == "init":
+        return f"{method} · start"
+    return f"{method} · iteration {step.iteration}, {words[step.kind]}"
 
 
 @st.cache_data(max_entries=16, show_spinner="Running hard EM…")
@@ -57,7 +65,7 @@ def _figure(run: gmmviz.GMMRun, hard: HardEMRun) -> None:
     c = compare_hard_soft(hard, run)
     st.plotly_chart(hard_soft_em_figure(
         run.X, hs, ss, c.differ, height=FIGURE_HEIGHT,
-        titles=(f"hard EM · {hs.label}", f"soft EM · {ss.label}")),
+        titles=(_title("hard EM", hs, HARD_WORDS), _title("soft EM", ss, SOFT_WORDS))),
         key="hard_soft_figure", width="stretch",
         config={"displaylogo": False, "scrollZoom": False})
     a, b, d, e = st.columns(4)

@@ -91,7 +91,7 @@ def gaussian_figure(mean: Sequence[float], covariance: np.ndarray, *, axis: int 
     plotly.graph_objects.Figure
     """
     mean, cov = np.asarray(mean, dtype=float), np.asarray(covariance, dtype=float)
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.6, 0.4], horizontal_spacing=0.1,
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.58, 0.42], horizontal_spacing=0.16,
                         subplot_titles=("N(x | μ, Σ) and its 1σ, 2σ, 3σ ellipses",
                                         f"the slice x{'₁' if axis == 1 else '₀'} = {at:g}"))
     grid = np.linspace(-GAUSSIAN_VIEW, GAUSSIAN_VIEW, 121)
@@ -116,7 +116,7 @@ def gaussian_figure(mean: Sequence[float], covariance: np.ndarray, *, axis: int 
                              marker={"size": 13, "color": PALETTE[1], "line": EDGE},
                              textfont={"size": FONT_SIZE}), row=1, col=1)
     _slice_panel(fig, mean, cov, axis, at)
-    _finish(fig, height, legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"})
+    _finish(fig, height, legend={"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"})
     equal_axes(fig, (-GAUSSIAN_VIEW, GAUSSIAN_VIEW), (-GAUSSIAN_VIEW, GAUSSIAN_VIEW),
                x={"title_text": "x₀", "constrain": "domain"},
                y={"title_text": "x₁", "constrain": "domain"})
@@ -170,7 +170,7 @@ def mixture_story_figure(weights: np.ndarray, means: np.ndarray, covariances: np
     k = len(weights)
     colors = [component_color(j) for j in range(k)]
     shown = int(np.clip(shown, 0, len(sample.z)))
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.16, 0.84], horizontal_spacing=0.09,
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.2, 0.8], horizontal_spacing=0.09,
                         subplot_titles=("1 · pick z", "2 · then x ~ N(μ_z, Σ_z)"))
     _pick_bar(fig, weights, colors, sample, shown)
     ranges = axis_range(sample.X[:0], [means], [covariances], [2.5])
@@ -194,7 +194,7 @@ def mixture_story_figure(weights: np.ndarray, means: np.ndarray, covariances: np
         fig.add_trace(go.Scatter(x=[last[0]], y=[last[1]], mode="markers", name="the last draw",
                                  marker={"size": 18, "color": colors[zl], "symbol": "star",
                                          "line": EDGE}), row=1, col=2)
-    _finish(fig, height, legend={"orientation": "h", "x": 0.18, "y": -0.1, "yanchor": "top"})
+    _finish(fig, height, legend={"orientation": "h", "x": 0.2, "y": -0.16, "yanchor": "top"})
     equal_axes(fig, *ranges, xaxis="x2", yaxis="y2", x={"title_text": "x₁",
                                                         "constrain": "domain"},
                y={"title_text": "x₂", "constrain": "domain"})
@@ -208,7 +208,8 @@ def _pick_bar(fig: go.Figure, weights: np.ndarray, colors: list[str], sample: Mi
     for j, w in enumerate(weights):
         fig.add_trace(go.Bar(x=["z"], y=[w], base=bottom, marker={"color": colors[j]},
                              text=[f"z = {j + 1}<br>π = {w:.2f}"], textposition="inside",
-                             insidetextanchor="middle", showlegend=False, width=0.8,
+                             insidetextanchor="middle", textangle=0, showlegend=False,
+                             width=0.8, textfont={"size": FONT_SIZE - 5},
                              hovertemplate=f"p(z_{j + 1} = 1) = π_{j + 1} = {w:.3f}"
                                            "<extra></extra>"),
                       row=1, col=1)
@@ -311,7 +312,7 @@ def hard_soft_em_figure(X: np.ndarray, hard_step: HardEMStep, soft_step: GMMStep
                                      hoverinfo="skip"), row=1, col=col)
     ranges = axis_range(X, [hard_step.means, soft_step.means],
                         [hard_step.covariances, soft_step.covariances], [2.0])
-    _finish(fig, height, legend={"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top"})
+    _finish(fig, height, legend={"orientation": "h", "x": 0, "y": -0.16, "yanchor": "top"})
     axis = {"showgrid": False, "constrain": "domain"}
     equal_axes(fig, *ranges, x={**axis, "title_text": "x₁"}, y={**axis, "title_text": "x₂"})
     equal_axes(fig, *ranges, xaxis="x2", yaxis="y2", x={**axis, "title_text": "x₁"}, y=axis)
@@ -384,7 +385,7 @@ def m_step_figure(X: np.ndarray, means: np.ndarray, covariances: np.ndarray,
                   row=1, col=2)
     ranges = axis_range(X, [means, derivation.means], [covariances, derivation.covariances],
                         [2.0])
-    _finish(fig, height, legend={"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top"})
+    _finish(fig, height, legend={"orientation": "h", "x": 0, "y": -0.16, "yanchor": "top"})
     equal_axes(fig, *ranges, x={"title_text": "x₁", "constrain": "domain"},
                y={"title_text": "x₂", "constrain": "domain"})
     fig.update_yaxes(range=[0, 1.25 * max(derivation.nk.max(), n * derivation.old_weights.max())],
@@ -437,7 +438,7 @@ def supervised_figure(X: np.ndarray, result: LabelsOrNone, run: GMMRun, *,
     for trace in _ellipse_traces(run.means_, run.covariances_, (1.0, 2.0),
                                  [colors[int(c)] for c in matched], "each component's Gaussian"):
         fig.add_trace(trace, row=1, col=2)
-    _finish(fig, height, legend={"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top"})
+    _finish(fig, height, legend={"orientation": "h", "x": 0, "y": -0.16, "yanchor": "top"})
     axis = {"showgrid": False, "constrain": "domain"}
     equal_axes(fig, *ranges, x={**axis, "title_text": "x₁"}, y={**axis, "title_text": "x₂"})
     equal_axes(fig, *ranges, xaxis="x2", yaxis="y2", x={**axis, "title_text": "x₁"}, y=axis)

@@ -78,7 +78,7 @@ def jensen_figure(points: Sequence[float], weights: Sequence[float], *, x_max: f
     fig.update_xaxes(title_text="x", range=[0, x_max])
     fig.update_yaxes(title_text="ln x", range=[float(np.log(grid[0])) - 0.2,
                                                float(np.log(x_max)) + 0.4])
-    return _finish(fig, height, legend={"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top"})
+    return _finish(fig, height, legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"})
 
 
 # --------------------------------------------------------------------------- KL
@@ -158,7 +158,7 @@ def kl_gaussian_figure(mu_p: float, sigma_p: float, mu_q: float, sigma_q: float,
     fig.update_xaxes(title_text="x", row=2, col=1)
     fig.update_yaxes(title_text="density", row=1, col=1)
     fig.update_yaxes(title_text="nats per unit x", row=2, col=1)
-    return _finish(fig, height, legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"})
+    return _finish(fig, height, legend={"orientation": "h", "x": 0, "y": -0.16, "yanchor": "top"})
 
 
 # --------------------------------------------------------------------------- the bound over theta
@@ -219,7 +219,7 @@ def bound_curve_figure(curves: Sequence[BoundCurve], *, parameter: str = "μ",
                        arrowwidth=3, arrowcolor=MOVE_COLOR, text="")
     fig.update_xaxes(title_text=parameter)
     fig.update_yaxes(title_text="nats")
-    return _finish(fig, height, legend={"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top"})
+    return _finish(fig, height, legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"})
 
 
 # --------------------------------------------------------------------------- five points
@@ -270,7 +270,7 @@ def five_points_figure(points: Sequence[float], orange: tuple[float, float],
                              "font": {"size": FONT_SIZE}})
     fig.update_xaxes(title_text="x", range=list(x_range))
     fig.update_yaxes(title_text="density")
-    _finish(fig, height, legend={"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top"})
+    _finish(fig, height, legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"})
     fig.update_layout(margin={"t": 90})
     return fig
 
