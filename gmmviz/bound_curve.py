@@ -19,7 +19,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from gmmviz import _gauss2d as g2
 from gmmviz import _validate as v
 from gmmviz._em_posterior import component_log_prob
 from gmmviz._errors import InputError
@@ -188,8 +187,8 @@ def _top(X: np.ndarray, m: np.ndarray, c: np.ndarray, j: int, e: int, q: np.ndar
     xbar = q[:, j] @ X / nk
     s = c[j]
     best = float(xbar[e] - s[e, o] / s[o, o] * (xbar[o] - m[j, o]))
-    _, a, _, cc = g2.log_det_and_precision(g2.pack(s))
-    return best, float(xbar[e]), nk * float(a if e == 0 else cc)
+    # (Sigma^-1)_ee = 1 / (Sigma_ee - Sigma_eo^2 / Sigma_oo), without the determinant's overflow
+    return best, float(xbar[e]), nk / float(s[e, e] - s[e, o] * (s[e, o] / s[o, o]))
 
 
 def bound_curve(X: object, weights: object, means: object, covariances: object, *,

@@ -339,3 +339,17 @@ def test_a_bad_link_value_is_named(page, param, value):
     at = open_app(page_path(page), {param: value})
     assert f"{param}=" in text(at.warning)
     assert charts(at)
+
+
+@pytest.mark.parametrize("scale", [1e140, 1e200, 1e-140, 1e-200])
+@pytest.mark.parametrize("page", ["hard_em", "mstep", "bound_curve"])
+def test_an_upload_of_extreme_magnitude_draws_or_says_why(page, scale):
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(size=(40, 2)) - 3, rng.normal(size=(40, 2)) + 3]) * scale
+    csv = "x,y\n" + "\n".join(f"{a:.17g},{b:.17g}" for a, b in X)
+    at = open_app(page_path(page), {"data": "upload", "k": 2, "init": "kmeans"})
+    at.file_uploader(key="upload").set_value(("points.csv", csv.encode(), "text/csv")).run()
+    assert_ok(at)
+    assert charts(at) or at.error
+    if scale == 1e140:  # within what a fit holds: the page draws
+        assert charts(at), text(at.error)

@@ -76,7 +76,11 @@ def _body(run: gmmviz.GMMRun) -> None:
                            "this θ_old.")
         step = run.steps[2 * it]  # theta after iteration it (the start for 0)
         theta = (step.weights, step.means, step.covariances)
-        curves = _curves(ui.data_digest(run.X), run.X, theta, k, axis, climb)
+        curves, notice = ui.fit_or_notice(
+            lambda: _curves(ui.data_digest(run.X), run.X, theta, k, axis, climb))
+        if notice is not None:
+            notice.show()
+            return
         name = f"μ_{k + 1}, its {'x₁' if axis == 0 else 'x₂'}"
         st.plotly_chart(bound_curve_figure(curves, parameter=name, height=FIGURE_HEIGHT),
                         key="bound_curve_figure", width="stretch",

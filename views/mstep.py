@@ -79,7 +79,11 @@ def _body(run: gmmviz.GMMRun) -> None:
                        "The M-step of this iteration, from the responsibilities its E-step "
                        "gave.")
     before = run.steps[2 * it - 2]  # theta_old: the parameters after iteration it - 1
-    d = m_step_derivation(run.X, before.weights, before.means, before.covariances)
+    d, notice = ui.fit_or_notice(
+        lambda: m_step_derivation(run.X, before.weights, before.means, before.covariances))
+    if notice is not None:
+        notice.show()
+        return
     st.plotly_chart(m_step_figure(run.X, before.means, before.covariances, d,
                                   height=FIGURE_HEIGHT),
                     key="mstep_figure", width="stretch",
