@@ -159,7 +159,9 @@ def test_supervised_default_numbers():
 def test_supervised_other_data_uses_its_number_of_classes():
     at = open_app(page_path("supervised"))
     set_widget(at, "selectbox", "data", "moons")
+    assert "2 classes: the mixture starts from k-means" in text(at.caption)
     set_widget(at, "selectbox", "init", "kmeans")
+    assert "starts from k-means" not in text(at.caption)
     assert query(at)["data"] == "moons" and query(at)["init"] == "kmeans"
     X, y = gmmviz.datasets.make("moons", n_samples=500, random_state=0)
     run = gmmviz.fit_gmm(X, 2, init="kmeans", random_state=0)

@@ -65,6 +65,9 @@ def _compare(name: str, n: int, seed: int, init: str, cov: str
 
     result, notice = ui.fit_or_last_good(_LAST_GOOD, fit)
     ui.fit_notice(result, notice, stale="Still showing the last data that worked.")
+    if result is not None and fit_init(init, result[1].n_components) != init:
+        st.caption(f"The notes' starts are for 3 components and these data have "
+                   f"{result[1].n_components} classes: the mixture starts from k-means.")
     return result
 
 
