@@ -6,7 +6,22 @@
 
 import importlib
 
-from gmmviz import bound, budget, datasets, export, likelihood, outcomes, starts
+from gmmviz import (
+    bound,
+    bound_curve,
+    budget,
+    datasets,
+    derivation,
+    divergence,
+    export,
+    five_points,
+    gaussian,
+    hard_em,
+    likelihood,
+    outcomes,
+    starts,
+    supervised,
+)
 from gmmviz._em_posterior import bayes_terms, component_log_prob, mixture_density, predict_proba
 from gmmviz._em_run import GMMRun, GMMStep
 from gmmviz._em_settings import EMSettings
@@ -15,6 +30,7 @@ from gmmviz._errors import InputError
 from gmmviz.bound import bound_table
 from gmmviz.em import COVARIANCE_TYPES, fit_gmm
 from gmmviz.export import load_run, write_gif, write_png
+from gmmviz.hard_em import HardEMRun, fit_hard_em
 from gmmviz.io import load_points
 from gmmviz.kmeans import KMeansRun, KMeansStep, fit_kmeans
 from gmmviz.limit import center_distance, eps_sweep, fit_eps_limit, hardness, match_components
@@ -37,6 +53,7 @@ __all__ = [
     "EMSettings",
     "GMMRun",
     "GMMStep",
+    "HardEMRun",
     "KMeansRun",
     "KMeansStep",
     "InputError",
@@ -46,17 +63,24 @@ __all__ = [
     "bayes_terms",
     "bic",
     "bound",
+    "bound_curve",
     "bound_table",
     "budget",
     "center_distance",
     "component_log_prob",
     "datasets",
+    "derivation",
+    "divergence",
     "em_figure",
     "eps_sweep",
     "export",
     "figures",
+    "gaussian",
+    "hard_em",
     "fit_eps_limit",
     "fit_gmm",
+    "fit_hard_em",
+    "five_points",
     "fit_kmeans",
     "fit_restarts",
     "hardness",
@@ -73,6 +97,7 @@ __all__ = [
     "starts",
     "write_gif",
     "write_png",
+    "supervised",
 ]
 
 

@@ -38,26 +38,26 @@ def _probability(w: object) -> np.ndarray:
     return arr
 
 
-def _sigma(sigma: object) -> float:
+def _sigma(sigma: object, name: str = "sigma") -> float:
     try:
         s = float(sigma)  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:
-        raise InputError(f"sigma must be a number above 0; got {sigma!r}.") from exc
+        raise InputError(f"{name} must be a number above 0; got {sigma!r}.") from exc
     if not np.isfinite(s) or s <= 0:
         raise InputError(
-            f"sigma is a standard deviation and must be above 0; got {sigma!r}: "
+            f"{name} is a standard deviation and must be above 0; got {sigma!r}: "
             "choose a positive value."
         )
     return s
 
 
-def _mu(mu: object) -> float:
+def _mu(mu: object, name: str = "mu") -> float:
     try:
         m = float(mu)  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:
-        raise InputError(f"mu must be a finite number; got {mu!r}.") from exc
+        raise InputError(f"{name} must be a finite number; got {mu!r}.") from exc
     if not np.isfinite(m):
-        raise InputError(f"mu must be a finite number; got {mu!r}.")
+        raise InputError(f"{name} must be a finite number; got {mu!r}.")
     return m
 
 

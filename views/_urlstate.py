@@ -157,7 +157,7 @@ _LAST_QUERY = "_gmmviz_last_query"
 _LAST_VALUES = "_gmmviz_values"
 
 #: Parameters that no widget holds directly (the page passes their value to ``sync_url``).
-NON_WIDGET_PARAMS = frozenset({"start", "step", "point"})
+NON_WIDGET_PARAMS = frozenset({"start", "step", "point"})  # see _non_widget
 
 #: Session key: whether this run's values came from the link (opened, or the address edited).
 FROM_LINK = "_gmmviz_from_link"
@@ -178,6 +178,12 @@ PLAYER_PARAMS: dict[str, Param] = {
     "point": Param(None, "int", low=0, high=1_000_000),
 }
 EXPLORER_SCHEMA: dict[str, Param] = {**EXPLORER, **EXPLORER_EXTRA, **PLAYER_PARAMS}
+
+
+def _non_widget(name: str, param: Param) -> bool:
+    """Whether no widget holds the parameter: the manual start, and the player's step and
+    point (a page may give its own widget one of these names, with its own Param)."""
+    return name == "start" or param is PLAYER_PARAMS.get(name)
 
 
 def _is_flag(param: Param) -> bool:
@@ -237,7 +243,7 @@ def url_state(schema: Mapping[str, Param], *, assign: bool = True) -> dict[str, 
     for name, param in schema.items():
         if from_link:
             value = parsed[name]
-        elif name in st.session_state and name not in NON_WIDGET_PARAMS:
+        elif name in st.session_state and not _non_widget(name, param):
             value = _valid(param, from_widget(param, st.session_state[name]), parsed[name])
         else:
             value = _valid(param, remembered.get(name, parsed[name]), parsed[name])
@@ -265,7 +271,7 @@ def assign_widget_keys(values: Mapping[str, Any], schema: Mapping[str, Param]) -
     navigating) only takes over a value that was set through session state.
     """
     for name, param in schema.items():
-        if name not in NON_WIDGET_PARAMS:
+        if not _non_widget(name, param):
             st.session_state[name] = to_widget(param, values[name])
 
 
@@ -273,7 +279,7 @@ def current_values(values: Mapping[str, Any], schema: Mapping[str, Param]) -> di
     """``values`` with every parameter that a widget holds replaced by the widget's value."""
     out = dict(values)
     for name, param in schema.items():
-        if name not in NON_WIDGET_PARAMS and name in st.session_state:
+        if not _non_widget(name, param) and name in st.session_state:
             out[name] = from_widget(param, st.session_state[name])
     return out
 

@@ -14,6 +14,7 @@ from gmmviz.figures.player import bound_chart, bound_step_html
 from gmmviz.figures.teaching import bound_figure, step_tick_labels
 from gmmviz.numbers import format_number as num
 from views import _common as ui
+from views import _notes as notes
 from views import _player
 
 ZOOM_LABELS = {"near": "this iteration and the next", "all": "the whole run"}
@@ -37,31 +38,6 @@ def _intro() -> None:
         "rise with it. Step through the half-steps of the run above and watch the gap open and "
         "close."
     )
-
-
-def _sidebar(values: dict) -> tuple[str, ui.EMControls]:
-    """The data and EM controls; returns the data's caption and what the EM controls ask."""
-    with st.sidebar:
-        st.header("Data")
-        X, description = ui.data_source_controls()
-        st.header("EM settings")
-        controls = ui.gmm_controls(values, X, description)
-    return description, controls
-
-
-def _run(controls: ui.EMControls) -> gmmviz.GMMRun | None:
-    """The run the controls ask for, or the last one that worked (saying why)."""
-    request = controls.request
-    fit, work = (None, None) if request is None else (
-        request.fit, request.work("lower_bound", animated=False))
-    run, notice = ui.fit_or_last_good(_LAST_RUN, fit, work)
-    if notice is not None:
-        notice.show()
-        if run is not None:
-            st.caption("Still showing the last run that worked.")
-    elif controls.error is not None:
-        st.error(controls.error, icon=":material/error:")
-    return run
 
 
 def _half_step(run: gmmviz.GMMRun, table: pd.DataFrame, description: str, key: str,
@@ -186,11 +162,9 @@ def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
     st.title("Why EM climbs")
-    description, controls = _sidebar(values)
-    run = _run(controls)
+    run, controls, description = notes.sidebar_run(values, "lower_bound", _LAST_RUN)
     if run is None:
         _intro()
-        st.info("Choose data and settings in the sidebar to run EM.", icon=":material/tune:")
     else:
         table = bound_table(run)
         key = controls.request.key if controls.request is not None else f"last-{id(run)}"

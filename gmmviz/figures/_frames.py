@@ -331,3 +331,14 @@ def plain_layout(height: int, margin: dict, **props: object) -> dict:
     """Layout shared by every figure: white template, the figures' font size, height, margins."""
     return {"height": height, "template": "plotly_white", "font": {"size": FONT_SIZE},
             "margin": margin, **props}
+
+
+def finish_small(fig: go.Figure, height: int, **layout: object) -> go.Figure:
+    """The notes' smaller figures: the shared layout, slightly smaller text."""
+    fig.update_layout(**plain_layout(height, {"l": 60, "r": 20, "t": 60, "b": 50}),
+                      hovermode="closest", **layout)
+    fig.update_layout(font={"size": FONT_SIZE - 2})
+    fig.update_annotations(font={"size": FONT_SIZE})
+    fig.update_xaxes(tickfont_size=FONT_SIZE - 3, title_font_size=FONT_SIZE - 1)
+    fig.update_yaxes(tickfont_size=FONT_SIZE - 3, title_font_size=FONT_SIZE - 1)
+    return fig

@@ -271,7 +271,7 @@ def _kmeans_traces(run, view: _LloydFrames, voronoi: bool,
     roles: dict = {"voronoi": None}
     if voronoi:
         roles["voronoi"] = 0
-        fig.add_trace(_regions_trace(view.voronoi(0)["z"], view.x_range, view.y_range, colors,
+        fig.add_trace(regions_trace(view.voronoi(0)["z"], view.x_range, view.y_range, colors,
                                      "Voronoi regions"), row=1, col=1)
     roles["points"] = len(fig.data)
     fig.add_trace(points_trace(X, {**_label_colors(view.codes[0], k, palette), "showscale": False},
@@ -323,7 +323,7 @@ def _distortion_axes(fig: go.Figure, view: _LloydFrames) -> None:
 
 
 # ----------------------------------------------------------------------------- end states
-def _regions_trace(labels: np.ndarray, x_range: Sequence[float], y_range: Sequence[float],
+def regions_trace(labels: np.ndarray, x_range: Sequence[float], y_range: Sequence[float],
                    colors: Sequence[str], name: str) -> go.Heatmap:
     """A light heatmap of region labels (uint8, shape (n, n)) in the cluster colours."""
     n = labels.shape[0]
@@ -417,9 +417,9 @@ def _add_regions(fig: go.Figure, gmm_run, centers: np.ndarray, ranges: tuple, gr
     gx, gy, vor = voronoi_grid(centers, *ranges, grid)
     xx, yy = np.meshgrid(gx, gy)
     win = predict_proba(np.column_stack([xx.ravel(), yy.ravel()]), gmm_run.final)
-    fig.add_trace(_regions_trace(win.argmax(axis=1).reshape(grid, grid), *ranges, colors,
+    fig.add_trace(regions_trace(win.argmax(axis=1).reshape(grid, grid), *ranges, colors,
                                  "largest responsibility"), row=1, col=1)
-    fig.add_trace(_regions_trace(vor, *ranges, colors, "Voronoi regions"), row=1, col=2)
+    fig.add_trace(regions_trace(vor, *ranges, colors, "Voronoi regions"), row=1, col=2)
 
 
 def _add_end_points(fig: go.Figure, X: np.ndarray, gmm_run, kmeans_run,

@@ -1,0 +1,76 @@
+"""What the notes' pages share: a run fitted from the sidebar's data and EM controls, a slider
+with step buttons, and the notes' own words folded under the figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import streamlit as st
+
+import gmmviz
+from views import _common as ui
+
+
+def sidebar_run(values: dict[str, Any], slot: str, last_key: str
+                ) -> tuple[gmmviz.GMMRun | None, ui.EMControls, str]:
+    """The data and EM controls in the sidebar, and the run they ask for (or the last one that
+    worked, saying why).
+
+    Returns
+    -------
+    run : GMMRun or None
+    controls : EMControls
+    description : str
+        The data's caption.
+    """
+    with st.sidebar:
+        st.header("Data")
+        X, description = ui.data_source_controls()
+        st.header("EM settings")
+        controls = ui.gmm_controls(values, X, description)
+    request = controls.request
+    fit, work = (None, None) if request is None else (
+        request.fit, request.work(slot, animated=False))
+    run, notice = ui.fit_or_last_good(last_key, fit, work)
+    if notice is not None:
+        notice.show()
+        if run is not None:
+            st.caption("Still showing the last run that worked.")
+    elif controls.error is not None:
+        st.error(controls.error, icon=":material/error:")
+    if run is None:
+        st.info("Choose data and settings in the sidebar to run EM.", icon=":material/tune:")
+    return run, controls, description
+
+
+def _move(key: str, delta: int, options: Sequence[int]) -> None:
+    i = options.index(int(st.session_state[key])) + delta
+    st.session_state[key] = options[min(max(i, 0), len(options) - 1)]
+
+
+def stepper(label: str, key: str, options: Sequence[int], help_text: str,
+            format_func: Callable[[int], str] = str) -> int:
+    """A select slider over ``options`` (consecutive whole numbers) with ◀ and ▶ beside it
+    (keys ``key``, ``key_prev``, ``key_next``); its value, clamped into the options."""
+    options = list(options)
+    value = int(st.session_state.get(key, options[0]))
+    st.session_state[key] = min(max(value, options[0]), options[-1])
+    if len(options) == 1:
+        st.caption(f"{label}: {format_func(options[0])}")
+        return options[0]
+    b1, b2, b3 = st.columns([1, 10, 1], vertical_alignment="bottom")
+    b1.button("◀", key=f"{key}_prev", on_click=_move, args=(key, -1, options), help="Back one",
+              disabled=int(st.session_state[key]) <= options[0], width="stretch")
+    value = int(b2.select_slider(label, options=options, key=key, format_func=format_func,
+                                 help=help_text))
+    b3.button("▶", key=f"{key}_next", on_click=_move, args=(key, 1, options),
+              help="Forward one", disabled=value >= options[-1], width="stretch")
+    return value
+
+
+def the_notes(title: str, body: Callable[[], None], *, expanded: bool = False) -> None:
+    """The notes' words and equations, folded under ``title``."""
+    with st.expander(title, expanded=expanded, icon=":material/menu_book:"):
+        body()

@@ -1,0 +1,133 @@
+"""Hard EM, then soft: the notes' overview (label, refit) beside EM, from the same start."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+import gmmviz
+from gmmviz.figures.notes import hard_soft_em_figure, nll_pair_figure
+from gmmviz.hard_em import HardEMRun, HardEMStep, compare_hard_soft, fit_hard_em
+from views import _common as ui
+from views import _notes as notes
+
+SCHEMA: dict[str, ui.Param] = {
+    **ui.EXPLORER,
+    "start": ui.EXPLORER_EXTRA["start"],
+    "step": ui.Param(1000, "int", low=0, high=1000, help="the half-step shown"),
+}
+FIGURE_HEIGHT = 480
+_LAST_RUN = "_hard_em_run"
+HARD_WORDS = {"E": "labelled", "M": "refitted"}
+SOFT_WORDS = {"E": "E-step: γ", "M": "M-step: π, μ, Σ"}
+
+
+def _title(method: str, step: HardEMStep | gmmviz.GMMStep, words: dict[str, str]) -> str:
+    """A panel's title, e.g. "hard EM · iteration 2, refitted" (short: two fit side by side)."""
+    if step.kind == "init":
+        return f"{method} · start"
+    return f"{method} · iteration {step.iteration}, {words[step.kind]}"
+
+
+@st.cache_data(max_entries=16, show_spinner="Running hard EM…")
+def _hard(key: str, _X: Any, n_components: int, _kwargs: dict[str, Any]) -> HardEMRun:
+    # ``key`` names the data and every setting (the soft fit's key)
+    return fit_hard_em(_X, n_components, **_kwargs)
+
+
+def _hard_run(controls: ui.EMControls) -> HardEMRun | None:
+    """Hard EM from the soft run's start (the same arguments but tol), or a notice."""
+    request = controls.request
+    if request is None:
+        return None
+    kwargs = {k: v for k, v in request.fit_kwargs().items() if k != "tol"}
+    hard, notice = ui.fit_or_notice(lambda: _hard(request.key, request.X, request.n_components,
+                                                  kwargs))
+    if notice is not None:
+        notice.show()
+    return hard
+
+
+def _labels(n_steps: int) -> list[str]:
+    """start, E1 · label, M1 · refit, ..."""
+    return ["start"] + [f"{'E' if i % 2 else 'M'}{(i + 1) // 2} · "
+                        f"{'label' if i % 2 else 'refit'}" for i in range(1, n_steps)]
+
+
+def _figure(run: gmmviz.GMMRun, hard: HardEMRun) -> None:
+    n_steps = max(len(run.steps), len(hard.steps))
+    labels = _labels(n_steps)
+    step = notes.stepper("Half-step", "step", range(n_steps),
+                         "start, then label (E) and refit (M) of every iteration; each run "
+                         "stays at its end once it has stopped.", labels.__getitem__)
+    hs, ss = hard.steps[min(step, len(hard.steps) - 1)], run.steps[min(step, len(run.steps) - 1)]
+    c = compare_hard_soft(hard, run)
+    st.plotly_chart(hard_soft_em_figure(
+        run.X, hs, ss, c.differ, height=FIGURE_HEIGHT,
+        titles=(_title("hard EM", hs, HARD_WORDS), _title("soft EM", ss, SOFT_WORDS))),
+        key="hard_soft_figure", width="stretch",
+        config={"displaylogo": False, "scrollZoom": False})
+    a, b, d, e = st.columns(4)
+    a.metric("points they end on differently", f"{c.n_differ}",
+             help="Hard label ≠ the component with the largest γ at soft EM's end (ringed).")
+    b.metric("NLL, hard EM's end", f"{c.nll_hard:.3f}",
+             help=f"{hard.n_iter_} iterations, {hard.stop_reason}")
+    d.metric("NLL, soft EM's end", f"{c.nll_soft:.3f}",
+             help=f"{run.n_iter_} iterations, {run.stop_reason}")
+    e.metric("largest mean shift", f"{c.mean_shift.max():.3g}",
+             help="Between the two runs' final means, component by component.")
+    if c.n_differ:
+        st.caption(f"The ringed points are those soft EM is unsure of: their largest "
+                   f"responsibility is {c.soft_certainty[c.differ].max():.2f} at most "
+                   "(1 means no doubt). Hard EM forced each wholly into one Gaussian, and "
+                   "that Gaussian's mean and spread followed.")
+    st.plotly_chart(nll_pair_figure(hard.nll, run.nll, (step + 1) // 2, height=260),
+                    key="nll_pair_figure", width="stretch",
+                    config={"displaylogo": False, "displayModeBar": False})
+
+
+def _explanation() -> None:
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.markdown(
+            "**The notes' overview** (before EM proper):\n\n"
+            "1. Knowing nothing, set the parameters at random (or from K-means).\n"
+            "2. Label every point with its most likely distribution.\n"
+            "3. Refit each distribution from the mean and spread of the points labelled "
+            "with it.\n\n"
+            "Repeat 2 and 3. Here step 2 takes the component with the largest "
+            "π_k N(x_n | μ_k, Σ_k), and step 3 also sets π_k to the share of points, "
+            "N_k / N; it stops when no label changes.")
+    with right:
+        st.markdown(
+            "**Soft EM** keeps the doubt: the E-step gives every point responsibilities "
+            "γ(z_nk) between 0 and 1, and the M-step weighs every point by them. Hard EM "
+            "rounds γ to 0 or 1. Where a point is nearly shared, the two disagree, and a "
+            "hard label pulls its Gaussian further than it should. Hard EM climbs its own "
+            "objective, Σ_n ln π_{z_n} N(x_n | μ_{z_n}, Σ_{z_n}); soft EM climbs ln p(X | θ), "
+            "and ends no worse by it.")
+        st.latex(r"\gamma(z_{nk}) = \frac{\pi_k \mathcal{N}(x_n \mid \mu_k, \Sigma_k)}"
+                 r"{\sum_j \pi_j \mathcal{N}(x_n \mid \mu_j, \Sigma_j)}"
+                 r"\quad\longrightarrow\quad r_{nk} = [k = \arg\max_j \gamma(z_{nj})]")
+
+
+# ----------------------------------------------------------------------------- the page
+def _page() -> None:
+    """The page, top to bottom (a function: a run's values go with it)."""
+    values = ui.url_state(SCHEMA)
+    ui.page_element()
+    st.title("Hard EM, then soft")
+    st.caption("The same data and start: left, every point labelled with its most likely "
+               "Gaussian and each Gaussian refitted from its points; right, EM's soft "
+               "responsibilities.")
+    run, controls, _ = notes.sidebar_run(values, "hard_em", _LAST_RUN)
+    hard = _hard_run(controls) if run is not None else None
+    if run is not None and hard is not None and hard.n_components == run.n_components:
+        _figure(run, hard)
+    notes.the_notes("Label, refit — and what soft EM does instead", _explanation,
+                    expanded=True)
+    ui.sync_url({**values, "start": controls.start}, SCHEMA)
+
+
+_page()
