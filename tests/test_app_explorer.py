@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import numpy as np
@@ -474,9 +475,24 @@ def test_presentation_mode_shows_the_animation_alone():
     assert player_spec(at_normal)["present"] is False
 
 
-def test_the_animation_can_be_downloaded(default_app):
-    buttons = default_app.get("download_button")
-    assert any("animation" in b.proto.label for b in buttons)
+def test_the_run_can_be_taken_away(default_app):
+    labels = [b.proto.label for b in default_app.get("download_button")]
+    assert {"Animation (HTML)", "Responsibilities (CSV)", "Whole run (JSON)",
+            "Picture (PNG)"} <= set(labels)
+    assert any(b.label == "Make a GIF" for b in default_app.button)
+
+
+def test_making_the_gif_offers_it_with_one_frame_per_half_step():
+    from PIL import Image
+
+    at = _app({"iters": "3", "tol": "0"})
+    next(b for b in at.button if b.label == "Make a GIF").click().run()
+    assert_ok(at)
+    gif = next(b for b in at.get("download_button") if b.proto.label == "Animation (GIF)")
+    data = at.session_state["_gif_made_explorer"][1]
+    image = Image.open(io.BytesIO(data))
+    assert image.n_frames == 7 and image.size == (1280, 720)  # start + 2 x 3 half-steps
+    assert gif is not None
 
 
 # ----------------------------------------------------------------------------- first run

@@ -46,7 +46,7 @@ from views._em_controls import (
     start_source,
 )
 from views._equations import equations_block, tex_number
-from views._exports import export_buttons, panels_export_buttons
+from views._exports import export_buttons, panels_export_buttons, picture_buttons
 from views._manual import ManualStart, manual_start_editor
 from views._page import page_element
 from views._urlstate import (
@@ -123,6 +123,7 @@ __all__ = [
     "manual_start_editor",
     "page_element",
     "panels_export_buttons",
+    "picture_buttons",
     "preset_request",
     "settings_controls",
     "start_label",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -31,15 +32,16 @@ def _step_index(run: gmmviz.GMMRun, step: int | None) -> int:
 
 
 def export_buttons(run: gmmviz.GMMRun, description: str, *, step: int | None = None,
-                   key_prefix: str = "export", file_stem: str = "gmmviz-em") -> None:
+                   key_prefix: str = "export", file_stem: str = "gmmviz-em",
+                   columns: Sequence[Any] | None = None) -> None:
     """Two download buttons side by side: CSV of half-step ``step`` (None: the final one) and
-    JSON of the whole run (``description`` names the data in it).
+    JSON of the whole run (``description`` names the data in it); in ``columns`` when given.
 
     Widget keys: ``{key_prefix}_csv`` and ``{key_prefix}_json``.
     """
     i = _step_index(run, step)
     what = "the final half-step" if i == len(run.steps) - 1 else f"“{run.steps[i].label}”"
-    csv_col, json_col = st.columns(2)
+    csv_col, json_col = columns if columns is not None else st.columns(2)
     csv_col.download_button(
         "Responsibilities (CSV)", data=lambda: run.to_frame(i).to_csv(),
         file_name=f"{file_stem}-step{i}.csv", mime="text/csv", on_click="ignore",
@@ -87,3 +89,45 @@ def panels_export_buttons(runs: Sequence[gmmviz.GMMRun], titles: Sequence[str],
         file_name="gmmviz-compare.zip", mime="application/zip", on_click="ignore",
         icon=":material/folder_zip:", key=f"{key_prefix}_zip",
         help="One JSON file per panel. " + JSON_HELP)
+
+
+#: Session key prefix of a GIF made for download: (fit fingerprint, bytes).
+_GIF = "_gif_made"
+
+
+def picture_buttons(run: gmmviz.GMMRun, X: Any, step: int, *, fit_key: str,
+                    levels: Sequence[float], duration_ms: int, columns: Sequence[Any],
+                    key_prefix: str) -> None:
+    """A PNG of half-step ``step`` at twice 1280 x 720, and the whole animation as a GIF at
+    1280 x 720 for slides: made here with Pillow (one frame per half-step, at the player's
+    speed), with a progress bar, then offered for download."""
+    png_col, gif_col = columns
+    i = _step_index(run, step)
+
+    def png() -> bytes:
+        out = io.BytesIO()
+        gmmviz.write_png(run, X, i, out, scale=2, levels=levels)
+        return out.getvalue()
+
+    png_col.download_button(
+        "Picture (PNG)", data=png, file_name=f"gmmviz-step{i}.png", mime="image/png",
+        on_click="ignore", icon=":material/image:", key=f"{key_prefix}_png",
+        help=f"“{run.steps[i].label}” as a 2560 × 1440 picture, for a slide.")
+    made_key = f"{_GIF}_{key_prefix}"
+    fingerprint = (fit_key, tuple(levels), int(duration_ms))
+    made = st.session_state.get(made_key)
+    if made is not None and made[0] == fingerprint:
+        gif_col.download_button(
+            "Animation (GIF)", data=made[1], file_name="gmmviz-em.gif", mime="image/gif",
+            on_click="ignore", icon=":material/gif_box:", key=f"{key_prefix}_gif",
+            help=f"{len(run.steps)} frames at 1280 × 720, {duration_ms} ms each; it loops.")
+    elif gif_col.button("Make a GIF", icon=":material/gif_box:", key=f"{key_prefix}_make_gif",
+                        help=f"Draw the {len(run.steps)} half-steps at 1280 × 720 into an "
+                             "animated GIF for slides; a bar shows how far it has got."):
+        bar = gif_col.progress(0.0, text="Drawing the frames…")
+        out = io.BytesIO()
+        gmmviz.write_gif(run, X, out, duration_ms=duration_ms, levels=levels,
+                         progress=lambda done, total: bar.progress(
+                             done / max(total, 1), text=f"Frame {done} of {total}"))
+        st.session_state[made_key] = (fingerprint, out.getvalue())
+        st.rerun()

@@ -17,6 +17,7 @@ import streamlit as st
 import gmmviz
 from gmmviz import outcomes
 from gmmviz.figures import PALETTE, animation_html, responsibility_bars
+from gmmviz.numbers import format_number
 from views import _common as ui
 from views import _player
 
@@ -125,7 +126,7 @@ def _header(head: list[Any], shown: Shown) -> None:
         st.markdown(TITLE)
         st.caption(
             f"**Data:** {request.description} · **k** = {run.n_components} · **start:** "
-            f"{ui.start_label(request.init_name)} · **covariance:** {run.covariance_type}"
+            f"{request.start.label} · **covariance:** {run.covariance_type}"
         )
     with status:
         _outcome(run)
@@ -133,8 +134,8 @@ def _header(head: list[Any], shown: Shown) -> None:
         final, first = run.final, run.steps[0]
         st.metric(
             "Final NLL",
-            f"{final.nll:,.1f}" if abs(final.nll) >= 1000 else f"{final.nll:.2f}",
-            delta=f"{final.nll - first.nll:,.1f}", delta_color="inverse",
+            format_number(final.nll),
+            delta=format_number(final.nll - first.nll, signed=True), delta_color="inverse",
             help="Negative log-likelihood of the data at the final parameters, in nats; EM "
                  "lowers it at every iteration.",
         )
@@ -244,8 +245,10 @@ def _figure(shown: Shown, values: dict[str, Any]) -> tuple[int, int | None] | No
     return step, point
 
 
-def _share_row(shown: Shown, values: dict[str, Any]) -> None:
-    """The keys and the link, and the animation as a standalone file."""
+def _share_row(shown: Shown, values: dict[str, Any], step: int) -> None:
+    """The keys and the link; the run to take away: the animation as a standalone file, the
+    points' responsibilities at the player's half-step (CSV), the whole run (JSON), a picture
+    of the half-step (PNG) and the animation for slides (GIF)."""
     request = shown.request
 
     def standalone() -> str:
@@ -255,17 +258,22 @@ def _share_row(shown: Shown, values: dict[str, Any]) -> None:
             height=FIGURE_HEIGHT)
         return animation_html(fig)
 
-    share, export = st.columns([3, 1], vertical_alignment="center")
-    share.caption("**Keys:** → or Page Down steps forward, ← or Page Up back, Space plays or "
-                  "pauses. The address bar holds every setting: copy it to share or bookmark "
-                  "this demo.")
-    export.download_button(
-        "Download the animation", data=standalone,
+    st.caption("**Keys:** → or Page Down steps forward, ← or Page Up back, Space plays or "
+               "pauses. The address bar holds every setting and the half-step: copy it to "
+               "share or bookmark this moment of the demo.")
+    html_col, csv_col, json_col, png_col, gif_col = st.columns(5)
+    html_col.download_button(
+        "Animation (HTML)", data=standalone,
         file_name="gmmviz-em.html", mime="text/html", on_click="ignore",
         icon=":material/download:",
         help="A standalone HTML file with Play, Pause and the slider; it opens offline in any "
              "browser.",
     )
+    ui.export_buttons(shown.run, request.description, step=step, key_prefix="explorer_export",
+                      columns=(csv_col, json_col))
+    ui.picture_buttons(shown.run, request.X, step, fit_key=request.key, levels=_levels(values),
+                       duration_ms=int(values["speed"]), columns=(png_col, gif_col),
+                       key_prefix="explorer")
 
 
 # ----------------------------------------------------------------------------- below the figure
@@ -405,10 +413,11 @@ def _page() -> None:
     else:
         _header(head, shown)
         _messages(shown)
+        ui.class_agreement(shown.run, shown.request.X)
         at = _figure(shown, values)
         ui.page_element(rerun_when_drawn=alone is not None)
         if alone is None and at is not None:
-            _share_row(shown, values)
+            _share_row(shown, values, at[0])
             if values["present"] != "1":  # presentation mode: the animation alone
                 _details(shown, *at)
 
