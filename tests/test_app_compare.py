@@ -261,7 +261,8 @@ def test_restarts_tab_and_its_controls():
     at.number_input(key="restart_pick").set_value((best + 1) % 30).run()
     assert_ok(at)
     assert "best of 30" not in text(at.markdown)
-    assert chart_spec(at, "restart_fit")["frames"]
+    replay = chart_spec(at, "restart_player")
+    assert replay["labels"] and replay["step"] == len(replay["labels"]) - 1  # at its final fit
     at.slider(key="restarts").set_value(12).run()
     assert_ok(at)
     at.selectbox(key="rinit").set_value("kmeans-pp").run()
@@ -321,7 +322,8 @@ def test_identical_start_demo(cov):
     assert [m.value for m in at.metric] == ["0"]
     assert "exactly identical" in text(at.success)
     assert "never" in text(at.markdown) and "separate" in text(at.markdown)
-    assert chart_spec(at, "identical_fig")["frames"]
+    identical = chart_spec(at, "identical_player")
+    assert identical["labels"] and len(identical["panels"]) == 1
 
 
 # --------------------------------------------------------------------------- choosing k

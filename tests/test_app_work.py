@@ -183,7 +183,7 @@ def test_an_input_error_keeps_the_last_good_figure(page):
 
 @pytest.mark.parametrize(("tab", "figure", "toggle"), [
     ("Restarts", "restarts_fig", None),
-    ("Identical starts", "identical_fig", "identical_demo"),
+    ("Identical starts", "identical_player", "identical_demo"),
 ])
 def test_each_compare_tab_keeps_its_last_good_figure(tab, figure, toggle):
     at = open_app(page_path("compare"), {"data": "upload"}, session={"compare_tab": tab})

@@ -21,6 +21,7 @@ from gmmviz.numbers import DECIMALS
 from gmmviz.numbers import format_number as num
 from gmmviz.starts import GMM_START_LABELS
 from views import _common as ui
+from views import _player
 
 #: The random starts: they change with the seed.
 RESTART_INITS = ("random", "random-resp", "kmeans-pp", "kmeans")
@@ -33,6 +34,8 @@ RESTARTS = ui.Lever("restarts", "restarts", ui.Setting.RUNS, lowest=2)
 _LAST_RESTARTS = "_compare_last_restarts"
 _LAST_IDENTICAL = "_compare_last_identical"
 _LAST_GRID = "_compare_last_grid"
+RESTART_PLAYER, IDENTICAL_PLAYER = "restart_player", "identical_player"
+_RESTART_SHOWN = "_compare_restart_shown"  # the fit key of the restart the player shows
 
 
 class Shared(NamedTuple):
@@ -89,11 +92,6 @@ def _grid(X: np.ndarray, work: ui.Work, **settings: Any) -> pd.DataFrame:
         work.progress(i + 1, len(cells))
     filled = [f for f in frames if len(f)]
     return pd.concat(filled, ignore_index=True) if filled else frames[0]
-
-
-@st.cache_data(max_entries=16, show_spinner="Drawing the panels…")
-def compare_figure(keys: tuple, _runs: list, titles: tuple, duration_ms: int) -> Any:
-    return cf.compare_figure(_runs, list(titles), duration_ms=duration_ms)
 
 
 @st.cache_resource(max_entries=16, show_spinner="Drawing the panels…")
@@ -226,10 +224,17 @@ def _chosen_restart(result: selection.RestartsResult, request: ui.FitRequest,
     if notice is not None:
         notice.show()
         return
-    fig = ui.cached_em_figure(run, restart.X, restart.key, levels=(1, 2),
-                              duration_ms=int(values["speed"]), height=540,
-                              frame=len(run.steps) - 1, title=f"Restart {chosen}: its final fit")
-    st.plotly_chart(fig, key="restart_fit", width="stretch", config={"displaylogo": False})
+    data = ui.cached_player(run, restart.X, restart.key, levels=(1, 2),
+                            duration_ms=int(values["speed"]), density=False)
+    view = _player.view(RESTART_PLAYER)
+    html = ui.cached_step_html(run, restart.X, restart.key, point=view.point,
+                               source=f"Restart {chosen}, seed {seed}.")
+    # a new restart opens at its final fit; the player then keeps where the user left it
+    step = view.step if st.session_state.get(_RESTART_SHOWN) == restart.key else None
+    st.session_state[_RESTART_SHOWN] = restart.key
+    _player.player({**data, "html": html, "point": view.point,
+                    "step": len(run.steps) - 1 if step is None else step},
+                   key=RESTART_PLAYER, url=False)
 
 
 def _show_restart(index: int) -> None:
@@ -299,9 +304,10 @@ def identical_tab(shared: Shared, values: dict[str, Any]) -> None:
                   "never moves.")
     else:
         b.warning(f"The components differ by {spread:.3g}: rounding, not EM, separated them.")
-    fig = compare_figure((request.key,), [run], (f"Identical start, k = {k}",),
-                          int(values["speed"]))
-    st.plotly_chart(fig, key="identical_fig", width="stretch", config={"displaylogo": False})
+    data = compare_player_data((request.key,), [run], (f"Identical start, k = {k}",),
+                               int(values["speed"]))
+    _player.player({**data, "step": _player.view(IDENTICAL_PLAYER).step or 0},
+                   key=IDENTICAL_PLAYER, url=False)
     _why_identical_stays()
 
 
