@@ -1,4 +1,5 @@
-"""Size of the animated EM figure that st.plotly_chart sends, against a naive encoding.
+"""Size of what the explorer sends for a run: the step player's data and the animated EM
+figure (st.plotly_chart, kept for notebooks and the HTML download), against a naive encoding.
 
 Builds the figure of a 10,000-point, 50-iteration run (k=5, blobs, tol=0: 101 frames) with
 :func:`gmmviz.figures.em_figure` and serialises it exactly as ``st.plotly_chart`` does
@@ -15,6 +16,7 @@ has its floats as plain lists. It is serialised with the same encoder.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -31,6 +33,7 @@ import plotly.tools  # noqa: E402
 import gmmviz  # noqa: E402
 from gmmviz.figures import em_figure  # noqa: E402
 from gmmviz.figures._colors import codec  # noqa: E402
+from gmmviz.figures.player import em_player, em_step_html  # noqa: E402
 
 
 def streamlit_spec(fig: go.Figure) -> str:
@@ -97,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     dens_build = time.perf_counter() - start
 
     naive = naive_spec(fig, run)
+    # the step player's data, as its st.components.v2 element sends it (JSON): the figure, the
+    # curve and a step panel for every half-step
+    player = json.dumps({**em_player(run, X), "html": em_step_html(run, X)})
+    player_dens = json.dumps({**em_player(run, X, density=True), "html": em_step_html(run, X)})
 
     mb = 1e6
     print(f"EM figure payload: {args.n} points, {run.n_iter_} iterations, k={args.k}, "
@@ -107,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(spec) / len(naive):.3f} |")
     print(f"| em_figure, show_density=True | {len(dens) / mb:.2f} | "
           f"{len(dens) / len(naive):.3f} |")
+    print(f"| the explorer's step player (em_player + em_step_html) | {len(player) / mb:.2f} | "
+          f"{len(player) / len(naive):.3f} |")
+    print(f"| the step player, density=True | {len(player_dens) / mb:.2f} | "
+          f"{len(player_dens) / len(naive):.3f} |")
     print(f"| naive: x/y and a colour string per point in every frame | "
           f"{len(naive) / mb:.2f} | 1 |")
     print(f"\nnaive / em_figure = {len(naive) / len(spec):.1f}x; contract: "

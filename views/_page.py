@@ -59,3 +59,79 @@ def page_element(*, rerun_when_drawn: bool = False, key: str = "page_element") -
     only once.
     """
     _figure_drawn(key=key, data={"rerun": bool(rerun_when_drawn)}, on_drawn_change=lambda: None)
+
+
+# ----------------------------------------------------------------------------- presentation
+#: Presentation mode, for a projector: no Streamlit top bar, the sidebar folded away, a
+#: one-line title, text of at least 18 px, the page's padding trimmed so that the figure, its
+#: controls and the step panel fit a 1280 x 720 screen. Applied while <body> has the class.
+PRESENT_CSS = """body.gmmviz-present [data-testid='stHeader'] {
+  display: none;
+}
+body.gmmviz-present [data-testid='stMainBlockContainer'] {
+  padding-top: 0.4rem;
+  padding-bottom: 1rem;
+  max-width: none;
+}
+body.gmmviz-present h1 {
+  font-size: 1.75rem;
+  padding: 0.1rem 0;
+  white-space: nowrap;
+  overflow: hidden;
+  text-overflow: ellipsis;
+}
+body.gmmviz-present [data-testid='stMarkdownContainer'] p,
+body.gmmviz-present [data-testid='stMarkdownContainer'] li,
+body.gmmviz-present [data-testid='stCaptionContainer'],
+body.gmmviz-present [data-testid='stWidgetLabel'] p {
+  font-size: 18px;
+}
+[data-testid='stMainBlockContainer'] h1 {
+  font-size: 2.1rem;
+}"""
+
+# Puts the class on <body> and folds the sidebar away (unfolding it again on leaving the mode,
+# when this mode folded it). The sidebar may come a moment after the page's first run.
+_PRESENT_JS = """
+export default function ({ data }) {
+  const on = !!(data && data.present);
+  document.body.classList.toggle("gmmviz-present", on);
+  let tries = 0;
+  const fold = () => {
+    const bar = document.querySelector('[data-testid="stSidebar"]');
+    const open = bar && bar.getAttribute("data-collapsed") === "false";
+    if (on && open) {
+      const b = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+      if (b) { b.click(); window.__gmmvizFolded = true; return; }
+    }
+    if (!on && window.__gmmvizFolded && bar && !open) {
+      const b = document.querySelector('[data-testid="stExpandSidebarButton"]');
+      if (b) { b.click(); window.__gmmvizFolded = false; return; }
+    }
+    if (on && !bar && tries++ < 100) timer = setTimeout(fold, 100);
+  };
+  let timer = setTimeout(fold, 0);
+  return () => clearTimeout(timer);
+}
+"""
+_presentation = st.components.v2.component(
+    "gmmviz_presentation", js=_PRESENT_JS, css=PRESENT_CSS, isolate_styles=False)
+
+PRESENT_HELP = ("For a projector: the figure, its controls and the step panel fill the screen, "
+                "the sidebar folds away and the text grows. The keys still step (→, ←, Space).")
+
+
+def page_top(title: str, *, present: bool | None = None, toggle: bool = True) -> bool:
+    """The page's one-line title with the presentation-mode toggle beside it, and the mode
+    applied to the page. Returns whether the mode is on.
+
+    ``present`` overrides the toggle's value (a run that draws no widget); ``toggle=False``
+    leaves the toggle out.
+    """
+    left, right = st.columns([4, 1.5], vertical_alignment="center")
+    left.markdown(f"# {title}")
+    if toggle:
+        right.toggle("Presentation mode", key="present", help=PRESENT_HELP)
+    on = bool(st.session_state.get("present")) if present is None else present
+    _presentation(key="presentation", data={"present": on})
+    return on

@@ -217,6 +217,15 @@ def _valid(param: Param, value: Any, fallback: Any) -> Any:
         return fallback
 
 
+#: Presentation mode, a parameter of every page.
+PRESENT = Param("0", "choice", ("0", "1"))
+
+
+def with_present(schema: Mapping[str, Param]) -> dict[str, Param]:
+    """``schema`` with the presentation mode's ``present`` parameter, which every page has."""
+    return {**schema, "present": schema.get("present", PRESENT)}
+
+
 def url_state(schema: Mapping[str, Param], *, assign: bool = True) -> dict[str, Any]:
     """The page's values from the URL query, and widget keys initialised from them.
 
@@ -234,6 +243,7 @@ def url_state(schema: Mapping[str, Param], *, assign: bool = True) -> dict[str, 
     values : dict
         One value per parameter of ``schema``, in the query's types (see :class:`Param`).
     """
+    schema = with_present(schema)
     parsed, warnings = parse_query(st.query_params.to_dict(), schema)
     remembered: dict[str, Any] = st.session_state.setdefault(_LAST_VALUES, {})
     from_link = opened_from_link()
@@ -290,6 +300,7 @@ def sync_url(values: Mapping[str, Any], schema: Mapping[str, Param]) -> dict[str
     Widgets' values (session state under the parameter's name) take precedence over
     ``values``. Empty lists are left out of the query.
     """
+    schema = with_present(schema)
     current = current_values(values, schema)
     query = {
         name: text

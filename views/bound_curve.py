@@ -125,7 +125,7 @@ def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
     ui.page_element()
-    st.title("The bound touches ln p")
+    ui.page_top("The bound touches ln p")
     st.caption("ln p(X | θ) and the bound L(q, θ) over one coordinate of one mean, the rest "
                "held at θ_old: the E-step makes them touch, the M-step climbs to the top.")
     run, controls, _ = notes.sidebar_run(values, "bound_curve", _LAST_RUN)

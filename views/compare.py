@@ -122,7 +122,7 @@ def _sidebar() -> Shared:
 
 
 def _title(shared: Shared) -> None:
-    st.markdown("### Compare starts: where EM begins decides where it ends")
+    ui.page_top("Compare starts: where EM begins decides where it ends")
     st.caption(f"**Data:** {shared.description or 'none yet'} · **k** = {shared.n_components} "
                f"· **covariance:** {shared.settings['covariance_type']}. EM only ever walks "
                "downhill in NLL from its start, so different starts can end in different "

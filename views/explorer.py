@@ -24,7 +24,7 @@ from views import _player
 SCHEMA = ui.EXPLORER_SCHEMA
 FIGURE_HEIGHT = 600
 PRESENTATION_HEIGHT = 780
-TITLE = "### EM for a Gaussian mixture, step by step"
+TITLE = "EM for a Gaussian mixture, step by step"
 # Lazy tabs: only the open one runs, so the page's figure draws before anything below it.
 TABS = ["Inspect a point", "π, μ, Σ at a step", "The equations"]
 _LAST_GOOD = "_explorer_last_good"  # (request, run) of the last fit that worked
@@ -62,7 +62,6 @@ def _first_run_alone(values: dict[str, Any]) -> Shown | None:
 def _sidebar(values: dict[str, Any], manual_area: Any) -> tuple[dict[str, Any], ui.EMControls]:
     """The data, EM and display controls; the URL follows them. Returns the current values
     and what the EM controls ask for."""
-    ui.assign_widget_keys(values, SCHEMA)
     with st.sidebar:
         st.header("Data")
         X, description = ui.data_source_controls()
@@ -90,11 +89,6 @@ def _display_controls() -> None:
         "Show the mixture density", key="density",
         help="Shade the mixture density p(x) of the current step behind the points.",
     )
-    st.toggle(
-        "Presentation mode", key="present",
-        help="Show only the animation, larger, for a projector; collapse the sidebar for more "
-             "room.",
-    )
 
 
 def _run_to_show(controls: ui.EMControls) -> Shown:
@@ -110,8 +104,7 @@ def _run_to_show(controls: ui.EMControls) -> Shown:
 
 
 # ----------------------------------------------------------------------------- above the figure
-def _nothing_yet(title: Any, shown: Shown) -> None:
-    title.markdown(TITLE)
+def _nothing_yet(shown: Shown) -> None:
     if shown.notice is not None:
         shown.notice.show()
     elif shown.table_error is None:
@@ -123,13 +116,13 @@ def _header(head: list[Any], shown: Shown) -> None:
     title, status, metric = head
     request, run = shown.request, shown.run
     with title:
-        st.markdown(TITLE)
         st.caption(
             f"**Data:** {request.description} · **k** = {run.n_components} · **start:** "
             f"{request.start.label} · **covariance:** {run.covariance_type}"
         )
-    with status:
-        _outcome(run)
+    if st.session_state.get("present") is not True:  # presentation mode: the figure first
+        with status:
+            _outcome(run)
     with metric:
         final, first = run.final, run.steps[0]
         st.metric(
@@ -400,6 +393,10 @@ def _page() -> None:
     if st.session_state.get(ui.FROM_LINK):
         _linked_view(values)
     alone = _first_run_alone(values)
+    if alone is None:
+        ui.assign_widget_keys(values, SCHEMA)
+    ui.page_top(TITLE, present=None if alone is None else values["present"] == "1",
+                toggle=alone is None)
     # The header row is filled once the run is known: the manual start's table under it decides it.
     head = st.columns([2.3, 1.6, 1.2], vertical_alignment="center")
     manual_area = st.container()
@@ -409,7 +406,7 @@ def _page() -> None:
     else:
         shown = alone
     if shown.run is None:
-        _nothing_yet(head[0], shown)
+        _nothing_yet(shown)
     else:
         _header(head, shown)
         _messages(shown)

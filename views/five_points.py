@@ -104,7 +104,7 @@ def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
     ui.page_element()
-    st.title("Five points, orange and blue")
+    ui.page_top("Five points, orange and blue")
     st.caption(f"The notes' points {POINTS_TEXT} under two Gaussians. Each point's probability "
                "is its density; the likelihood of a Gaussian is their product.")
     figure, controls = st.columns([3, 1], gap="medium")

@@ -88,7 +88,7 @@ def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
     ui.page_element()
-    st.title("The Gaussian in 2-D")
+    ui.page_top("The Gaussian in 2-D")
     st.caption("Move μ and every entry of Σ: the density, its 1σ, 2σ and 3σ ellipses, and the "
                "density along the dashed line.")
     figure, controls = st.columns([3, 1], gap="medium")

@@ -117,7 +117,7 @@ def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
     ui.page_element()
-    st.title("Hard EM, then soft")
+    ui.page_top("Hard EM, then soft")
     st.caption("The same data and start: left, every point labelled with its most likely "
                "Gaussian and each Gaussian refitted from its points; right, EM's soft "
                "responsibilities.")

@@ -62,7 +62,7 @@ def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
     ui.page_element()
-    st.title("Jensen's inequality")
+    ui.page_top("Jensen's inequality")
     st.caption("Move the points on ln x and their weights: ln of the weighted mean (on the "
                "curve) never falls below the weighted mean of the lns (on the chord).")
     figure, controls = st.columns([3, 1], gap="medium")

@@ -110,7 +110,7 @@ def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
     ui.page_element()
-    st.title("KL divergence")
+    ui.page_top("KL divergence")
     st.caption("Two Gaussians p and q: the shaded areas below are the two KLs, and they differ.")
     _gaussians()
     _discrete()

@@ -56,7 +56,7 @@ def _show_anisotropic() -> None:
 
 
 def _intro() -> None:
-    st.title("K-means, step by step")
+    ui.page_top("K-means, step by step")
     st.markdown(
         "K-means splits the points into k groups by repeating two half-steps. **Assign**: "
         "every point joins the centre nearest to it (the shaded regions show which centre is "

@@ -100,7 +100,7 @@ def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
     ui.page_element()
-    st.title("z, then x: a mixture as a story")
+    ui.page_top("z, then x: a mixture as a story")
     st.caption("The textbook's mixture draws its points in two moves: pick a component z with "
                "probability π_z, then a point x from that component's Gaussian.")
     figure, controls = st.columns([3, 1], gap="medium")

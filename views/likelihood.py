@@ -39,7 +39,7 @@ def _jump_to_mle() -> None:
 
 
 def _intro() -> None:
-    st.title("Likelihood from scratch")
+    ui.page_top("Likelihood from scratch")
     st.markdown(
         "A model with parameters gives every possible data set a probability. Once the data "
         "are in, we turn this around: hold the data fixed and ask, for each value of the "

@@ -88,7 +88,7 @@ def _limit_figure(key: str, _eps_run: gmmviz.GMMRun, _kmeans: gmmviz.KMeansRun) 
 
 
 def _intro() -> None:
-    st.title("K-means as the limit of EM")
+    ui.page_top("K-means as the limit of EM")
     st.markdown(
         "Take a Gaussian mixture whose components all have the same round covariance εI, held "
         "fixed, so EM learns only the means (and the weights). A component's density then "

@@ -161,7 +161,7 @@ def _explorer_link(query: dict[str, str]) -> None:
 def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
-    st.title("Why EM climbs")
+    ui.page_top("Why EM climbs")
     run, controls, description = notes.sidebar_run(values, "lower_bound", _LAST_RUN)
     if run is None:
         _intro()

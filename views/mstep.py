@@ -100,7 +100,7 @@ def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
     ui.page_element()
-    st.title("The M-step, derived")
+    ui.page_top("The M-step, derived")
     st.caption("With the E-step's γ(z_nk) held fixed, set the derivative of the log-likelihood "
                "to zero for μ_k, Σ_k and π_k: the numbers are this run's.")
     run, controls, _ = notes.sidebar_run(values, "mstep", _LAST_RUN)

@@ -118,7 +118,7 @@ def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values: dict[str, Any] = ui.url_state(SCHEMA)
     ui.page_element()
-    st.title("With labels and without")
+    ui.page_top("With labels and without")
     st.caption("Left: classification, a Gaussian per class from the labelled points. Right: "
                "clustering, the mixture EM fits to the same points without their labels.")
     name, n, seed, init, cov = _sidebar()

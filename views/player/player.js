@@ -108,10 +108,17 @@ class Panel {
 
   size() {
     const w = this.wrap.clientWidth || 600;
-    // as tall as the width allows, but leaving room on screen for the controls around it
-    const fit = window.innerHeight * (this.player.data.panels.length > 3 ? 0.36 : 0.62);
+    // as tall as the width allows, but leaving room on screen for the controls around it;
+    // in presentation mode, down to the bottom of the screen less the controls' row
+    const rows = Math.ceil(this.player.data.panels.length / 3);
+    let fit = window.innerHeight * (rows > 1 ? 0.36 : 0.62);
+    if (this.player.data.present) {
+      const top = this.player.grid.getBoundingClientRect().top + window.scrollY;
+      const title = this.spec.title ? 26 : 0;
+      fit = (window.innerHeight - top - 78) / rows - title - 10;
+    }
     const h = this.player.data.panelHeight
-      || Math.round(Math.min(Math.max(Math.min(w * 0.85, fit), 260), 600));
+      || Math.round(Math.min(Math.max(Math.min(w * 0.85, fit), 220), 900));
     return [w, h];
   }
 

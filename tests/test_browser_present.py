@@ -1,0 +1,97 @@
+"""Presentation mode in headless Chromium, on every page at a projector's 1280 x 720 and at
+1920 x 1080: the figure, its controls and the step panel on screen without scrolling, the
+sidebar folded away, nothing over the title, text of at least 18 px; leaving the mode restores
+the page."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests._server import PLAYER, STEP_PANEL, no_page_errors, wait_for_streamlit_idle
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["", "compare", "supervised", "kmeans", "gaussian", "hard_em", "latent", "mstep",
+         "limit", "jensen", "kl", "bound_curve", "lower_bound", "likelihood", "five_points"]
+SIZES = [(1280, 720), (1920, 1080)]
+FIGURE = (f"{PLAYER} canvas.gp-canvas, .js-plotly-plot .nsewdrag, "
+          "[data-testid='stDataFrame']")
+
+_BOX = """(sel) => { const e = document.querySelector(sel);
+  if (!e) return null; const r = e.getBoundingClientRect();
+  return [r.left, r.top, r.right, r.bottom]; }"""
+
+
+def _inside(box, width: int, height: int) -> bool:
+    left, top, right, bottom = box
+    return left >= -1 and top >= -1 and right <= width + 1 and bottom <= height + 1
+
+
+def _open(browser, url: str, size: tuple[int, int]):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    errors: list = []
+    page.on("pageerror", lambda exc: errors.append(exc))
+    page.goto(url, timeout=90_000)
+    page.wait_for_selector("h1", timeout=90_000)
+    page.wait_for_selector(FIGURE, timeout=90_000)
+    wait_for_streamlit_idle(page, timeout=90_000)
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]')"
+                           "?.getAttribute('data-collapsed') !== 'false'", timeout=30_000)
+    page.wait_for_timeout(600)  # the player sizes itself to the screen
+    return context, page, errors
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("path", PAGES)
+def test_presentation_mode_fits_the_screen(browser, app_url, path, size):
+    width, height = size
+    context, page, errors = _open(browser, f"{app_url}/{path}?present=1", size)
+    try:
+        assert page.evaluate("document.body.classList.contains('gmmviz-present')")
+        # the sidebar is folded away and Streamlit's top bar is hidden
+        assert page.evaluate("document.querySelector('[data-testid=\"stSidebar\"]')"
+                             "?.getAttribute('data-collapsed')") in ("true", None)
+        title = page.evaluate(_BOX, "h1")
+        assert title is not None and _inside(title, width, height), title
+        # nothing lies over the title: the element at its centre is the title itself
+        assert page.evaluate("""() => { const h = document.querySelector('h1');
+            const r = h.getBoundingClientRect();
+            const e = document.elementFromPoint(r.left + 20, (r.top + r.bottom) / 2);
+            return !!e && h.contains(e); }""")
+        assert page.evaluate("() => document.querySelector('h1').getBoundingClientRect()"
+                             ".height") < 70  # one line
+        figure = page.evaluate(_BOX, FIGURE)
+        assert figure is not None and _inside(figure, width, height), (path, figure)
+        if page.locator(PLAYER).count():
+            for sel in (f"{PLAYER} button[aria-label=Play]",
+                        f"{PLAYER} button[aria-label^=Next]", STEP_PANEL):
+                box = page.evaluate(_BOX, sel)
+                assert box is not None and _inside(box, width, height), (path, sel, box)
+            size_px = page.evaluate(f"() => parseFloat(getComputedStyle("
+                                    f"document.querySelector('{STEP_PANEL}')).fontSize)")
+            assert size_px >= 18
+            # the keys work in the mode
+            step = int(page.locator(PLAYER).first.get_attribute("data-step"))
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function(f"() => document.querySelector('{PLAYER}').dataset.step"
+                                   f" === '{step + 1}'", timeout=30_000)
+        no_page_errors(page, errors)
+    finally:
+        context.close()
+
+
+def test_leaving_presentation_mode_restores_the_page(browser, app_url):
+    context, page, errors = _open(browser, f"{app_url}/?present=1", (1280, 720))
+    try:
+        page.get_by_text("Presentation mode").click()
+        page.wait_for_function("() => !document.body.classList.contains('gmmviz-present')",
+                               timeout=30_000)
+        page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]')"
+                               "?.getAttribute('data-collapsed') === 'false'", timeout=30_000)
+        assert "present=0" in page.url
+        wait_for_streamlit_idle(page, timeout=60_000)
+        page.get_by_role("tab", name="Inspect a point").wait_for(timeout=30_000)
+        no_page_errors(page, errors)
+    finally:
+        context.close()
