@@ -150,6 +150,8 @@ class PointEdits:
         kept = np.delete(np.arange(n_original), list(self.drop))
         index = _validate.count(index, "The point's index", 0,
                                 self.n_samples(n_original) - 1)
+        if self.n_samples(n_original) == 1:
+            raise InputError("The last point cannot be removed: add another one first.")
         if index < len(kept):
             return PointEdits(self.add, tuple(sorted((*self.drop, int(kept[index])))))
         j = index - len(kept)
@@ -218,10 +220,7 @@ def decode_points(text: str, max_points: int = MAX_ADDED) -> tuple[np.ndarray, l
                 continue
         bad.append(item)
     if bad:
-        problems.append(f"{len(bad):,} of the {len(items):,} points "
-                        f"{'is' if len(bad) == 1 else 'are'} not two finite numbers x,y "
-                        f"separated by a comma (the first: {_short(bad[0])!r}); points are "
-                        "separated by ;")
+        problems.append(_left_out(bad, len(items), "point", "two finite numbers x,y"))
     return np.array(points, dtype=float).reshape(-1, 2), problems
 
 
@@ -252,9 +251,8 @@ def decode_indices(text: str, max_count: int = MAX_DROPPED) -> tuple[tuple[int, 
     bad = [s for s in items if not _INDEX.fullmatch(s)]
     problems = []
     if bad:
-        problems.append(f"{len(bad):,} of the {len(items):,} values "
-                        f"{'is' if len(bad) == 1 else 'are'} not a point's number (a whole "
-                        f"number of 0 or more; the first: {_short(bad[0])!r})")
+        problems.append(_left_out(bad, len(items), "value",
+                                  "a point's number (a whole number of 0 or more)"))
     distinct = sorted(set(good))
     if len(distinct) < len(good):
         problems.append(f"{len(good) - len(distinct):,} repeated number"
@@ -264,6 +262,15 @@ def decode_indices(text: str, max_count: int = MAX_DROPPED) -> tuple[tuple[int, 
                         f"{max_count:,} are used")
         distinct = distinct[:max_count]
     return tuple(distinct), problems
+
+
+def _left_out(bad: list[str], total: int, noun: str, should_be: str) -> str:
+    """E.g. "2 of the 5 points are not two finite numbers x,y, e.g. 'nan,1'"."""
+    if total == 1:
+        return f"the {noun} {_short(bad[0])!r} is not {should_be}"
+    if len(bad) == 1:
+        return f"1 of the {total:,} {noun}s, {_short(bad[0])!r}, is not {should_be}"
+    return f"{len(bad):,} of the {total:,} {noun}s are not {should_be}, e.g. {_short(bad[0])!r}"
 
 
 def _short(text: str, limit: int = 24) -> str:

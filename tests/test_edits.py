@@ -48,6 +48,10 @@ def test_removing_a_point_of_the_edited_data_removes_that_point(kept, n_added, d
     if len(shown) == 0:
         return
     index = data.draw(st.integers(0, len(shown) - 1))
+    if len(shown) == 1:  # the last point stays
+        with pytest.raises(gmmviz.InputError, match="last point"):
+            e.without(index, len(X))
+        return
     after = e.without(index, len(X))
     np.testing.assert_array_equal(after.apply(X), np.delete(shown, index, axis=0))
     assert after.n_samples(len(X)) == len(shown) - 1
@@ -60,6 +64,9 @@ def test_a_point_added_then_removed_leaves_the_edits_as_they_were():
     assert e.without(len(X) - 1, len(X)) == PointEdits((), (0,))
     with pytest.raises(gmmviz.InputError, match="between 0 and 5"):
         e.without(6, len(X))
+    last = PointEdits.of((), range(5))
+    with pytest.raises(gmmviz.InputError, match="last point"):
+        last.without(0, len(X))
 
 
 def test_edits_describe_themselves_and_drop_what_the_data_do_not_have():
@@ -88,7 +95,7 @@ def test_points_round_trip_through_text():
 
 
 @pytest.mark.parametrize(("text", "kept", "said"), [
-    ("1,2;nan,3;4,5", [(1, 2), (4, 5)], "1 of the 3 points is not two finite numbers"),
+    ("1,2;nan,3;4,5", [(1, 2), (4, 5)], "1 of the 3 points, 'nan,3', is not two finite"),
     ("1,2;inf,3", [(1, 2)], "'inf,3'"),
     ("1,2,3;4,5", [(4, 5)], "'1,2,3'"),
     ("1 2;3,4", [(3, 4)], "'1 2'"),
@@ -118,6 +125,7 @@ def test_decode_points_reads_only_the_first_max_points():
     ("3,1,2", (1, 2, 3), []),
     ("3,3,1", (1, 3), ["1 repeated number was used once"]),
     ("1,-2,x,2.5,１２", (1,), ["4 of the 5 values are not a point's number"]),
+    ("x", (), ["the value 'x' is not a point's number"]),
     ("", (), []),
 ])
 def test_decode_indices_keeps_the_valid_part(text, kept, said):
