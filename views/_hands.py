@@ -214,7 +214,7 @@ def controls(player_key: str) -> None:
     if refused:
         st.warning(refused, icon=":material/pan_tool:")
     mode_col, start_col, undo_col, redo_col, what_col = st.columns(
-        [1.1, 1.1, 0.8, 0.8, 3.2], vertical_alignment="center")
+        [1.45, 1.3, 0.95, 0.95, 2.3], vertical_alignment="center")
     mode_col.toggle("Edit points", key=EDIT_MODE,
                     help="Click empty space in the figure to add a point there, click a point "
                          "to remove it; the fit follows at once.")
