@@ -78,14 +78,20 @@ class Handed(NamedTuple):
 
 
 # ----------------------------------------------------------------------------- the data
-def edited(X: np.ndarray, values: dict[str, Any], *, from_link: bool) -> PointEdits:
+def edited(X: np.ndarray, values: dict[str, Any], *, from_link: bool,
+           warnings: Any = None) -> PointEdits:
     """The point edits in force for the original data ``X`` in this run.
 
     A link's ``add`` and ``drop`` (this run's URL, when it was opened or typed) join the
     history unless a click, Undo or Redo has just moved it (the URL then lags behind); a
-    removed index that ``X`` does not have is named in a warning. Other data than the
-    history's start without edits.
+    removed index that ``X`` does not have is named in a warning, in the container
+    ``warnings`` (default: here). Other data than the history's start without edits.
     """
+    with warnings if warnings is not None else st.container():
+        return _edited(X, values, from_link)
+
+
+def _edited(X: np.ndarray, values: dict[str, Any], from_link: bool) -> PointEdits:
     n = len(X)
     linked, beyond = PointEdits.of(values.get("add") or (), values.get("drop") or ()).within(n)
     if from_link and beyond:
@@ -140,13 +146,14 @@ def start_set(values: dict[str, Any], player_key: str) -> bool:
 
 # ----------------------------------------------------------------------------- the player
 def player_options(uid: str, run: gmmviz.GMMRun, *, stale: bool) -> dict[str, Any] | None:
-    """The player's ``hands`` (which modes are on), remembering what it is handed; None when
-    the figure shows an older run than the settings ask for (nothing to edit on it)."""
+    """The player's ``hands`` (which modes are on), remembering what it is handed. When the
+    figure shows the last run that worked rather than the one the settings ask for, what was
+    remembered with that run stays: a change on the figure is made to what it shows."""
     history = st.session_state.get(_HISTORY)
-    if stale or history is None:
-        st.session_state.pop(_SHOWN, None)
+    if history is None:
         return None
-    st.session_state[_SHOWN] = Handed(uid, run, history.current, history.base)
+    if not stale:
+        st.session_state[_SHOWN] = Handed(uid, run, history.current, history.base)
     return {"points": bool(st.session_state.get(EDIT_MODE)),
             "start": bool(st.session_state.get(START_MODE))}
 
@@ -172,7 +179,7 @@ def on_edit(player_key: str) -> Any:
 def _edit_points(op: dict[str, Any], handed: Handed, player_key: str) -> None:
     history = st.session_state.get(_HISTORY)
     if history is None or history.base != handed.base:
-        return
+        return  # the data have changed since
     if op["kind"] == "add":
         history.push(handed.edits.with_point(float(op["x"]), float(op["y"])))
     else:

@@ -72,7 +72,8 @@ def _sidebar(values: dict[str, Any], manual_area: Any) -> tuple[dict[str, Any], 
         st.header("Data")
         X, description = ui.data_source_controls()
         if X is not None:
-            change = _hands.edited(X, values, from_link=bool(st.session_state.get(ui.FROM_LINK)))
+            change = _hands.edited(X, values, from_link=bool(st.session_state.get(ui.FROM_LINK)),
+                                   warnings=manual_area)
             X, description = _hands.edited_data(X, description, change)
         st.header("EM")
         controls = ui.gmm_controls(values, X, description, manual_area=manual_area)

@@ -86,7 +86,8 @@ def _axes(step: object) -> list[list[float] | None]:
     out: list[list[float] | None] = []
     for cov in step.covariances:
         try:
-            out.append([round(v, 9) for v in ellipse_axes(cov)])
+            with np.errstate(all="ignore"):  # extreme magnitudes: refused, not warned about
+                out.append([round(v, 9) for v in ellipse_axes(cov)])
         except InputError:
             out.append(None)
     return out
