@@ -1,7 +1,8 @@
 """Explorer: a Gaussian mixture fitted by EM, every E-step and M-step animated in the browser.
 
 The page, top to bottom: the header (the settings, the run's outcome, its final NLL), the
-manual start's table, messages, the figure, the share and download row, and the tabs below.
+manual start's table, messages, the figure, the row that edits the points and the start by
+hand (:mod:`views._hands`), the share and download row, and the tabs below.
 A new session's first run sends the header and the figure alone; the browser asks for the
 rest once it has drawn the figure (see :func:`views._page.page_element`).
 """
