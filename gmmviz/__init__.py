@@ -13,6 +13,7 @@ from gmmviz import (
     datasets,
     derivation,
     divergence,
+    edits,
     export,
     five_points,
     gaussian,
@@ -28,6 +29,7 @@ from gmmviz._em_settings import EMSettings
 from gmmviz._em_stops import StopKind
 from gmmviz._errors import InputError
 from gmmviz.bound import bound_table
+from gmmviz.edits import edited_points
 from gmmviz.em import COVARIANCE_TYPES, fit_gmm
 from gmmviz.export import load_run, write_gif, write_png
 from gmmviz.hard_em import HardEMRun, fit_hard_em
@@ -71,6 +73,8 @@ __all__ = [
     "datasets",
     "derivation",
     "divergence",
+    "edited_points",
+    "edits",
     "em_figure",
     "eps_sweep",
     "export",

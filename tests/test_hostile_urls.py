@@ -18,7 +18,8 @@ PAGES = ("explorer", "compare", "kmeans", "limit", "lower_bound", "likelihood")
 
 PARAMS = ("data", "n", "seed", "features", "k", "init", "cov", "iters", "tol", "reg", "levels",
           "speed", "density", "present", "start", "panels", "seeds", "restarts", "rinit", "riters",
-          "rtol", "kinit", "eps", "weights", "regions", "w", "mu", "sigma", "half", "zoom")
+          "rtol", "kinit", "eps", "weights", "regions", "w", "mu", "sigma", "half", "zoom",
+          "add", "drop")
 
 # Values no parameter accepts: each must be named in a warning where a page reads it.
 INVALID = ("nan", "0x10", "inf", "1e309", "-1e309", "\x00", "%%", "9" * 400, "１２", "a;b",

@@ -5,10 +5,14 @@ The page hands it the data of :mod:`gmmviz.figures.player`; the player tells the
 user has settled on a half-step or clicked a point, which step and point it shows (one rerun
 then, never while playing). The page keeps both under the URL parameters ``step`` and
 ``point``.
+
+With ``hands`` the user may also change the data and the start on the figure (see
+:mod:`views._hands`): each change comes to the page's ``on_edit`` once, as an ``edit`` event.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -67,8 +71,22 @@ def clicked(key: str) -> bool:
     return bool(st.session_state.pop(f"{key}_clicked", False))
 
 
+def _edit(key: str, on_edit: Callable[[dict[str, Any]], None]) -> None:
+    """A change made on the figure: hand it to the page, and note it as seen (the player waits
+    for that before it takes the next one)."""
+    result = st.session_state.get(key)
+    try:
+        op = result["edit"]
+    except (KeyError, TypeError):
+        return
+    if isinstance(op, dict):
+        st.session_state[f"{key}_edit_seen"] = str(op.get("id", ""))
+        on_edit(op)
+
+
 def player(data: dict[str, Any], *, key: str, present: bool = False, url: bool = True,
-           panel_height: int | None = None) -> None:
+           panel_height: int | None = None, hands: dict[str, bool] | None = None,
+           on_edit: Callable[[dict[str, Any]], None] | None = None) -> None:
     """Mount the player with ``data`` (see :mod:`gmmviz.figures.player`).
 
     Parameters
@@ -81,8 +99,19 @@ def player(data: dict[str, Any], *, key: str, present: bool = False, url: bool =
         Whether the address bar follows the player's step and point.
     panel_height : int, optional
         Height of each scatter panel in pixels; by default it follows the width.
+    hands : dict, optional
+        Which changes the figure takes: ``points`` (a click adds or removes a point) and
+        ``start`` (means and their ellipses' handles dragged at any half-step); the means can
+        be dragged at the start whenever ``hands`` is given.
+    on_edit : callable, optional
+        Called with each change (a dict, see :mod:`views._hands`) before the rerun it causes.
     """
     payload = {**data, "present": present, "url": url}
     if panel_height is not None:
         payload["panelHeight"] = int(panel_height)
-    _COMPONENT(key=key, data=payload, on_view_change=lambda: _reported(key))
+    if hands is None or on_edit is None:
+        _COMPONENT(key=key, data=payload, on_view_change=lambda: _reported(key))
+        return
+    payload["hands"] = {**hands, "seen": st.session_state.get(f"{key}_edit_seen")}
+    _COMPONENT(key=key, data=payload, on_view_change=lambda: _reported(key),
+               on_edit_change=lambda: _edit(key, on_edit))

@@ -16,6 +16,7 @@ from typing import Any
 
 import streamlit as st
 
+from gmmviz import edits
 from gmmviz.datasets import DATASETS, REAL_DATASETS, REAL_FEATURES
 from gmmviz.em import COVARIANCE_TYPES
 from gmmviz.starts import GMM_START_LABELS, START_ALIASES
@@ -36,8 +37,11 @@ COV_TYPES = COVARIANCE_TYPES
 class Param:
     """One query parameter: its default and what values it accepts.
 
-    ``kind`` is "choice" (one of ``choices``), "int" or "float" (within [low, high]), or
-    "list" (comma-separated values, each one of ``choices``, between ``low`` and ``high`` of them).
+    ``kind`` is "choice" (one of ``choices``), "int" or "float" (within [low, high]),
+    "list" (comma-separated values, each one of ``choices``, between ``low`` and ``high`` of them),
+    "points" (``x1,y1;x2,y2``, at most ``high`` points) or "indices" (``i,j``, distinct whole
+    numbers, at most ``high`` of them). A "points" or "indices" value keeps its valid part: the
+    rest is left out with :class:`PartlyUsed`.
     A choice or list item among ``aliases`` (a former spelling) is read as the value it maps to,
     and written back under that value.
     """
@@ -57,6 +61,8 @@ class Param:
             if raw not in self.choices:
                 raise ValueError(f"it must be one of {', '.join(self.choices)}")
             return raw
+        if self.kind in _READERS:
+            return self._read_part(raw)
         if self.kind == "list":
             items = [self.aliases.get(s, s) for s in raw.split(",") if s]
             if self.choices and any(s not in self.choices for s in items):
@@ -74,6 +80,19 @@ class Param:
         self._check_range(value, "it")
         return value
 
+    def _read_part(self, raw: str) -> Any:
+        """A "points" or "indices" value: its valid part (None when empty), PartlyUsed when
+        only a part is valid, ValueError when none is."""
+        read, _ = _READERS[self.kind]
+        value, problems = read(raw, int(self.high))
+        if self.kind == "points":
+            value = tuple((float(x), float(y)) for x, y in value)
+        if problems and not value:
+            raise ValueError("; ".join(problems))
+        if problems:
+            raise PartlyUsed(value, "; ".join(problems))
+        return value or None
+
     def _check_range(self, value: float, what: str) -> None:
         if (self.low is not None and value < self.low) or (
             self.high is not None and value > self.high
@@ -81,6 +100,8 @@ class Param:
             raise ValueError(f"{what} must be between {_fmt(self.low)} and {_fmt(self.high)}")
 
     def encode(self, value: Any) -> str:
+        if self.kind in _READERS:
+            return _READERS[self.kind][1](value)
         if self.kind == "list":
             return ",".join(str(v) for v in value)
         return _fmt(value) if self.kind == "float" else str(value)
@@ -88,6 +109,26 @@ class Param:
 
 def _fmt(x: float | None) -> str:
     return "" if x is None else f"{x:g}"
+
+
+class PartlyUsed(ValueError):
+    """Only a part of a parameter's value was valid: ``value`` is that part, the message says
+    what was left out."""
+
+    def __init__(self, value: Any, why: str) -> None:
+        super().__init__(why)
+        self.value = value
+
+
+#: The readers and writers of the "points" and "indices" kinds.
+_READERS = {"points": (edits.decode_points, edits.encode_points),
+            "indices": (edits.decode_indices, edits.encode_indices)}
+
+
+def _shown(raw: Any, limit: int = 80) -> str:
+    """A link's value as a warning quotes it: a long one cut short."""
+    text = str(raw)
+    return repr(text if len(text) <= limit else text[:limit - 1] + "…")
 
 
 # The explorer's parameters; other pages reuse these names and add their own.
@@ -134,12 +175,18 @@ def parse_query(
             continue
         try:
             values[name] = param.parse(str(raw).strip())
+        except PartlyUsed as part:
+            values[name] = part.value
+            warnings.append(
+                f"Part of the link's value {name}={_shown(raw)} was not used ({part}); "
+                f"using {name}={_shown(param.encode(part.value))[1:-1]} instead."
+            )
         except ValueError as why:
             values[name] = param.default
-            warnings.append(
-                f"The link's value {name}={raw!r} was not used ({why}); "
-                f"showing the default {name}={param.encode(param.default)} instead."
-            )
+            instead = ("it was left out" if param.default is None else
+                       f"showing the default {name}={param.encode(param.default)} instead")
+            warnings.append(f"The link's value {name}={_shown(raw)} was not used ({why}); "
+                            f"{instead}.")
     return values, warnings
 
 
@@ -157,7 +204,7 @@ _LAST_QUERY = "_gmmviz_last_query"
 _LAST_VALUES = "_gmmviz_values"
 
 #: Parameters that no widget holds directly (the page passes their value to ``sync_url``).
-NON_WIDGET_PARAMS = frozenset({"start", "step", "point"})  # see _non_widget
+NON_WIDGET_PARAMS = frozenset({"start", "step", "point", "add", "drop"})  # see _non_widget
 
 #: Session key: whether this run's values came from the link (opened, or the address edited).
 FROM_LINK = "_gmmviz_from_link"
@@ -177,13 +224,22 @@ PLAYER_PARAMS: dict[str, Param] = {
     "step": Param(None, "int", low=0, high=10_000),
     "point": Param(None, "int", low=0, high=1_000_000),
 }
-EXPLORER_SCHEMA: dict[str, Param] = {**EXPLORER, **EXPLORER_EXTRA, **PLAYER_PARAMS}
+#: Points added to the data by hand (``x1,y1;x2,y2``, in order) and the original data's
+#: points removed (``i,j``); absent until the user edits the data.
+EDIT_PARAMS: dict[str, Param] = {
+    "add": Param(None, "points", high=edits.MAX_ADDED),
+    "drop": Param(None, "indices", high=edits.MAX_DROPPED),
+}
+EXPLORER_SCHEMA: dict[str, Param] = {**EXPLORER, **EXPLORER_EXTRA, **PLAYER_PARAMS,
+                                     **EDIT_PARAMS}
 
 
 def _non_widget(name: str, param: Param) -> bool:
-    """Whether no widget holds the parameter: the manual start, and the player's step and
-    point (a page may give its own widget one of these names, with its own Param)."""
-    return name == "start" or param is PLAYER_PARAMS.get(name)
+    """Whether no widget holds the parameter: the manual start, the player's step and
+    point, and the points edited by hand (a page may give its own widget one of these names,
+    with its own Param)."""
+    return (name == "start" or param is PLAYER_PARAMS.get(name)
+            or param is EDIT_PARAMS.get(name))
 
 
 def _is_flag(param: Param) -> bool:

@@ -1,13 +1,15 @@
 """Explorer: a Gaussian mixture fitted by EM, every E-step and M-step animated in the browser.
 
 The page, top to bottom: the header (the settings, the run's outcome, its final NLL), the
-manual start's table, messages, the figure, the share and download row, and the tabs below.
+manual start's table, messages, the figure, the row that edits the points and the start by
+hand (:mod:`views._hands`), the share and download row, and the tabs below.
 A new session's first run sends the header and the figure alone; the browser asks for the
 rest once it has drawn the figure (see :func:`views._page.page_element`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -19,7 +21,7 @@ from gmmviz import outcomes
 from gmmviz.figures import PALETTE, animation_html, responsibility_bars
 from gmmviz.numbers import format_number
 from views import _common as ui
-from views import _player
+from views import _hands, _player
 
 SCHEMA = ui.EXPLORER_SCHEMA
 FIGURE_HEIGHT = 600
@@ -55,6 +57,10 @@ def _first_run_alone(values: dict[str, Any]) -> Shown | None:
     request = ui.preset_request(values) if first else None
     if request is None:
         return None
+    change = _hands.edited(request.X, values, from_link=bool(st.session_state.get(ui.FROM_LINK)))
+    if change:
+        X, description = _hands.edited_data(request.X, request.description, change)
+        request = dataclasses.replace(request, X=X, description=description)
     run, notice = ui.fit_or_notice(request.fit, request.work("explorer"))
     return None if notice is not None else Shown(request, run)  # the controls will say why
 
@@ -65,6 +71,10 @@ def _sidebar(values: dict[str, Any], manual_area: Any) -> tuple[dict[str, Any], 
     with st.sidebar:
         st.header("Data")
         X, description = ui.data_source_controls()
+        if X is not None:
+            change = _hands.edited(X, values, from_link=bool(st.session_state.get(ui.FROM_LINK)),
+                                   warnings=manual_area)
+            X, description = _hands.edited_data(X, description, change)
         st.header("EM")
         controls = ui.gmm_controls(values, X, description, manual_area=manual_area)
         st.header("Display")
@@ -72,6 +82,7 @@ def _sidebar(values: dict[str, Any], manual_area: Any) -> tuple[dict[str, Any], 
     values = ui.current_values(values, SCHEMA)
     values["start"] = controls.start
     values["step"], values["point"] = _player.view(PLAYER)
+    _hands.url_values(values)
     ui.sync_url(values, SCHEMA)
     return values, controls
 
@@ -233,8 +244,9 @@ def _figure(shown: Shown, values: dict[str, Any]) -> tuple[int, int | None] | No
         return None
     html = ui.cached_step_html(shown.run, request.X, request.key, point=point,
                                source=ui.start_source(request))
+    hands = _hands.player_options(data["uid"], shown.run, stale=shown.stale)
     _player.player({**data, "html": html, "step": step, "point": point}, key=PLAYER,
-                   present=values["present"] == "1")
+                   present=values["present"] == "1", hands=hands, on_edit=_hands.on_edit(PLAYER))
     return step, point
 
 
@@ -392,6 +404,7 @@ def _page() -> None:
     values = ui.url_state(SCHEMA, assign=False)
     if st.session_state.get(ui.FROM_LINK):
         _linked_view(values)
+    _hands.start_set(values, PLAYER)
     alone = _first_run_alone(values)
     if alone is None:
         ui.assign_widget_keys(values, SCHEMA)
@@ -414,6 +427,7 @@ def _page() -> None:
         at = _figure(shown, values)
         ui.page_element(rerun_when_drawn=alone is not None)
         if alone is None and at is not None:
+            _hands.controls(PLAYER)
             _share_row(shown, values, at[0])
             if values["present"] != "1":  # presentation mode: the animation alone
                 _details(shown, *at)

@@ -42,6 +42,7 @@ from gmmviz.figures._frames import (
     check_steps,
 )
 from gmmviz.figures._geometry import axis_range, ellipse_xy
+from gmmviz.gaussian import ellipse_axes
 
 #: Grid points per axis of the density image.
 DENSITY_GRID = 64
@@ -76,6 +77,19 @@ def _ellipses(step: object, levels: list[float], n_points: int) -> np.ndarray:
         for li, lv in enumerate(levels):
             x, y = ellipse_xy(mean, cov, lv, n_points)
             out[j * len(levels) + li] = np.column_stack([x, y])
+    return out
+
+
+def _axes(step: object) -> list[list[float] | None]:
+    """Every component's 1-sigma ellipse as [major, minor, angle in degrees] (None where Sigma
+    is not a covariance): the handles that reshape a start are drawn on them."""
+    out: list[list[float] | None] = []
+    for cov in step.covariances:
+        try:
+            with np.errstate(all="ignore"):  # extreme magnitudes: refused, not warned about
+                out.append([round(v, 9) for v in ellipse_axes(cov)])
+        except InputError:
+            out.append(None)
     return out
 
 
@@ -137,20 +151,21 @@ def mixture_panel(run: object, X: np.ndarray, *, levels: Sequence[float] = (1, 2
         key = s.weights.tobytes() + s.means.tobytes() + s.covariances.tobytes()
         params.add(key, lambda s=s: (_ellipses(s, levels, n_points),
                                      np.column_stack([s.means, s.weights]),
-                                     None if grid is None else _density_image(s, grid)))
-    ell = [b64(e, "<f4") for e, _, _ in params.items]
+                                     None if grid is None else _density_image(s, grid),
+                                     _axes(s)))
+    ell = [b64(e, "<f4") for e, _, _, _ in params.items]
     means = [[[round(float(v), 6) for v in row] if np.all(np.isfinite(row)) else None
-              for row in mw] for _, mw, _ in params.items]
+              for row in mw] for _, mw, _, _ in params.items]
     out = {
         "title": title, "n": len(X), "x": list(map(float, ranges[0])),
         "y": list(map(float, ranges[1])), "pts": b64(X, "<f4"),
         "rgb": np.rint(cc.colors).astype(int).tolist(),
         "codes": [b64(c, "u1") for c in codes.items], "ci": codes.index,
         "ell": ell, "ei": params.index, "nlev": len(levels), "npts": n_points + 1,
-        "means": means, "colors": colors,
+        "means": means, "colors": colors, "axes": [a for _, _, _, a in params.items],
     }
     if grid is not None:
-        logs = np.array([d for _, _, d in params.items])
+        logs = np.array([d for _, _, d, _ in params.items])
         finite = logs[np.isfinite(logs)]
         hi = float(finite.max()) if finite.size else 0.0
         lo = hi - 12.0  # e^-12 of the peak: the shading fades out there

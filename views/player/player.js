@@ -7,6 +7,12 @@
 // shown) and data-steps (how many it holds); the step panel has
 // data-testid="gmmviz-step-panel"; the buttons' accessible names start with Play, Pause, Back
 // and Next.
+//
+// Hands on the data (data.hands, the explorer only): with hands.points a click on empty space
+// adds a point there and a click on a point removes it; at the start, or at any half-step with
+// hands.start, a mean can be dragged (and, with hands.start, the handles on its 1σ ellipse).
+// Each change goes to Python as one "edit" trigger ({kind: "add" | "remove" | "start", ...,
+// uid, id}); the player takes no other change until Python has seen that one (hands.seen).
 
 const PLAYERS = new Set();
 let ACTIVE = null; // the player the keys drive: the last one used, else the first on screen
@@ -68,6 +74,7 @@ class Panel {
     this.wrap.append(this.canvas, this.labels);
     this.root.append(this.wrap);
     this.canvas.addEventListener("click", (e) => this.click(e));
+    this.canvas.addEventListener("pointerdown", (e) => this.press(e));
     this.canvas.addEventListener("mousemove", (e) => this.hover(e));
     this.canvas.addEventListener("mouseleave", () => player.tip.classList.remove("gp-show"));
     this.load(spec);
@@ -149,6 +156,7 @@ class Panel {
     this.drawEllipses(ctx, pi);
     ctx.restore();
     this.drawMeans(ctx, pi);
+    this.drawHands(ctx, pi);
     this.placeLabels(pi);
   }
 
@@ -248,7 +256,7 @@ class Panel {
     const pts = this.pts;
     const n = this.spec.n;
     const big = n <= 2000;
-    const r = big ? 4.5 : n <= 20000 ? 2.6 : 1.8;
+    const r = this.pointRadius();
     // bucket the points by colour code: one fill per colour
     const count = new Uint32Array(257);
     for (let j = 0; j < n; j++) count[codes[j] + 1]++;
@@ -292,6 +300,8 @@ class Panel {
     const styles = this.player.data.levels;
     const k = this.spec.colors.length;
     for (let j = 0; j < k; j++) {
+      const moved = this.moved(j);
+      if (moved && moved.axes) { this.drawMovedEllipse(ctx, j, moved); continue; }
       for (let l = 0; l < nlev; l++) {
         const base = ((j * nlev + l) * npts) * 2;
         if (!Number.isFinite(e[base])) continue;
@@ -317,7 +327,7 @@ class Panel {
 
   drawMeans(ctx, pi) {
     const M = this.map;
-    const means = this.spec.means[pi];
+    const means = this.meansAt(pi);
     means.forEach((mw, j) => {
       if (!mw) return;
       const x = M.px(mw[0]);
@@ -339,7 +349,7 @@ class Panel {
   // with no free place goes to the list under the figure.
   placeLabels(pi) {
     const M = this.map;
-    const means = this.spec.means[pi];
+    const means = this.meansAt(pi);
     this.labels.textContent = "";
     const fs = this.player.fontSize - 1;
     const w = fs * 4.1;
@@ -400,18 +410,244 @@ class Panel {
 
   click(e) {
     ACTIVE = this.player;
+    if (this.player.suppressClick) return;
+    if (this.player.editing()) { this.editClick(e); return; }
     const j = this.nearest(e, 12);
     if (j >= 0) this.player.choosePoint(j);
   }
 
+  // ------------------------------------------------------------------ hands on the data
+  pointRadius() {
+    const n = this.spec.n;
+    return n <= 2000 ? 4.5 : n <= 20000 ? 2.6 : 1.8;
+  }
+
+  mouse(e) {
+    const rect = this.canvas.getBoundingClientRect();
+    return [e.clientX - rect.left, e.clientY - rect.top];
+  }
+
+  // Edit points: a click on a point removes it, one on empty space adds a point there.
+  editClick(e) {
+    const P = this.player;
+    if (P.pending) return;
+    P.pause(false);
+    const j = this.nearest(e, this.pointRadius() + 3);
+    if (j >= 0) {
+      const mark = { kind: "remove", x: this.pts[2 * j], y: this.pts[2 * j + 1] };
+      if (P.sendEdit({ kind: "remove", index: j })) P.marks = [mark];
+    } else {
+      const [mx, my] = this.mouse(e);
+      const M = this.map;
+      if (mx < M.m.l || mx > M.m.l + M.pw || my < M.m.t || my > M.m.t + M.ph) return;
+      const x = M.dx(mx);
+      const y = M.dy(my);
+      if (P.sendEdit({ kind: "add", x, y })) P.marks = [{ kind: "add", x, y }];
+    }
+    this.draw(P.step);
+  }
+
+  // the component j as moved by hand but not yet fitted again (or null)
+  moved(j) {
+    const m = this.player.startEdit;
+    return m && m.panel === this.index && m.j === j ? m : null;
+  }
+
+  meansAt(pi) {
+    return this.spec.means[pi].map((mw, j) => {
+      const m = this.moved(j);
+      return m && mw ? [m.mean[0], m.mean[1], mw[2]] : mw;
+    });
+  }
+
+  // component j at half-step i: its mean and 1σ ellipse (axes: [major, minor, degrees])
+  compAt(i, j) {
+    const pi = this.spec.ei[Math.min(i, this.spec.ei.length - 1)];
+    const m = this.moved(j);
+    if (m) return { x: m.mean[0], y: m.mean[1], axes: m.axes };
+    const mw = this.spec.means[pi][j];
+    if (!mw) return null;
+    const axes = this.spec.axes ? this.spec.axes[pi][j] : null;
+    return { x: mw[0], y: mw[1], axes };
+  }
+
+  // the ends of the 1σ ellipse's axes, in pixels: [major end, minor end]
+  handles(c) {
+    const M = this.map;
+    const [a, b, deg] = c.axes;
+    const t = (deg * Math.PI) / 180;
+    return [
+      [M.px(c.x + a * Math.cos(t)), M.py(c.y + a * Math.sin(t))],
+      [M.px(c.x - b * Math.sin(t)), M.py(c.y + b * Math.cos(t))],
+    ];
+  }
+
+  drawMovedEllipse(ctx, j, m) {
+    const M = this.map;
+    const [a, b, deg] = m.axes;
+    const styles = this.player.data.levels;
+    ctx.strokeStyle = this.spec.colors[j];
+    styles.forEach(([label, dash, width]) => {
+      const lv = parseFloat(label) || 1;
+      ctx.lineWidth = width * 0.8;
+      ctx.setLineDash(dash === "dash" ? [9, 6] : dash === "dot" ? [2, 5] : dash === "dashdot" ? [9, 4, 2, 4] : []);
+      ctx.beginPath();
+      ctx.ellipse(M.px(m.mean[0]), M.py(m.mean[1]), a * lv * M.s, b * lv * M.s, (-deg * Math.PI) / 180, 0, 2 * Math.PI);
+      ctx.stroke();
+    });
+    ctx.setLineDash([]);
+  }
+
+  // the handles of Set start, the component chosen by key, and the changes on their way
+  drawHands(ctx, pi) {
+    const P = this.player;
+    const M = this.map;
+    const k = this.spec.colors.length;
+    if (P.canDrag() && P.data.hands.start) {
+      for (let j = 0; j < k; j++) {
+        const c = this.compAt(P.step, j);
+        if (!c || !c.axes) continue;
+        for (const [hx, hy] of this.handles(c)) {
+          ctx.beginPath();
+          ctx.arc(hx, hy, 5.5, 0, 2 * Math.PI);
+          ctx.fillStyle = "#fff";
+          ctx.fill();
+          ctx.lineWidth = 2.5;
+          ctx.strokeStyle = this.spec.colors[j];
+          ctx.stroke();
+        }
+      }
+    }
+    const sel = P.selected;
+    if (P.canDrag() && sel !== null && sel < k) {
+      const c = this.compAt(P.step, sel);
+      if (c) {
+        ctx.beginPath();
+        ctx.arc(M.px(c.x), M.py(c.y), this.meanRadius(1) + 6, 0, 2 * Math.PI);
+        ctx.setLineDash([4, 3]);
+        ctx.lineWidth = 2;
+        ctx.strokeStyle = "#111";
+        ctx.stroke();
+        ctx.setLineDash([]);
+      }
+    }
+    for (const mark of P.marks) {
+      const x = M.px(mark.x);
+      const y = M.py(mark.y);
+      const r = this.pointRadius() + 3;
+      ctx.beginPath();
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = "#111";
+      if (mark.kind === "add") ctx.arc(x, y, r, 0, 2 * Math.PI);
+      else { ctx.moveTo(x - r, y - r); ctx.lineTo(x + r, y + r); ctx.moveTo(x + r, y - r); ctx.lineTo(x - r, y + r); }
+      ctx.stroke();
+    }
+  }
+
+  // what a press at (mx, my) takes hold of: a handle (Set start) or a mean
+  grab(mx, my) {
+    const P = this.player;
+    if (!this.map) return null;
+    const k = this.spec.colors.length;
+    const near = (x, y, r) => (x - mx) ** 2 + (y - my) ** 2 <= r * r;
+    if (P.data.hands && P.data.hands.start) {
+      for (let j = k - 1; j >= 0; j--) {
+        const c = this.compAt(P.step, j);
+        if (!c || !c.axes) continue;
+        const [major, minor] = this.handles(c);
+        if (near(major[0], major[1], 9)) return { j, part: "major" };
+        if (near(minor[0], minor[1], 9)) return { j, part: "minor" };
+      }
+    }
+    const pi = this.spec.ei[Math.min(P.step, this.spec.ei.length - 1)];
+    const means = this.meansAt(pi);
+    for (let j = k - 1; j >= 0; j--) {
+      const mw = means[j];
+      if (mw && near(this.map.px(mw[0]), this.map.py(mw[1]), this.meanRadius(mw[2]) + 3)) return { j, part: "mean" };
+    }
+    return null;
+  }
+
+  press(e) {
+    const P = this.player;
+    if (e.button !== 0 || !P.canDrag() || P.pending) return;
+    const [mx, my] = this.mouse(e);
+    const hit = this.grab(mx, my);
+    if (!hit) return;
+    e.preventDefault();
+    ACTIVE = P;
+    P.pause(false);
+    if (P.startEdit && P.startEdit.j !== hit.j) P.startEdit = null; // one component at a time
+    P.selected = hit.j;
+    this.drag = { ...hit, mx, my, moved: false, base: this.compAt(P.step, hit.j) };
+    this.canvas.setPointerCapture(e.pointerId);
+    const move = (ev) => this.dragTo(ev);
+    const up = () => {
+      this.canvas.removeEventListener("pointermove", move);
+      this.canvas.removeEventListener("pointerup", up);
+      this.canvas.removeEventListener("pointercancel", up);
+      const drag = this.drag;
+      this.drag = null;
+      if (!drag || !drag.moved) return;
+      P.suppressClick = true; // the click that ends a drag is not a click on the figure
+      setTimeout(() => { P.suppressClick = false; }, 0);
+      P.commitStart();
+    };
+    this.canvas.addEventListener("pointermove", move);
+    this.canvas.addEventListener("pointerup", up);
+    this.canvas.addEventListener("pointercancel", up);
+  }
+
+  dragTo(e) {
+    const d = this.drag;
+    if (!d || !d.base) return;
+    const [mx, my] = this.mouse(e);
+    if (!d.moved && (mx - d.mx) ** 2 + (my - d.my) ** 2 < 9) return;
+    d.moved = true;
+    this.canvas.style.cursor = "grabbing";
+    const M = this.map;
+    const x = M.dx(mx);
+    const y = M.dy(my);
+    const b = d.base;
+    const P = this.player;
+    const before = P.startEdit;
+    let mean = [b.x, b.y];
+    let axes = b.axes;
+    if (d.part === "mean") mean = [x, y];
+    else {
+      // the handle's distance from the mean is the new semi-axis, its direction the new tilt
+      const least = 1e-3 * Math.max(this.spec.x[1] - this.spec.x[0], this.spec.y[1] - this.spec.y[0]);
+      const len = Math.max(Math.hypot(x - b.x, y - b.y), least);
+      const deg = (Math.atan2(y - b.y, x - b.x) * 180) / Math.PI;
+      axes = d.part === "major" ? [len, b.axes[1], deg] : [b.axes[0], len, deg - 90];
+    }
+    P.startEdit = {
+      panel: this.index, j: d.j, mean, axes,
+      axesChanged: d.part !== "mean" || !!(before && before.axesChanged),
+    };
+    this.draw(P.step);
+  }
+
   hover(e) {
-    const j = this.nearest(e, 9);
-    const tip = this.player.tip;
-    if (j < 0) { tip.classList.remove("gp-show"); this.canvas.style.cursor = "default"; return; }
+    const P = this.player;
+    const tip = P.tip;
+    if (this.drag) return;
+    if (P.canDrag() && this.grab(...this.mouse(e))) {
+      tip.classList.remove("gp-show");
+      this.canvas.style.cursor = "grab";
+      return;
+    }
+    const editing = P.editing();
+    const j = this.nearest(e, editing ? this.pointRadius() + 3 : 9);
+    if (j < 0) {
+      tip.classList.remove("gp-show");
+      this.canvas.style.cursor = editing ? "crosshair" : "default";
+      return;
+    }
     this.canvas.style.cursor = "pointer";
     const x = this.pts[2 * j];
     const y = this.pts[2 * j + 1];
-    tip.textContent = `point ${j} · x = (${x.toPrecision(4)}, ${y.toPrecision(4)})`;
+    tip.textContent = `${editing ? "click to remove " : ""}point ${j} · x = (${x.toPrecision(4)}, ${y.toPrecision(4)})`;
     const host = this.player.root.getBoundingClientRect();
     tip.style.left = `${e.clientX - host.left + 12}px`;
     tip.style.top = `${e.clientY - host.top + 12}px`;
@@ -529,6 +765,11 @@ class Player {
     this.playing = false;
     this.uid = null;
     this.reported = null;
+    this.pending = null; // the id of the change on its way to Python
+    this.startEdit = null; // a component moved by hand, not yet fitted again
+    this.selected = null; // the component the keys move
+    this.marks = [];
+    this.suppressClick = false;
     this.root = el("div", { class: "gmmviz-player", "data-testid": "gmmviz-player", tabindex: "-1" });
     this.title = el("div", { class: "gp-title", role: "status", "aria-live": "polite" });
     this.grid = el("div", { class: "gp-grid" });
@@ -547,7 +788,8 @@ class Player {
     this.side = el("div", { class: "gp-side" });
     this.stepPanel = el("div", { class: "gp-step-panel", "data-testid": "gmmviz-step-panel", "aria-live": "polite" });
     this.side.append(this.stepPanel, this.chartBox, this.legend);
-    this.figure = el("div", { class: "gp-figure" }, this.grid, this.controls);
+    this.hint = el("div", { class: "gp-hint", role: "status", "aria-live": "polite" });
+    this.figure = el("div", { class: "gp-figure" }, this.grid, this.controls, this.hint);
     this.body = el("div", { class: "gp-body" }, this.figure, this.side);
     this.tip = el("div", { class: "gp-tip" });
     this.root.append(this.title, this.body, this.tip);
@@ -560,10 +802,13 @@ class Player {
 
   get fontSize() { return this.data && this.data.present ? 20 : 16; }
 
-  update(data, setStateValue) {
+  update(data, setStateValue, setTriggerValue) {
     this.setStateValue = setStateValue;
+    this.setTriggerValue = setTriggerValue;
     const fresh = data.uid !== this.uid;
     this.data = data;
+    if (this.pending && (fresh || (data.hands && data.hands.seen === this.pending))) this.settle();
+    if (fresh && !this.pending) this.startEdit = null;
     this.root.classList.toggle("gp-present", !!data.present);
     this.root.style.setProperty("--gp-cols", String(Math.min(data.panels.length, 3)));
     this.root.classList.toggle("gp-multi", data.panels.length > 1);
@@ -620,6 +865,8 @@ class Player {
     this.backBtn.disabled = i <= 0;
     this.playBtn.hidden = this.playing;
     this.pauseBtn.hidden = !this.playing;
+    if (changed && this.startEdit && !this.pending && !this.canDrag()) this.startEdit = null;
+    this.hint.textContent = this.hintText();
     if (changed || force) {
       for (const p of this.panels) p.draw(i);
       this.chart.draw(i);
@@ -665,6 +912,101 @@ class Player {
   }
 
   toggle() { if (this.playing) this.pause(); else this.play(); }
+
+  // ------------------------------------------------------------------ hands on the data
+  editing() {
+    const h = this.data && this.data.hands;
+    return !!(h && h.points && this.data.panels.length === 1);
+  }
+
+  canDrag() {
+    const h = this.data && this.data.hands;
+    return !!(h && this.data.panels.length === 1 && !this.playing && (h.start || this.step === 0)
+      && this.panels[0] && this.panels[0].spec.axes);
+  }
+
+  hintText() {
+    if (!this.data || !this.data.hands) return "";
+    if (this.pending) return "Fitting again…";
+    const k = this.panels[0] ? this.panels[0].spec.colors.length : 0;
+    if (this.canDrag() && this.selected !== null && this.selected < k) {
+      return `Component ${this.selected + 1} chosen: Shift+arrows move its mean, + and − scale its ellipse, R turns it, Esc lets go.`;
+    }
+    if (this.editing()) return "Edit points: click empty space to add a point there, click a point to remove it.";
+    if (this.canDrag() && this.data.hands.start) return "Set start: drag a mean, or a round handle on its 1σ ellipse, or press 1 to 9 to choose one.";
+    if (this.canDrag()) return "Drag a mean to start EM from there (or press 1 to 9 to choose one).";
+    return "";
+  }
+
+  // one change to Python; none other until Python has seen it
+  sendEdit(op) {
+    if (!this.setTriggerValue || this.pending) return false;
+    const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+    this.pending = id;
+    clearTimeout(this.pendingTimer);
+    this.pendingTimer = setTimeout(() => { this.settle(); this.redraw(); }, 30000);
+    this.setTriggerValue("edit", { ...op, uid: this.uid, id });
+    this.hint.textContent = this.hintText();
+    return true;
+  }
+
+  settle() {
+    this.pending = null;
+    clearTimeout(this.pendingTimer);
+    this.startEdit = null;
+    this.marks = [];
+  }
+
+  commitStart() {
+    clearTimeout(this.keyTimer);
+    const m = this.startEdit;
+    if (!m || this.pending) return;
+    this.sendEdit({ kind: "start", component: m.j, step: this.step, mean: m.mean,
+      axes: m.axesChanged ? m.axes : null });
+  }
+
+  // the keys of a start by hand: 1-9 choose a component, Shift+arrows move its mean, + and -
+  // scale its ellipse, R turns it (Shift+R back), Esc lets go
+  keyEdit(e) {
+    if (!this.canDrag() || this.pending) return false;
+    const P0 = this.panels[0];
+    const k = P0.spec.colors.length;
+    if (/^[1-9]$/.test(e.key)) {
+      const j = Number(e.key) - 1;
+      if (j >= k) return false;
+      if (this.startEdit && this.startEdit.j !== j) this.commitStart();
+      this.selected = j;
+      this.redraw();
+      return true;
+    }
+    const j = this.selected;
+    if (j === null || j >= k) return false;
+    if (e.key === "Escape") {
+      clearTimeout(this.keyTimer);
+      this.selected = null;
+      this.startEdit = null;
+      this.redraw();
+      return true;
+    }
+    const c = P0.compAt(this.step, j);
+    if (!c) return false;
+    const step = Math.max(P0.spec.x[1] - P0.spec.x[0], P0.spec.y[1] - P0.spec.y[0]) / 50;
+    const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+    let mean = [c.x, c.y];
+    let axes = c.axes;
+    let reshaped = false;
+    if (e.shiftKey && moves[e.key]) mean = [c.x + moves[e.key][0], c.y + moves[e.key][1]];
+    else if (axes && (e.key === "+" || e.key === "=")) { axes = [axes[0] * 1.1, axes[1] * 1.1, axes[2]]; reshaped = true; }
+    else if (axes && (e.key === "-" || e.key === "−" || e.key === "_")) { axes = [axes[0] / 1.1, axes[1] / 1.1, axes[2]]; reshaped = true; }
+    else if (axes && (e.key === "r" || e.key === "R")) { axes = [axes[0], axes[1], axes[2] + (e.key === "R" ? -15 : 15)]; reshaped = true; }
+    else return false;
+    const before = this.startEdit;
+    this.startEdit = { panel: 0, j, mean, axes, axesChanged: reshaped || !!(before && before.axesChanged) };
+    this.redraw();
+    clearTimeout(this.keyTimer);
+    this.keyTimer = setTimeout(() => this.commitStart(), 700);
+    return true;
+  }
 
   choosePoint(j) {
     this.pause(false);
@@ -729,6 +1071,7 @@ function onKey(e) {
   let p = ACTIVE && PLAYERS.has(ACTIVE) && ACTIVE.root.isConnected ? ACTIVE : null;
   if (!p || !p.visible()) p = [...PLAYERS].find((q) => q.root.isConnected && q.visible()) || p;
   if (!p) return;
+  if (p.keyEdit(e)) { e.preventDefault(); e.stopPropagation(); return; }
   if (e.key === "ArrowRight" || e.key === "PageDown") p.go(p.step + 1);
   else if (e.key === "ArrowLeft" || e.key === "PageUp") p.go(p.step - 1);
   else if (e.key === " " || e.key === "Spacebar") p.toggle();
@@ -743,13 +1086,13 @@ if (!window.__gmmvizKeys) {
 }
 
 export default function (component) {
-  const { data, parentElement, setStateValue } = component;
+  const { data, parentElement, setStateValue, setTriggerValue } = component;
   let player = parentElement.__gmmvizPlayer;
   if (!player || !player.root.isConnected) {
     player = new Player(parentElement);
     parentElement.__gmmvizPlayer = player;
   }
-  player.update(data, setStateValue);
+  player.update(data, setStateValue, setTriggerValue);
   // Streamlit keeps the cleanup of the latest call and runs it when the element goes; a call
   // overtaken by a newer one must not take the newer one's player with it.
   const call = (parentElement.__gmmvizCall = (parentElement.__gmmvizCall || 0) + 1);
