@@ -48,7 +48,7 @@ from views._em_controls import (
 from views._equations import equations_block, tex_number
 from views._exports import export_buttons, panels_export_buttons, picture_buttons
 from views._manual import ManualStart, manual_start_editor
-from views._page import page_element, page_top
+from views._page import page_element, page_top, presenting
 from views._urlstate import (
     COV_TYPES,
     EXPLORER,
@@ -123,6 +123,7 @@ __all__ = [
     "manual_start_editor",
     "page_element",
     "page_top",
+    "presenting",
     "panels_export_buttons",
     "picture_buttons",
     "preset_request",

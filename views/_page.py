@@ -135,3 +135,8 @@ def page_top(title: str, *, present: bool | None = None, toggle: bool = True) ->
     on = bool(st.session_state.get("present")) if present is None else present
     _presentation(key="presentation", data={"present": on})
     return on
+
+
+def presenting() -> bool:
+    """Whether the page is in presentation mode (call after :func:`page_top`)."""
+    return st.session_state.get("present") is True

@@ -84,7 +84,7 @@ def _edit(key: str, on_edit: Callable[[dict[str, Any]], None]) -> None:
         on_edit(op)
 
 
-def player(data: dict[str, Any], *, key: str, present: bool = False, url: bool = True,
+def player(data: dict[str, Any], *, key: str, present: bool | None = None, url: bool = True,
            panel_height: int | None = None, hands: dict[str, bool] | None = None,
            on_edit: Callable[[dict[str, Any]], None] | None = None) -> None:
     """Mount the player with ``data`` (see :mod:`gmmviz.figures.player`).
@@ -93,8 +93,8 @@ def player(data: dict[str, Any], *, key: str, present: bool = False, url: bool =
     ----------
     key : str
         The element's key; the page reads what it shows with :func:`view`.
-    present : bool
-        Presentation mode: larger text.
+    present : bool, optional
+        Presentation mode: larger text, sized to the screen; by default the page's mode.
     url : bool
         Whether the address bar follows the player's step and point.
     panel_height : int, optional
@@ -106,6 +106,8 @@ def player(data: dict[str, Any], *, key: str, present: bool = False, url: bool =
     on_edit : callable, optional
         Called with each change (a dict, see :mod:`views._hands`) before the rerun it causes.
     """
+    if present is None:
+        present = st.session_state.get("present") is True
     payload = {**data, "present": present, "url": url}
     if panel_height is not None:
         payload["panelHeight"] = int(panel_height)

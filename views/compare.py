@@ -122,7 +122,8 @@ def _sidebar() -> Shared:
 
 
 def _title(shared: Shared) -> None:
-    ui.page_top("Compare starts: where EM begins decides where it ends")
+    if ui.page_top("Compare starts: where EM begins decides where it ends"):
+        return  # presentation mode: the panels first
     st.caption(f"**Data:** {shared.description or 'none yet'} · **k** = {shared.n_components} "
                f"· **covariance:** {shared.settings['covariance_type']}. EM only ever walks "
                "downhill in NLL from its start, so different starts can end in different "
@@ -133,7 +134,11 @@ def _title(shared: Shared) -> None:
 def _side_by_side(shared: Shared, values: dict[str, Any]) -> list[str]:
     """Runs from the panels' starts in one animation, the lesson they teach, their NLL curves
     and a table. Returns the manual start's table for the URL."""
-    inits, seeds = _panel_controls()
+    if st.session_state.get("present") is True:  # presentation mode: the panels first
+        with st.expander("The panels' starts and seeds"):
+            inits, seeds = _panel_controls()
+    else:
+        inits, seeds = _panel_controls()
     manual = None
     if "manual" in inits:
         with st.expander("Manual start (used by every panel set to manual)", expanded=True):

@@ -56,7 +56,7 @@ def _show_anisotropic() -> None:
 
 
 def _intro() -> None:
-    ui.page_top("K-means, step by step")
+    """What K-means does, under its figure (the figure comes first)."""
     st.markdown(
         "K-means splits the points into k groups by repeating two half-steps. **Assign**: "
         "every point joins the centre nearest to it (the shaded regions show which centre is "
@@ -219,13 +219,15 @@ def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
     ui.page_element()
-    _intro()
+    ui.page_top("K-means, step by step")
     X, description, controls = _sidebar(values)
     values = ui.current_values(values, SCHEMA)
     ui.sync_url(values, SCHEMA)
     fitted = _fitted(X, description, controls, int(values["seed"]))
     if fitted is not None:
         _kmeans_panel(fitted, controls, values)
+    _intro()
+    if fitted is not None:
         _mixture_panel(fitted, controls, values)
 
 

@@ -39,7 +39,7 @@ def _jump_to_mle() -> None:
 
 
 def _intro() -> None:
-    ui.page_top("Likelihood from scratch")
+    """What a likelihood is, under the first figure (the figure comes first)."""
     st.markdown(
         "A model with parameters gives every possible data set a probability. Once the data "
         "are in, we turn this around: hold the data fixed and ask, for each value of the "
@@ -52,17 +52,6 @@ def _intro() -> None:
 def _coin() -> None:
     """The notes' four flips, the likelihood of w, and its maximum at 1/4."""
     st.header("1 · A coin")
-    st.markdown(
-        "We flip a coin four times and see **tails, tails, tails, heads**. If the coin lands "
-        "heads with probability w, the flips are independent, so the probability of this "
-        "sequence is the product of the four probabilities. The log turns the product into a "
-        "sum and peaks at the same w; setting its slope to zero finds the peak."
-    )
-    st.latex(r"\begin{aligned} L(w) &= (1 - w)\,(1 - w)\,(1 - w)\,w \\"
-             r" &= (1 - w)^3\, w \end{aligned}")
-    st.latex(r"\begin{aligned} \log L(w) &= 3 \log(1 - w) + \log w \\"
-             r" \frac{d}{dw} \log L(w) &= \frac{1}{w} - \frac{3}{1 - w} = 0"
-             r" \;\Rightarrow\; w = \tfrac{1}{4} \end{aligned}")
     left, right = st.columns([1, 2], gap="large")
     with left:
         w = float(st.slider("w, the probability of heads", min_value=0.0, max_value=1.0,
@@ -78,7 +67,20 @@ def _coin() -> None:
                     f"L = {coin_likelihood(w_star, HEADS, TAILS):.4f}): the fraction of heads "
                     "seen.")
     with right:
-        st.plotly_chart(coin_figure(w, HEADS, TAILS), width="stretch", key="coin_figure")
+        st.plotly_chart(coin_figure(w, HEADS, TAILS, height=440 if ui.presenting() else 520),
+                        width="stretch", key="coin_figure")
+    _intro()
+    st.markdown(
+        "We flip a coin four times and see **tails, tails, tails, heads**. If the coin lands "
+        "heads with probability w, the flips are independent, so the probability of this "
+        "sequence is the product of the four probabilities. The log turns the product into a "
+        "sum and peaks at the same w; setting its slope to zero finds the peak."
+    )
+    st.latex(r"\begin{aligned} L(w) &= (1 - w)\,(1 - w)\,(1 - w)\,w \\"
+             r" &= (1 - w)^3\, w \end{aligned}")
+    st.latex(r"\begin{aligned} \log L(w) &= 3 \log(1 - w) + \log w \\"
+             r" \frac{d}{dw} \log L(w) &= \frac{1}{w} - \frac{3}{1 - w} = 0"
+             r" \;\Rightarrow\; w = \tfrac{1}{4} \end{aligned}")
 
 
 def _five_points() -> tuple[float, float]:
@@ -144,7 +146,7 @@ def _best_values(mu: float, sigma: float) -> None:
 def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
-    _intro()
+    ui.page_top("Likelihood from scratch")
     _coin()
     mu, sigma = _five_points()
     _best_values(mu, sigma)

@@ -83,12 +83,13 @@ def _sweep(fitted: Fitted, work: ui.Work) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=16, show_spinner="Drawing the figure…")
-def _limit_figure(key: str, _eps_run: gmmviz.GMMRun, _kmeans: gmmviz.KMeansRun) -> Any:
-    return limit_figure(_eps_run, _kmeans, height=FIGURE_HEIGHT)
+def _limit_figure(key: str, _eps_run: gmmviz.GMMRun, _kmeans: gmmviz.KMeansRun,
+                  height: int) -> Any:
+    return limit_figure(_eps_run, _kmeans, height=height)
 
 
 def _intro() -> None:
-    ui.page_top("K-means as the limit of EM")
+    """The idea, under the figure (the figure comes first)."""
     st.markdown(
         "Take a Gaussian mixture whose components all have the same round covariance εI, held "
         "fixed, so EM learns only the means (and the weights). A component's density then "
@@ -167,7 +168,8 @@ def _results(fitted: Fitted, controls: dict[str, Any]) -> None:
                    f"1/k = {1 / k:.2f} when all are even.")
     m3.metric("EM iterations", f"{eps_run.n_iter_}", help=eps_run.stop_reason)
     m4.metric("K-means iterations", f"{kmeans.n_iter_}", help=kmeans.stop_reason)
-    st.plotly_chart(_limit_figure(fitted.key, eps_run, kmeans), key="limit_fig",
+    st.plotly_chart(_limit_figure(fitted.key, eps_run, kmeans,
+                                  420 if ui.presenting() else FIGURE_HEIGHT), key="limit_fig",
                     width="stretch", config={"displaylogo": False, "scrollZoom": False})
     eps = fitted.eps
     st.caption(
@@ -247,13 +249,15 @@ def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
     ui.page_element()
-    _intro()
+    ui.page_top("K-means as the limit of EM")
     X, description, controls = _controls()
     values = ui.current_values(values, SCHEMA)
     ui.sync_url(values, SCHEMA)
     fitted = _fitted(X, description, controls, values)
     if fitted is not None:
         _results(fitted, controls)
+    _intro()
+    if fitted is not None:
         _why_the_limit()
         _eps_range(fitted)
         _em_animation(fitted, values)

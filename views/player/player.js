@@ -698,7 +698,7 @@ class Chart {
     ctx.strokeStyle = "#e6e6e6";
     ctx.textAlign = "right";
     ctx.textBaseline = "middle";
-    for (const v of ticks(lo, hi, Math.max(2, ph / 40))) {
+    for (const v of ticks(lo, hi, Math.max(3, ph / 26))) {
       ctx.beginPath(); ctx.moveTo(m.l, Y(v)); ctx.lineTo(m.l + pw, Y(v)); ctx.stroke();
       ctx.fillText(v.toLocaleString("en-US", { maximumFractionDigits: 2 }), m.l - 5, Y(v));
     }
