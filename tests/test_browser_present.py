@@ -64,7 +64,7 @@ def test_presentation_mode_fits_the_screen(browser, app_url, path, size):
         figure = page.evaluate(_BOX, FIGURE)
         assert figure is not None and _inside(figure, width, height), (path, figure)
         first_is_player = page.evaluate(
-            f"() => !!document.querySelector(\"{FIGURE}\")?.closest('{PLAYER}')")
+            "([fig, player]) => !!document.querySelector(fig)?.closest(player)", [FIGURE, PLAYER])
         if first_is_player:  # the page's figure is the player: its controls and panel too
             for sel in (f"{PLAYER} button[aria-label=Play]",
                         f"{PLAYER} button[aria-label^=Next]", STEP_PANEL):
