@@ -72,6 +72,16 @@ class HardEMStep:
     empty: tuple[int, ...] = ()
 
     @property
+    def resp(self) -> np.ndarray | None:
+        """The labels in force as 0/1 responsibilities, shape (n_samples, n_components), or
+        None at the start: r_nk = [k = z_n], what hard EM puts in soft EM's place."""
+        if self.labels is None:
+            return None
+        r = np.zeros((len(self.labels), len(self.weights)))
+        r[np.arange(len(self.labels)), self.labels] = 1.0
+        return r
+
+    @property
     def label(self) -> str:
         """A caption such as "Iteration 2 · label: each point to its most likely Gaussian"."""
         return "Start" if self.kind == "init" else (
@@ -103,6 +113,10 @@ class HardEMRun:
     @property
     def converged_(self) -> bool:
         return self.stop_kind is StopKind.CONVERGED
+
+    @property
+    def n_samples(self) -> int:
+        return len(self.X)
 
     @property
     def n_iter_(self) -> int:

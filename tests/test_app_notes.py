@@ -178,16 +178,24 @@ def test_hard_em_shows_where_they_differ():
     assert metric(at, "NLL, hard EM's end") == f"{c.nll_hard:.3f}"
     assert metric(at, "NLL, soft EM's end") == f"{c.nll_soft:.3f}"
     n = max(len(hard.steps), len(run.steps))
-    assert at.select_slider(key="step").value == n - 1
-    set_widget(at, "select_slider", "step", 0)
-    title = chart_spec(at, "hard_soft_figure")["layout"]["annotations"][0]["text"]
-    assert title == "hard EM · start"
-    at.button(key="step_next").click().run()
-    assert query(at)["step"] == "1"
-    title = chart_spec(at, "hard_soft_figure")["layout"]["annotations"][0]["text"]
-    assert title == "hard EM · iteration 1, labelled"
-    soft = chart_spec(at, "hard_soft_figure")["layout"]["annotations"][1]["text"]
-    assert soft == "soft EM · iteration 1, E-step: γ"
+    # both runs in one player, at their end, hard EM first
+    spec = chart_spec(at, "hard_em_player")
+    assert spec["step"] == n - 1 and len(spec["labels"]) == n
+    assert [p["title"] for p in spec["panels"]] == ["hard EM: label, refit",
+                                                     "soft EM: γ, then π, μ, Σ"]
+    np.testing.assert_allclose(spec["chart"]["series"][0]["y"], hard.nll)
+    np.testing.assert_allclose(spec["chart"]["series"][1]["y"], run.nll)
+    # hard EM's colours are its labels: one pure component colour per point
+    codes = np.frombuffer(base64.b64decode(spec["panels"][0]["codes"][-1]), dtype=np.uint8)
+    rgb = np.array(spec["panels"][0]["rgb"])[codes]
+    palette = {tuple(int(c[i:i + 2], 16) for i in (1, 3, 5))
+               for c in spec["panels"][0]["colors"]}
+    assert {tuple(v) for v in rgb} <= palette
+    # the player settles on a half-step: the URL follows
+    at.session_state["hard_em_player_step"] = 1
+    at.run()
+    assert query(at)["step"] == "1" and chart_spec(at, "hard_em_player")["step"] == 1
+    assert "E-step 1" in chart_spec(at, "hard_em_player")["html"][1]
 
 
 def test_hard_em_follows_the_sidebar():

@@ -7,27 +7,18 @@ from typing import Any
 import streamlit as st
 
 import gmmviz
-from gmmviz.figures.notes import hard_soft_em_figure, nll_pair_figure
-from gmmviz.hard_em import HardEMRun, HardEMStep, compare_hard_soft, fit_hard_em
+from gmmviz.hard_em import HardEMRun, compare_hard_soft, fit_hard_em
 from views import _common as ui
 from views import _notes as notes
+from views import _player
 
 SCHEMA: dict[str, ui.Param] = {
     **ui.EXPLORER,
     "start": ui.EXPLORER_EXTRA["start"],
     "step": ui.Param(1000, "int", low=0, high=1000, help="the half-step shown"),
 }
-FIGURE_HEIGHT = 480
 _LAST_RUN = "_hard_em_run"
-HARD_WORDS = {"E": "labelled", "M": "refitted"}
-SOFT_WORDS = {"E": "E-step: γ", "M": "M-step: π, μ, Σ"}
-
-
-def _title(method: str, step: HardEMStep | gmmviz.GMMStep, words: dict[str, str]) -> str:
-    """A panel's title, e.g. "hard EM · iteration 2, refitted" (short: two fit side by side)."""
-    if step.kind == "init":
-        return f"{method} · start"
-    return f"{method} · iteration {step.iteration}, {words[step.kind]}"
+PLAYER = "hard_em_player"  # both runs, stepped together
 
 
 @st.cache_data(max_entries=16, show_spinner="Running hard EM…")
@@ -49,25 +40,25 @@ def _hard_run(controls: ui.EMControls) -> HardEMRun | None:
     return hard
 
 
-def _labels(n_steps: int) -> list[str]:
-    """start, E1 · label, M1 · refit, ..."""
-    return ["start"] + [f"{'E' if i % 2 else 'M'}{(i + 1) // 2} · "
-                        f"{'label' if i % 2 else 'refit'}" for i in range(1, n_steps)]
+@st.cache_resource(max_entries=16, show_spinner="Drawing the runs…")
+def _player_data(key: str, _hard: HardEMRun, _run: gmmviz.GMMRun) -> dict:
+    """Both runs in one player, hard EM on the left (shared, read-only)."""
+    from gmmviz.figures.player import compare_player
+
+    return compare_player([_hard, _run], ["hard EM: label, refit", "soft EM: γ, then π, μ, Σ"])
 
 
-def _figure(run: gmmviz.GMMRun, hard: HardEMRun) -> None:
+def _figure(run: gmmviz.GMMRun, hard: HardEMRun, key: str, linked: int) -> None:
+    """Both runs in the step player, stepped together (the one that stopped holds its end);
+    the URL's ``step`` is the half-step it shows."""
     n_steps = max(len(run.steps), len(hard.steps))
-    labels = _labels(n_steps)
-    step = notes.stepper("Half-step", "step", range(n_steps),
-                         "start, then label (E) and refit (M) of every iteration; each run "
-                         "stays at its end once it has stopped.", labels.__getitem__)
-    hs, ss = hard.steps[min(step, len(hard.steps) - 1)], run.steps[min(step, len(run.steps) - 1)]
+    view = _player.view(PLAYER)
+    step = linked if st.session_state.get(ui.FROM_LINK) or view.step is None else view.step
+    step = min(max(int(step), 0), n_steps - 1)
+    _player.set_view(PLAYER, step, None)
+    st.session_state["step"] = step
+    _player.player({**_player_data(key, hard, run), "step": step}, key=PLAYER, url=False)
     c = compare_hard_soft(hard, run)
-    st.plotly_chart(hard_soft_em_figure(
-        run.X, hs, ss, c.differ, height=FIGURE_HEIGHT,
-        titles=(_title("hard EM", hs, HARD_WORDS), _title("soft EM", ss, SOFT_WORDS))),
-        key="hard_soft_figure", width="stretch",
-        config={"displaylogo": False, "scrollZoom": False})
     a, b, d, e = st.columns(4)
     a.metric("points they end on differently", f"{c.n_differ}",
              help="Hard label ≠ the component with the largest γ at soft EM's end (ringed).")
@@ -82,9 +73,9 @@ def _figure(run: gmmviz.GMMRun, hard: HardEMRun) -> None:
                    f"responsibility is {c.soft_certainty[c.differ].max():.2f} at most "
                    "(1 means no doubt). Hard EM forced each wholly into one Gaussian, and "
                    "that Gaussian's mean and spread followed.")
-    st.plotly_chart(nll_pair_figure(hard.nll, run.nll, (step + 1) // 2, height=260),
-                    key="nll_pair_figure", width="stretch",
-                    config={"displaylogo": False, "displayModeBar": False})
+    if c.n_differ:
+        st.caption("Points " + ", ".join(str(int(n)) for n in c.differ[:12])
+                   + ("…" if c.n_differ > 12 else "") + " end in different components.")
 
 
 def _explanation() -> None:
@@ -124,7 +115,7 @@ def _page() -> None:
     run, controls, _ = notes.sidebar_run(values, "hard_em", _LAST_RUN)
     hard = _hard_run(controls) if run is not None else None
     if run is not None and hard is not None and hard.n_components == run.n_components:
-        _figure(run, hard)
+        _figure(run, hard, controls.request.key, values["step"])
     notes.the_notes("Label, refit — and what soft EM does instead", _explanation,
                     expanded=True)
     ui.sync_url({**values, "start": controls.start}, SCHEMA)

@@ -225,7 +225,7 @@ def _panel_title(title: str, run, i: int) -> str:
         s = steps[-1]
         verb = "converged" if run.converged_ else "stopped"
         where = f"{verb} at iteration {s.iteration}"
-    return f"<b>{title}</b><br>{where} · NLL = {s.nll:.2f}"
+    return f"<b>{title}</b><br>{where} · NLL = {format_number(s.nll)}"
 
 
 def _compare_layout(levels: list[float], height: int) -> dict:

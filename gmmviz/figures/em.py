@@ -47,6 +47,7 @@ from gmmviz.figures._frames import (
     weight_labels,
 )
 from gmmviz.figures._geometry import axis_range
+from gmmviz.numbers import format_number
 
 #: y domain of the NLL panel (the legend goes below it).
 NLL_DOMAIN = (0.55, 1.0)
@@ -193,7 +194,7 @@ def _em_frames(view: MixtureFrames, grid: tuple | None, title: str | None,
 def _em_frame_layout(view: MixtureFrames, i: int, title: str | None, with_params: bool) -> dict:
     """The title of step ``i``, and its "π=" labels when its parameters are new."""
     s = view.step(i)
-    out = frame_title(f"{s.label} · NLL = {s.nll:.2f}", title)
+    out = frame_title(f"{s.label} · NLL = {format_number(s.nll)}", title)
     if with_params:
         out["annotations"] = weight_labels(s, view.colors)
     return out
