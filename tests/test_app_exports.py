@@ -92,3 +92,23 @@ def test_compare_hands_out_every_panel(files):
             back = gmmviz.load_run(archive.read(name))
             np.testing.assert_allclose(back.nll, runs[p].nll, rtol=1e-12)
             assert json.loads(archive.read(name))["source"].startswith("iris: petal length")
+
+
+def test_compare_offers_every_panels_pictures_and_gifs():
+    import zipfile
+
+    from PIL import Image
+
+    from tests._apptest import open_app, page_path
+
+    at = open_app(page_path("compare"), {"iters": "3", "tol": "0"})
+    next(b for b in at.button if b.label == "Make the panels' GIFs").click().run()
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Every panel's picture (PNG)" in labels and "Every panel's animation (GIF)" in labels
+    data = at.session_state["_gif_made_panels_export"][1]
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = z.namelist()
+        assert len(names) == 3 and all(n.endswith(".gif") for n in names)
+        for n in names:  # one frame per half-step of each run: 3 iterations, tol = 0
+            assert Image.open(io.BytesIO(z.read(n))).n_frames == 7

@@ -77,7 +77,7 @@ def panels_export_buttons(runs: Sequence[gmmviz.GMMRun], titles: Sequence[str],
 
     Widget keys: ``{key_prefix}_csv`` and ``{key_prefix}_zip``.
     """
-    csv_col, zip_col = st.columns(2)
+    csv_col, zip_col, png_col, gif_col = st.columns(4)
     csv_col.download_button(
         "Every panel's responsibilities (CSV)", data=lambda: panels_csv(runs, titles),
         file_name="gmmviz-compare.csv", mime="text/csv", on_click="ignore",
@@ -89,6 +89,58 @@ def panels_export_buttons(runs: Sequence[gmmviz.GMMRun], titles: Sequence[str],
         file_name="gmmviz-compare.zip", mime="application/zip", on_click="ignore",
         icon=":material/folder_zip:", key=f"{key_prefix}_zip",
         help="One JSON file per panel. " + JSON_HELP)
+    _panels_pictures(runs, titles, png_col, gif_col, key_prefix)
+
+
+def _slug(i: int, title: str) -> str:
+    """A file name for panel ``i``: "1-notes-A"."""
+    word = "".join(c if c.isalnum() else "-" for c in title.split(" · ", 1)[-1]).strip("-")
+    return f"{i + 1}-{word}"[:60]
+
+
+def _panels_pictures(runs: Sequence[gmmviz.GMMRun], titles: Sequence[str], png_col: Any,
+                     gif_col: Any, key_prefix: str) -> None:
+    """A zip of each panel's final half-step as PNG, and, on request, a zip of each panel's
+    animation as GIF (made with a progress bar)."""
+
+    def pngs() -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            for i, (run, title) in enumerate(zip(runs, titles, strict=True)):
+                picture = io.BytesIO()
+                gmmviz.write_png(run, None, len(run.steps) - 1, picture, scale=2, title=title)
+                z.writestr(f"{_slug(i, title)}.png", picture.getvalue())
+        return out.getvalue()
+
+    png_col.download_button(
+        "Every panel's picture (PNG)", data=pngs, file_name="gmmviz-compare-png.zip",
+        mime="application/zip", on_click="ignore", icon=":material/image:",
+        key=f"{key_prefix}_png", help="Each panel at its final half-step, 2560 × 1440, in a zip.")
+    made_key = f"{_GIF}_{key_prefix}"
+    fingerprint = tuple(r.nll.tobytes() for r in runs)
+    made = st.session_state.get(made_key)
+    if made is not None and made[0] == fingerprint:
+        gif_col.download_button(
+            "Every panel's animation (GIF)", data=made[1], file_name="gmmviz-compare-gif.zip",
+            mime="application/zip", on_click="ignore", icon=":material/gif_box:",
+            key=f"{key_prefix}_gif", help="One looping GIF per panel, 1280 × 720, in a zip.")
+    elif gif_col.button("Make the panels' GIFs", icon=":material/gif_box:",
+                        key=f"{key_prefix}_make_gif",
+                        help="Draw every half-step of every panel into one GIF each (1280 × "
+                             "720), for slides; a bar shows how far it has got."):
+        bar = gif_col.progress(0.0, text="Drawing the frames…")
+        total = sum(len(r.steps) for r in runs)
+        out, done = io.BytesIO(), 0
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            for i, (run, title) in enumerate(zip(runs, titles, strict=True)):
+                gif = io.BytesIO()
+                gmmviz.write_gif(run, None, gif, title=title, progress=lambda d, _t, base=done:
+                                 bar.progress(min((base + d) / total, 1.0),
+                                              text=f"Frame {base + d} of {total}"))
+                done += len(run.steps)
+                z.writestr(f"{_slug(i, title)}.gif", gif.getvalue())
+        st.session_state[made_key] = (fingerprint, out.getvalue())
+        st.rerun()
 
 
 #: Session key prefix of a GIF made for download: (fit fingerprint, bytes).
