@@ -97,3 +97,21 @@ def test_leaving_presentation_mode_restores_the_page(browser, app_url):
         no_page_errors(page, errors)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_the_figure_comes_first_in_normal_mode(browser, app_url, path):
+    """At 1280 x 720 without presentation mode, every page's figure starts above the fold,
+    with most of it on screen: the explanations come beside it, below it or folded."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    try:
+        page.goto(f"{app_url}/{path}", timeout=90_000)
+        page.wait_for_selector(FIGURE, timeout=90_000)
+        wait_for_streamlit_idle(page, timeout=90_000)
+        page.wait_for_timeout(600)
+        left, top, right, bottom = page.evaluate(_BOX, FIGURE)
+        assert top <= 480, (path, top)
+        assert min(bottom, 720) - top >= 220, (path, top, bottom)
+    finally:
+        context.close()

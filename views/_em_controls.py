@@ -248,7 +248,7 @@ def gmm_controls(values: Mapping[str, Any], X: np.ndarray | None, description: s
 
 
 #: Starts that draw from the random generator, so that their seed says which start it was.
-_SEEDED = ("random", "random-resp", "kmeans", "kmeans-pp")
+SEEDED = ("random", "random-resp", "kmeans", "kmeans-pp")
 
 
 def start_source(request: FitRequest) -> str:
@@ -257,7 +257,7 @@ def start_source(request: FitRequest) -> str:
         return "Your own values, from the manual start's table."
     init = request.init
     label = GMM_START_LABELS.get(init, init)
-    seeded = f" (seed {request.random_state})" if init in _SEEDED else ""
+    seeded = f" (seed {request.random_state})" if init in SEEDED else ""
     if init != request.init_name:
         return (f"{start_label(request.init_name)} needs k = 3; with k = "
                 f"{request.n_components} the start is {label}{seeded} instead.")

@@ -24,6 +24,7 @@ from views._compare_tabs import (
     outcome_phrase,
     restarts_tab,
 )
+from views._em_controls import SEEDED
 
 DEFAULT_PANELS = ["notes-a", "notes-b", "kmeans"]
 #: The fixed starts whose three means stand in one column at x = -2.
@@ -134,10 +135,8 @@ def _title(shared: Shared) -> None:
 def _side_by_side(shared: Shared, values: dict[str, Any]) -> list[str]:
     """Runs from the panels' starts in one animation, the lesson they teach, their NLL curves
     and a table. Returns the manual start's table for the URL."""
-    if st.session_state.get("present") is True:  # presentation mode: the panels first
-        with st.expander("The panels' starts and seeds"):
-            inits, seeds = _panel_controls()
-    else:
+    # the panels first: their starts and seeds folded above them
+    with st.expander(_starts_summary()):
         inits, seeds = _panel_controls()
     manual = None
     if "manual" in inits:
@@ -175,6 +174,21 @@ def _side_by_side(shared: Shared, values: dict[str, Any]) -> list[str]:
     ui.panels_export_buttons([p.run for p in panels], [p.title for p in panels],
                              shared.description)
     return start
+
+
+def _starts_summary() -> str:
+    """The fold's title: the panels' starts as they stand, e.g. "Starts: notes A · notes B ·
+    k-means (seed 2)"."""
+    n = int(st.session_state.get("n_panels", 3) or 3)
+    names = []
+    for p in range(n):
+        init = st.session_state.get(f"panel_init_{p}")
+        if init is None:
+            return "The panels' starts and seeds"
+        seed = st.session_state.get(f"panel_seed_{p}")
+        label = GMM_START_LABELS.get(init, init).split(" (")[0]
+        names.append(f"{label} (seed {seed})" if init in SEEDED else label)
+    return "Starts: " + " · ".join(names) + " — change them here"
 
 
 def _panel_controls() -> tuple[list[str], list[int]]:

@@ -411,7 +411,7 @@ def _page() -> None:
     ui.page_top(TITLE, present=None if alone is None else values["present"] == "1",
                 toggle=alone is None)
     # The header row is filled once the run is known: the manual start's table under it decides it.
-    head = st.columns([2.3, 1.6, 1.2], vertical_alignment="center")
+    head = st.columns([2.1, 2.2, 1.0], vertical_alignment="center")
     manual_area = st.container()
     if alone is None:
         values, controls = _sidebar(values, manual_area)

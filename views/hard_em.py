@@ -61,7 +61,7 @@ def _figure(run: gmmviz.GMMRun, hard: HardEMRun, key: str, linked: int) -> None:
     c = compare_hard_soft(hard, run)
     a, b, d, e = st.columns(4)
     a.metric("points they end on differently", f"{c.n_differ}",
-             help="Hard label ≠ the component with the largest γ at soft EM's end (ringed).")
+             help="Hard label ≠ the component with the largest γ at soft EM's end (listed below).")
     b.metric("NLL, hard EM's end", f"{c.nll_hard:.3f}",
              help=f"{hard.n_iter_} iterations, {hard.stop_reason}")
     d.metric("NLL, soft EM's end", f"{c.nll_soft:.3f}",
@@ -69,13 +69,12 @@ def _figure(run: gmmviz.GMMRun, hard: HardEMRun, key: str, linked: int) -> None:
     e.metric("largest mean shift", f"{c.mean_shift.max():.3g}",
              help="Between the two runs' final means, component by component.")
     if c.n_differ:
-        st.caption(f"The ringed points are those soft EM is unsure of: their largest "
-                   f"responsibility is {c.soft_certainty[c.differ].max():.2f} at most "
-                   "(1 means no doubt). Hard EM forced each wholly into one Gaussian, and "
-                   "that Gaussian's mean and spread followed.")
-    if c.n_differ:
-        st.caption("Points " + ", ".join(str(int(n)) for n in c.differ[:12])
-                   + ("…" if c.n_differ > 12 else "") + " end in different components.")
+        listed = ", ".join(str(int(n)) for n in c.differ[:12]) + ("…" if c.n_differ > 12 else "")
+        st.caption(f"Points {listed} end in different components. They are those soft EM is "
+                   f"unsure of: their largest responsibility is "
+                   f"{c.soft_certainty[c.differ].max():.2f} at most (1 means no doubt). Hard EM "
+                   "forced each wholly into one Gaussian, and that Gaussian's mean and spread "
+                   "followed.")
 
 
 def _explanation() -> None:
