@@ -29,9 +29,12 @@ P = player_js()
 
 
 def _wait_for_page(page) -> None:
+    """The page ready, its player's figure scrolled into the middle of the screen (the mouse
+    only reaches what is on screen)."""
     wait_for_player(page)
     page.wait_for_selector(SIDEBAR_CONTROL, timeout=60_000)
     wait_for_streamlit_idle(page, timeout=60_000)
+    page.evaluate(f"() => {P}.panels[0].canvas.scrollIntoView({{block: 'center'}})")
 
 
 def _query(page) -> dict[str, str]:
