@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 
 from tests._server import (
+    PLAYER,
     no_page_errors,
     open_page,
     run_streamlit,
     wait_for_layout_stable,
+    wait_for_player,
     wait_for_plotly,
     wait_for_streamlit_idle,
 )
@@ -19,7 +21,7 @@ from tests._server import (
 PAGES = {
     "supervised": ("With labels and without", "supervised_figure"),
     "gaussian": ("The Gaussian in 2-D", "gaussian_figure"),
-    "hard_em": ("Hard EM, then soft", "hard_soft_figure"),
+    "hard_em": ("Hard EM, then soft", None),  # None: the step player is the figure
     "latent": ("z, then x: a mixture as a story", "story_figure"),
     "mstep": ("The M-step, derived", "mstep_figure"),
     "jensen": ("Jensen's inequality", "jensen_figure"),
@@ -46,6 +48,19 @@ def _nav_text(title: str) -> str:
     return title.split(":")[0]
 
 
+def _wait_for_figure(page, key: str | None):
+    """The page's figure once drawn: its Plotly chart, or the step player."""
+    if key is None:
+        wait_for_player(page, timeout=60_000)
+        return page.locator(PLAYER).first
+    return wait_for_plotly(page, timeout=60_000, key=key)
+
+
+def _figure_top(page, key: str | None) -> float:
+    sel = f"{PLAYER} canvas" if key is None else f".st-key-{key} .js-plotly-plot"
+    return page.evaluate(f"() => document.querySelector('{sel}').getBoundingClientRect().top")
+
+
 @pytest.fixture(scope="module")
 def app(browser, app_url):
     return app_url
@@ -57,17 +72,16 @@ def test_notes_page_loads_and_draws_above_the_fold(browser, app, name):
     title, key = PAGES[name]
     page, errors = open_page(browser, f"{app}/{name}", timeout=90_000)
     try:
-        figure = wait_for_plotly(page, timeout=60_000, key=key)
+        figure = _wait_for_figure(page, key)
         assert page.get_by_role("heading", name=title).count() == 1
         nav = page.locator('[data-testid="stSidebarNavLink"]', has_text=_nav_text(title))
         assert nav.count() == 1
-        assert figure.locator(".main-svg").count() >= 1
+        assert figure.locator(".main-svg, canvas").count() >= 1
         page.set_viewport_size(SMALL_SCREEN)
         page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')"
                       "?.scrollTo(0, 0)")
         wait_for_layout_stable(page)
-        top = page.evaluate(f"() => document.querySelector('.st-key-{key} .js-plotly-plot')"
-                            ".getBoundingClientRect().top")
+        top = _figure_top(page, key)
         assert top < SMALL_SCREEN["height"] * 0.5, f"{name}: the figure starts at {top:.0f} px"
         no_page_errors(page, errors)
     finally:
@@ -97,7 +111,7 @@ def test_each_link_works_as_a_first_request(browser):
             title, key = PAGES[name]
             page, errors = open_page(browser, f"{url}/{name}?{link}", timeout=90_000)
             try:
-                wait_for_plotly(page, timeout=60_000, key=key)
+                _wait_for_figure(page, key)
                 nav = page.locator('[data-testid="stSidebarNavLink"]',
                                    has_text=_nav_text(title))
                 assert nav.count() == 1, name

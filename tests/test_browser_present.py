@@ -73,11 +73,13 @@ def test_presentation_mode_fits_the_screen(browser, app_url, path, size):
             size_px = page.evaluate(f"() => parseFloat(getComputedStyle("
                                     f"document.querySelector('{STEP_PANEL}')).fontSize)")
             assert size_px >= 18
-            # the keys work in the mode
+            # the keys work in the mode (a player that opens at its end steps back)
             step = int(page.locator(PLAYER).first.get_attribute("data-step"))
-            page.keyboard.press("ArrowRight")
+            last = int(page.locator(PLAYER).first.get_attribute("data-steps")) - 1
+            key, to = ("ArrowRight", step + 1) if step < last else ("ArrowLeft", step - 1)
+            page.keyboard.press(key)
             page.wait_for_function(f"() => document.querySelector('{PLAYER}').dataset.step"
-                                   f" === '{step + 1}'", timeout=30_000)
+                                   f" === '{to}'", timeout=30_000)
         no_page_errors(page, errors)
     finally:
         context.close()
