@@ -112,7 +112,8 @@ def test_the_figure_comes_first_in_normal_mode(browser, app_url, path):
         page.wait_for_selector(FIGURE, timeout=90_000)
         wait_for_streamlit_idle(page, timeout=90_000)
         page.wait_for_timeout(600)
-        left, top, right, bottom = page.evaluate(_BOX, FIGURE)
+        whole = f"{PLAYER} canvas.gp-canvas, .js-plotly-plot, [data-testid='stDataFrame']"
+        left, top, right, bottom = page.evaluate(_BOX, whole)
         assert top <= 480, (path, top)
         assert min(bottom, 720) - top >= 220, (path, top, bottom)
     finally:
