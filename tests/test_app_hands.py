@@ -123,3 +123,27 @@ def test_a_link_that_removes_every_point_is_not_used():
     at = _app({"drop": ",".join(map(str, range(100)))})
     assert "removes every point of the data" in _warnings(at)
     assert len(_points(at)) == 100 and "drop" not in at.query_params
+
+
+@pytest.mark.parametrize("page", ["compare", "lower_bound", "hard_em", "mstep", "bound_curve"])
+def test_pages_that_share_the_data_fit_the_edited_points(page):
+    from tests._apptest import open_app, page_path
+
+    at = open_app(page_path(page), {"add": "4,4;-4,4", "drop": "0,1,2"})
+    assert not at.exception and not at.error
+    # the link's edits stay in its URL, and the pages that name their data say so
+    assert at.query_params["add"] == "4,4;-4,4" and at.query_params["drop"] == "0,1,2"
+    if page in ("compare", "lower_bound"):
+        caption = " ".join(c.value for c in at.caption)
+        assert "2 points added and 3 removed by hand" in caption, caption
+
+
+def test_compare_runs_on_the_explorers_edited_points():
+    from tests._apptest import chart_spec, open_app, page_path
+
+    at = open_app(page_path("compare"), {"add": "4,4;-4,4", "drop": "0,1,2"})
+    X = gmmviz.edited_points(gmmviz.datasets.textbook()[0], [(4, 4), (-4, 4)], [0, 1, 2])
+    spec = chart_spec(at, "compare_player")
+    assert [p["n"] for p in spec["panels"]] == [len(X)] * len(spec["panels"]) == [99] * 3
+    run = gmmviz.fit_gmm(X, 3, init="notes-a", max_iter=20, tol=0)
+    np.testing.assert_allclose(spec["chart"]["series"][0]["y"], run.nll, rtol=1e-9)

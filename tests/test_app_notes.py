@@ -177,6 +177,9 @@ def test_hard_em_shows_where_they_differ():
     assert metric(at, "points they end on differently") == str(c.n_differ)
     assert metric(at, "NLL, hard EM's end") == f"{c.nll_hard:.3f}"
     assert metric(at, "NLL, soft EM's end") == f"{c.nll_soft:.3f}"
+    if c.n_differ:  # the points they end on differently, by number
+        first = ", ".join(str(int(i)) for i in np.flatnonzero(c.differ)[:3])
+        assert f"Points {first}" in " ".join(x.value for x in at.caption)
     n = max(len(hard.steps), len(run.steps))
     # both runs in one player, at their end, hard EM first
     spec = chart_spec(at, "hard_em_player")

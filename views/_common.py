@@ -51,6 +51,7 @@ from views._manual import ManualStart, manual_start_editor
 from views._page import page_element, page_top, presenting
 from views._urlstate import (
     COV_TYPES,
+    EDIT_PARAMS,
     EXPLORER,
     EXPLORER_EXTRA,
     EXPLORER_SCHEMA,
@@ -77,6 +78,7 @@ from views._work import (
 )
 
 __all__ = [
+    "EDIT_PARAMS",
     "CALLS",
     "FROM_LINK",
     "PLAYER_PARAMS",

@@ -122,6 +122,19 @@ def edited_data(X: np.ndarray, description: str, change: PointEdits) -> tuple[np
     return change.apply(X), f"{description}, {change.describe()}"
 
 
+def linked_data(X: np.ndarray | None, description: str, values: dict[str, Any]
+                ) -> tuple[np.ndarray | None, str]:
+    """The data with the explorer's point edits (``add`` and ``drop`` in ``values``) made,
+    for a page that shares the explorer's data but does not edit it; removed indices beyond
+    the data are left out."""
+    if X is None:
+        return X, description
+    change, _ = PointEdits.of(values.get("add") or (), values.get("drop") or ()).within(len(X))
+    if len(change.drop) >= len(X):
+        return X, description  # an edit that removes every point is not shared
+    return edited_data(X, description, change)
+
+
 def url_values(values: dict[str, Any]) -> None:
     """Write the point edits in force into ``values`` (URL parameters ``add`` and ``drop``);
     from now on the URL holds them."""

@@ -11,6 +11,7 @@ import streamlit as st
 
 import gmmviz
 from views import _common as ui
+from views import _hands
 
 
 def sidebar_run(values: dict[str, Any], slot: str, last_key: str
@@ -27,7 +28,7 @@ def sidebar_run(values: dict[str, Any], slot: str, last_key: str
     """
     with st.sidebar:
         st.header("Data")
-        X, description = ui.data_source_controls()
+        X, description = _hands.linked_data(*ui.data_source_controls(), values)
         st.header("EM settings")
         controls = ui.gmm_controls(values, X, description)
     request = controls.request

@@ -17,6 +17,7 @@ MAX_CLIMB = 10
 SCHEMA: dict[str, ui.Param] = {
     **ui.EXPLORER,
     "start": ui.EXPLORER_EXTRA["start"],
+    **ui.EDIT_PARAMS,  # the explorer's points added or removed by hand
     "it": ui.Param(0, "int", low=0, high=500, help="θ_old: the run after this iteration"),
     "comp": ui.Param(1, "int", low=1, high=10, help="the component whose mean moves"),
     "coord": ui.Param("x1", "choice", tuple(COORDS), help="the coordinate of its mean"),

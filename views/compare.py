@@ -14,7 +14,7 @@ from gmmviz.figures import compare as cf
 from gmmviz.numbers import format_number as num
 from gmmviz.starts import GMM_START_LABELS, start_values
 from views import _common as ui
-from views import _player
+from views import _hands, _player
 from views._compare_tabs import (
     RESTART_INITS,
     Shared,
@@ -42,6 +42,7 @@ SCHEMA: dict[str, ui.Param] = {
                        aliases=ui.INIT_ALIASES),
     "seeds": ui.Param(["0", "1", "2"], "list", low=1, high=cf.MAX_PANELS),
     "speed": ui.EXPLORER_EXTRA["speed"],
+    **ui.EDIT_PARAMS,  # the explorer's points added or removed by hand
     "start": ui.EXPLORER_EXTRA["start"],
     "restarts": ui.Param(50, "int", low=2, high=200),
     "rinit": ui.Param("random", "choice", RESTART_INITS),
@@ -109,11 +110,12 @@ def _panels_follow_the_link(values: dict[str, Any]) -> None:
             st.session_state[key] = value
 
 
-def _sidebar() -> Shared:
-    """The data and the EM settings every run shares, and the animation's speed."""
+def _sidebar(values: dict[str, Any]) -> Shared:
+    """The data (with the explorer's points added or removed by hand) and the EM settings
+    every run shares, and the animation's speed."""
     with st.sidebar:
         st.header("Data")
-        X, description = ui.data_source_controls()
+        X, description = _hands.linked_data(*ui.data_source_controls(), values)
         st.header("EM, shared by every run")
         k = ui.k_control(SHARED_HELP["k"])
         settings = ui.settings_controls(SHARED_HELP)
@@ -377,7 +379,7 @@ def _page() -> None:
     values = ui.url_state(SCHEMA)
     _panels_follow_the_link(values)
     ui.page_element()
-    shared = _sidebar()
+    shared = _sidebar(values)
     _title(shared)
     side, restarts, identical, choosing_k = st.tabs(TABS, key="compare_tab", on_change="rerun")
     start = list(values["start"])

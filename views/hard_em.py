@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import streamlit as st
 
 import gmmviz
@@ -15,6 +16,7 @@ from views import _player
 SCHEMA: dict[str, ui.Param] = {
     **ui.EXPLORER,
     "start": ui.EXPLORER_EXTRA["start"],
+    **ui.EDIT_PARAMS,  # the explorer's points added or removed by hand
     "step": ui.Param(1000, "int", low=0, high=1000, help="the half-step shown"),
 }
 _LAST_RUN = "_hard_em_run"
@@ -69,7 +71,8 @@ def _figure(run: gmmviz.GMMRun, hard: HardEMRun, key: str, linked: int) -> None:
     e.metric("largest mean shift", f"{c.mean_shift.max():.3g}",
              help="Between the two runs' final means, component by component.")
     if c.n_differ:
-        listed = ", ".join(str(int(n)) for n in c.differ[:12]) + ("…" if c.n_differ > 12 else "")
+        where = np.flatnonzero(c.differ)
+        listed = ", ".join(str(int(n)) for n in where[:12]) + ("…" if c.n_differ > 12 else "")
         st.caption(f"Points {listed} end in different components. They are those soft EM is "
                    f"unsure of: their largest responsibility is "
                    f"{c.soft_certainty[c.differ].max():.2f} at most (1 means no doubt). Hard EM "

@@ -15,6 +15,7 @@ from views import _notes as notes
 SCHEMA: dict[str, ui.Param] = {
     **ui.EXPLORER,
     "start": ui.EXPLORER_EXTRA["start"],
+    **ui.EDIT_PARAMS,  # the explorer's points added or removed by hand
     "it": ui.Param(1, "int", low=1, high=500, help="the iteration whose M-step is derived"),
 }
 FIGURE_HEIGHT = 470
