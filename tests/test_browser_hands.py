@@ -190,7 +190,8 @@ def test_dragging_a_mean_sets_the_start_and_fits_again(browser, app_url):
         # the run starts there: its first means are the dropped one and the two others
         np.testing.assert_allclose(_first_means(page), means, rtol=1e-5, atol=1e-6)
         assert player_step(page) == 0
-        page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)  # the manual table
+        # the manual start's table
+        page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)
         screenshot(page, "hands_start.png")
         no_page_errors(page, errors)
     finally:

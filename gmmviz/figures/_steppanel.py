@@ -46,18 +46,23 @@ def bayes_rule() -> str:
     return m.math(m.sub(GAMMA, n_k), m.mo("="), m.frac(top, bottom))
 
 
+def _sigmas(covariances: np.ndarray, colors: Sequence[str]) -> str:
+    """Every component's Sigma_k, side by side, wrapping in a narrow panel."""
+    return ('<div class="gp-sigmas"><b>Σ<sub>k</sub></b>' + "".join(
+        f'<span class="gp-sigma">{_swatch(c, j)} {m.math(m.matrix(cov, 3), block=False)}</span>'
+        for j, (c, cov) in enumerate(zip(colors, covariances, strict=True))) + "</div>")
+
+
 def start_panel(step: object, source: str, colors: Sequence[str]) -> str:
     """The starting values and where they come from."""
     rows = "".join(
         f"<tr><td>{_swatch(c, j)}</td><td>{m.math(m.num(w, 3), block=False)}</td>"
-        f"<td>{m.math(m.vector(mu, 3), block=False)}</td>"
-        f"<td>{m.math(m.matrix(cov, 3), block=False)}</td></tr>"
-        for j, (c, w, mu, cov) in enumerate(zip(colors, step.weights, step.means,
-                                                step.covariances, strict=True)))
+        f"<td>{m.math(m.vector(mu, 3), block=False)}</td></tr>"
+        for j, (c, w, mu) in enumerate(zip(colors, step.weights, step.means, strict=True)))
     return (_head("Start", "θ₀: the values EM starts from")
             + f'<p class="gp-note">{html.escape(source)}</p>'
             + '<table class="gp-table"><tr><th>k</th><th>π<sub>k</sub></th><th>μ<sub>k</sub></th>'
-            f"<th>Σ<sub>k</sub></th></tr>{rows}</table>"
+            f"</tr>{rows}</table>" + _sigmas(step.covariances, colors)
             + f'<p class="gp-nll">NLL = {step.nll:,.2f}</p>')
 
 
@@ -93,13 +98,13 @@ def m_step_panel(step: object, resp: np.ndarray, nll_before: float,
     """N_k, pi_k = N_k / N, mu_k and Sigma_k with this M-step's numbers, and the NLL's fall."""
     n_k = resp.sum(axis=0)  # N_k = sum_n gamma_nk
     n = resp.shape[0]
+    # two tables, so that the panel stays narrow: N_k, pi_k, mu_k; then Sigma_k
     rows = "".join(
         f"<tr><td>{_swatch(c, j)}</td><td>{m.math(m.num(nk, 4), block=False)}</td>"
         f"<td>{m.math(m.fixed(w, 3), block=False)}</td>"
-        f"<td>{m.math(m.vector(mu, 3), block=False)}</td>"
-        f"<td>{m.math(m.matrix(cov, 3), block=False)}</td></tr>"
-        for j, (c, nk, w, mu, cov) in enumerate(zip(colors, n_k, step.weights, step.means,
-                                                    step.covariances, strict=True)))
+        f"<td>{m.math(m.vector(mu, 3), block=False)}</td></tr>"
+        for j, (c, nk, w, mu) in enumerate(zip(colors, n_k, step.weights, step.means,
+                                               strict=True)))
     sum_n = m.sub(m.mo("∑"), m.mi("n"))
     eqs = m.math(
         '<mtable columnalign="left">'
@@ -125,8 +130,9 @@ def m_step_panel(step: object, resp: np.ndarray, nll_before: float,
     return (_head(f"M-step {step.iteration}", "π, μ, Σ from the responsibilities")
             + eqs
             + '<table class="gp-table"><tr><th>k</th><th>N<sub>k</sub></th>'
-              "<th>π<sub>k</sub></th><th>μ<sub>k</sub></th><th>Σ<sub>k</sub></th></tr>"
+              "<th>π<sub>k</sub></th><th>μ<sub>k</sub></th></tr>"
             + rows + "</table>"
+            + _sigmas(step.covariances, colors)
             + f'<p class="gp-note">N = {n:,}; the N<sub>k</sub> add up to N.</p>'
             + f'<p class="gp-nll">NLL {nll_before:,.2f} → {step.nll:,.2f}: '
               f"{'fell by' if fell >= 0 else 'rose by'} {abs(fell):,.3f}</p>")
