@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gmmviz import i18n
 from gmmviz.figures import PLAYBACK_PAGE_JS
+from gmmviz.i18n import N_, _
 
 #: Less empty space above a page's title, so that more of its figure fits a projector's
 #: screen; and no focus frame around the page when the keys step its animation (the page's
@@ -117,8 +119,10 @@ export default function ({ data }) {
 _presentation = st.components.v2.component(
     "gmmviz_presentation", js=_PRESENT_JS, css=PRESENT_CSS, isolate_styles=False)
 
-PRESENT_HELP = ("For a projector: the figure, its controls and the step panel fill the screen, "
-                "the sidebar folds away and the text grows. The keys still step (→, ←, Space).")
+PRESENT_HELP = N_("For a projector: the figure, its controls and the step panel fill the "
+                  "screen, the sidebar folds away and the text grows. The keys still step "
+                  "(→, ←, Space).")
+LANGUAGE_HELP = N_("The language of every word on the page; the settings and the step stay.")
 
 
 def page_top(title: str, *, present: bool | None = None, toggle: bool = True) -> bool:
@@ -131,7 +135,11 @@ def page_top(title: str, *, present: bool | None = None, toggle: bool = True) ->
     left, right = st.columns([4, 1.5], vertical_alignment="center")
     left.markdown(f"# {title}")
     if toggle:
-        right.toggle("Presentation mode", key="present", help=PRESENT_HELP)
+        with right.container(horizontal=True, vertical_alignment="center", gap="small"):
+            st.toggle(_("Presentation mode"), key="present", help=_(PRESENT_HELP))
+            st.segmented_control(_("Language"), tuple(i18n.LANGUAGES), key="lang",
+                                 format_func=i18n.LANGUAGES.get, required=True,
+                                 label_visibility="collapsed", help=_(LANGUAGE_HELP))
     on = bool(st.session_state.get("present")) if present is None else present
     _presentation(key="presentation", data={"present": on})
     return on

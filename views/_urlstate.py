@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from gmmviz import edits
+from gmmviz import edits, i18n
 from gmmviz.datasets import DATASETS, REAL_DATASETS, REAL_FEATURES
 from gmmviz.em import COVARIANCE_TYPES
 from gmmviz.starts import GMM_START_LABELS, START_ALIASES
@@ -275,11 +275,23 @@ def _valid(param: Param, value: Any, fallback: Any) -> Any:
 
 #: Presentation mode, a parameter of every page.
 PRESENT = Param("0", "choice", ("0", "1"))
+#: The language of every word on the page, a parameter of every page.
+LANG = Param(i18n.DEFAULT_LANGUAGE, "choice", tuple(i18n.LANGUAGES))
 
 
 def with_present(schema: Mapping[str, Param]) -> dict[str, Param]:
-    """``schema`` with the presentation mode's ``present`` parameter, which every page has."""
-    return {**schema, "present": schema.get("present", PRESENT)}
+    """``schema`` with the parameters every page has: the presentation mode's ``present`` and
+    the language's ``lang``."""
+    return {**schema, "present": schema.get("present", PRESENT), "lang": LANG}
+
+
+def link_language() -> str:
+    """The language this run should speak before the page reads its parameters (for the
+    navigation): the link's ``lang`` when a link was opened, else the language choice's."""
+    query = st.query_params.get("lang", i18n.DEFAULT_LANGUAGE)
+    chosen = st.session_state.get("lang")
+    lang = query if opened_from_link() or chosen is None else chosen
+    return lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
 
 
 def url_state(schema: Mapping[str, Param], *, assign: bool = True) -> dict[str, Any]:
@@ -301,8 +313,12 @@ def url_state(schema: Mapping[str, Param], *, assign: bool = True) -> dict[str, 
     """
     schema = with_present(schema)
     parsed, warnings = parse_query(st.query_params.to_dict(), schema)
-    remembered: dict[str, Any] = st.session_state.setdefault(_LAST_VALUES, {})
     from_link = opened_from_link()
+    chosen = st.session_state.get("lang")
+    i18n.set_language(parsed["lang"] if from_link or chosen not in i18n.LANGUAGES else chosen)
+    if from_link:  # the warnings in the link's language
+        parsed, warnings = parse_query(st.query_params.to_dict(), schema)
+    remembered: dict[str, Any] = st.session_state.setdefault(_LAST_VALUES, {})
     for text in warnings if from_link else ():
         st.warning(text, icon=":material/link_off:")
     values = {}
@@ -336,15 +352,15 @@ def assign_widget_keys(values: Mapping[str, Any], schema: Mapping[str, Param]) -
     Done on every run, even unchanged: a widget of another page with the same key (after
     navigating) only takes over a value that was set through session state.
     """
-    for name, param in schema.items():
-        if not _non_widget(name, param):
+    for name, param in with_present(schema).items():
+        if not _non_widget(name, param) and name in values:
             st.session_state[name] = to_widget(param, values[name])
 
 
 def current_values(values: Mapping[str, Any], schema: Mapping[str, Param]) -> dict[str, Any]:
     """``values`` with every parameter that a widget holds replaced by the widget's value."""
     out = dict(values)
-    for name, param in schema.items():
+    for name, param in with_present(schema).items():
         if not _non_widget(name, param) and name in st.session_state:
             out[name] = from_widget(param, st.session_state[name])
     return out
