@@ -14,6 +14,7 @@ import re
 
 from gmmviz._csv_format import _SNIFF_LINES, _TEXT_ONLY, MAX_COLUMNS, SAMPLE_BYTES
 from gmmviz._errors import InputError
+from gmmviz.i18n import N_, _
 
 # Non-ASCII characters that are no Latin-1 letter (U+00C0 to U+00FF but for
 # the signs "×" and "÷"), and those of them common in Western text.
@@ -21,30 +22,30 @@ _NON_ASCII_SYMBOL = re.compile(r"[^\x00-\x7f\xc0-\xd6\xd8-\xf6\xf8-\xff]")
 _WESTERN_SYMBOLS = frozenset("°µ²³±×÷§©®€£¥¢½¼¾·–—‘’“”„•…«»¡¿ªº")
 _WORD = re.compile(r"[^\W\d_]+")
 
-_SAVE_AS_CSV = (
+_SAVE_AS_CSV = N_(
     "Open it in your spreadsheet program and save it as CSV "
     "(File > Save As > CSV), then upload the CSV file."
 )
-_UNDECODABLE = (
+_UNDECODABLE = N_(
     "The file could not be read as text: its characters are in an unknown or "
     "mixed encoding (best guess {encoding}). Save it as CSV with UTF-8 encoding "
     "and upload it again."
 )
 # Leading bytes of common non-text files, with what to tell the user.
 _SIGNATURES: list[tuple[bytes, str]] = [
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"%PDF-", "a PDF document"),
-    (b"\x89HDF\r\n\x1a\n", "an HDF5 file"),
-    (b"\x93NUMPY", "a NumPy .npy file"),
-    (b"SQLite format 3\x00", "an SQLite database"),
-    (b"\x1f\x8b", "a gzip-compressed file"),
-    (b"\xfd7zXZ\x00", "an xz-compressed file"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"\x28\xb5\x2f\xfd", "a zstd-compressed file"),
-    (b"\x7fELF", "a program"),
+    (b"\x89PNG\r\n\x1a\n", N_("a PNG image")),
+    (b"\xff\xd8\xff", N_("a JPEG image")),
+    (b"GIF87a", N_("a GIF image")),
+    (b"GIF89a", N_("a GIF image")),
+    (b"%PDF-", N_("a PDF document")),
+    (b"\x89HDF\r\n\x1a\n", N_("an HDF5 file")),
+    (b"\x93NUMPY", N_("a NumPy .npy file")),
+    (b"SQLite format 3\x00", N_("an SQLite database")),
+    (b"\x1f\x8b", N_("a gzip-compressed file")),
+    (b"\xfd7zXZ\x00", N_("an xz-compressed file")),
+    (b"7z\xbc\xaf\x27\x1c", N_("a 7-Zip archive")),
+    (b"\x28\xb5\x2f\xfd", N_("a zstd-compressed file")),
+    (b"\x7fELF", N_("a program")),
 ]
 # Byte order marks, longest first (the UTF-32 LE mark starts with UTF-16's).
 _BOMS: list[tuple[bytes, str]] = [
@@ -59,29 +60,30 @@ _BOMS: list[tuple[bytes, str]] = [
 def _binary_kind(raw: bytes) -> str | None:
     """Name the kind of a non-text file from its first bytes, or None."""
     if raw[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
-        return (
+        return _(
             "This looks like an Excel or OpenDocument spreadsheet (.xlsx, .ods) "
-            f"or a ZIP archive, not a CSV text file. {_SAVE_AS_CSV}"
-        )
+            "or a ZIP archive, not a CSV text file."
+        ) + " " + _(_SAVE_AS_CSV)
     if raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return (
+        return _(
             "This looks like an old-style Excel workbook (.xls), not a CSV text "
-            f"file. {_SAVE_AS_CSV}"
-        )
+            "file."
+        ) + " " + _(_SAVE_AS_CSV)
     if raw[:1] == b"\x80" and raw[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
-        return (
+        return _(
             "This looks like a Python pickle file. Pickle files are never opened "
             "here because they can run code; save your data with "
             "DataFrame.to_csv or numpy.savetxt and upload the CSV file."
         )
     if raw.startswith(b"PAR1") and raw.endswith(b"PAR1"):
-        return (
+        return _(
             "This looks like a Parquet file, not a CSV text file. Save your data "
             "with DataFrame.to_csv and upload the CSV file."
         )
     for signature, kind in _SIGNATURES:
         if raw.startswith(signature):
-            return f"This looks like {kind}, not a table of numbers. {_TEXT_ONLY}"
+            return _("This looks like {kind}, not a table of numbers.").format(
+                kind=_(kind)) + " " + _(_TEXT_ONLY)
     return None
 
 
@@ -108,7 +110,7 @@ def _decode(raw: bytes) -> tuple[str, bytes, str]:
     if encoding is None and b"\x00" in head:
         encoding = _utf16_without_bom(head)
         if encoding is None:
-            raise InputError(f"The file contains binary data, not text. {_TEXT_ONLY}")
+            raise InputError(_("The file contains binary data, not text.") + " " + _(_TEXT_ONLY))
     if encoding in (None, "utf-8-sig"):
         # UTF-8 is checked on the head only; pandas replaces any bad byte
         # further on, so that at worst a cell does not parse.
@@ -117,7 +119,7 @@ def _decode(raw: bytes) -> tuple[str, bytes, str]:
             sample = codecs.getincrementaldecoder("utf-8")().decode(head[skip:], final=is_whole)
         except UnicodeDecodeError:
             if encoding is not None:
-                raise InputError(_UNDECODABLE.format(encoding="UTF-8")) from None
+                raise InputError(_(_UNDECODABLE).format(encoding="UTF-8")) from None
             encoding = _guess_encoding(head)
         else:
             return _cut(sample, is_whole), raw[skip:], encoding or "utf-8"
@@ -125,7 +127,7 @@ def _decode(raw: bytes) -> tuple[str, bytes, str]:
         # The codecs for BOM-marked UTF-16/32 strip the mark.
         text = raw.decode(encoding)
     except (UnicodeDecodeError, LookupError):
-        raise InputError(_UNDECODABLE.format(encoding=encoding)) from None
+        raise InputError(_(_UNDECODABLE).format(encoding=encoding)) from None
     return _cut(text[:SAMPLE_BYTES], len(text) <= SAMPLE_BYTES), text.encode("utf-8"), encoding
 
 
@@ -135,11 +137,11 @@ def _cut(sample: str, is_whole: bool) -> str:
         return sample
     cut = max(sample.rfind("\n"), sample.rfind("\r"))
     if cut <= 0:
-        raise InputError(
-            f"The first line of the file is longer than {SAMPLE_BYTES // 1024} KB; a table "
-            f"of points has short lines, at most {MAX_COLUMNS:,} values each. Keep only the "
+        raise InputError(_(
+            "The first line of the file is longer than {kb} KB; a table "
+            "of points has short lines, at most {columns} values each. Keep only the "
             "columns you want to plot, one point per line, and upload the file again."
-        )
+        ).format(kb=SAMPLE_BYTES // 1024, columns=f"{MAX_COLUMNS:,}"))
     return sample[:cut]
 
 
@@ -184,10 +186,10 @@ def _guess_encoding(head: bytes) -> str:
         ]
     if matches:
         return matches[0].encoding
-    raise InputError(
+    raise InputError(_(
         "The file could not be read as text: it is either not a text file or in "
         "an unknown encoding. Save it as CSV with UTF-8 encoding and upload it again."
-    )
+    ))
 
 
 def _looks_western(text: str) -> bool:

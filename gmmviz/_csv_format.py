@@ -25,6 +25,7 @@ import pyarrow as pa
 
 from gmmviz._csv_cells import _classify, _is_numeric
 from gmmviz._errors import InputError
+from gmmviz.i18n import N_, _
 
 #: Size of the leading part of a file on which the format is detected.
 SAMPLE_BYTES = 64 * 1024
@@ -47,12 +48,13 @@ _CANDIDATES = [
     ("\t", ","),
     (_WHITESPACE, ","),
 ]
-_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", _WHITESPACE: "whitespace"}
-_PLURALS = {",": "commas", ";": "semicolons", "\t": "tabs", _WHITESPACE: "spaces"}
+_DELIMITER_NAMES = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab"),
+                    _WHITESPACE: N_("whitespace")}
+_PLURALS = {",": N_("commas"), ";": N_("semicolons"), "\t": N_("tabs"), _WHITESPACE: N_("spaces")}
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 # Ends the sentence of every refusal of a file that holds no table of points.
-_TEXT_ONLY = "Upload a CSV text file with one point per row, e.g. a line '1.5,2.3'."
+_TEXT_ONLY = N_("Upload a CSV text file with one point per row, e.g. a line '1.5,2.3'.")
 
 
 class _Kind(enum.Enum):
@@ -165,7 +167,8 @@ def _sample_lines(sample: str) -> tuple[str, list[str], list[int], str | None]:
         if line.strip() and not (comment and line.lstrip().startswith(comment))
     ]
     if not content:
-        raise InputError(f"The file has no data, only blank or comment lines. {_TEXT_ONLY}")
+        raise InputError(
+            _("The file has no data, only blank or comment lines.") + " " + _(_TEXT_ONLY))
     return sample, lines, content, comment
 
 
@@ -178,7 +181,7 @@ def _read_sample(
     its widest record's fields) and whether a record has more than
     MAX_COLUMNS fields; None if the sample is no table with this delimiter.
     """
-    for _ in range(3):
+    for _attempt in range(3):
         too_wide = n_columns > MAX_COLUMNS
         try:
             with warnings.catch_warnings():
@@ -264,26 +267,27 @@ def _sniff(sample: str) -> _Format:
     sample, lines, content, comment = _sample_lines(sample)
     trials = [t for sep in _DELIMITER_NAMES for t in _trials(sample, comment, sep)]
     if not trials and sample.count('"') % 2:
-        raise InputError(
+        raise InputError(_(
             'A quotation mark (") near the start of the file is never closed. Close it, '
             "or remove it, and upload the file again."
-        )
+        ))
     if not trials:
-        raise InputError(
+        raise InputError(_(
             "The file could not be read as a table. Put one point per line, "
             "with the values separated by commas, semicolons, tabs or spaces."
-        )
+        ))
     best = _best_trial(trials, lines, content)
     if not best.numeric.any():
         # No layout finds numbers: a too wide one says why best.
         best = next((t for t in trials if t.too_wide), best)
     if best.too_wide:
-        raise InputError(
-            f"Line {best.widest_line + 1} of the file has more than {MAX_COLUMNS:,} values "
-            f"separated by {_PLURALS[best.sep]} ({best.n_columns:,}); a table of "
-            f"points can have at most {MAX_COLUMNS:,} columns. Keep only the columns you "
+        raise InputError(_(
+            "Line {line} of the file has more than {max_columns} values "
+            "separated by {delimiters} ({n_columns}); a table of "
+            "points can have at most {max_columns} columns. Keep only the columns you "
             "want to plot (x, y and perhaps a few more) and upload the file again."
-        )
+        ).format(line=best.widest_line + 1, max_columns=f"{MAX_COLUMNS:,}",
+                 delimiters=_(_PLURALS[best.sep]), n_columns=f"{best.n_columns:,}"))
     n_columns = best.n_columns
 
     # The first row is a header when, in the numeric columns, it holds more
@@ -341,18 +345,24 @@ def _deduplicate(names: list[str]) -> list[str]:
 def _listed(names: list[str], limit: int = 5) -> str:
     """``names`` quoted for a message, at most ``limit`` of them, each at most 30 characters."""
     shown = [repr(name if len(name) <= 30 else f"{name[:29]}…") for name in names[:limit]]
-    more = f" and {len(names) - limit:,} more" if len(names) > limit else ""
+    more = (" " + _("and {n} more").format(n=f"{len(names) - limit:,}")
+            if len(names) > limit else "")
     return ", ".join(shown) + more
 
 
 def _raise_too_few_columns(found: list[str], dropped: list[str]) -> NoReturn:
-    which = {0: "No column", 1: "Only one column"}[len(found)]
     named = f" ({_listed(found)})" if found else ""
-    ignored = f" Columns without numbers: {_listed(dropped)}." if dropped else ""
+    if found:
+        main = _("Only one column of numbers was found{named}; at least two are needed, one "
+                 "for x and one for y.").format(named=named)
+    else:
+        main = _("No column of numbers was found; at least two are needed, one "
+                 "for x and one for y.")
+    ignored = (" " + _("Columns without numbers: {names}.").format(names=_listed(dropped))
+               if dropped else "")
     raise InputError(
-        f"{which} of numbers was found{named}; at least two are needed, one "
-        f"for x and one for y.{ignored} Put one point per line, with the "
-        "values separated by commas, semicolons, tabs or spaces."
+        main + ignored + " " + _("Put one point per line, with the "
+                                 "values separated by commas, semicolons, tabs or spaces.")
     )
 
 

@@ -17,6 +17,7 @@ from gmmviz import _validate as v
 from gmmviz._em_stops import SINGULAR_EIGENVALUE
 from gmmviz._errors import InputError
 from gmmviz._scaling import Scaler, unit_factor
+from gmmviz.i18n import N_, _
 
 # Covariances held fixed or added (reg_covar) must lie within this factor of the data variance,
 # so that determinants and precisions stay inside double precision.
@@ -58,7 +59,7 @@ class EMSettings:
 
     def __post_init__(self) -> None:
         fixed = self.fixed_covariance
-        eps = "The fixed covariance eps"
+        eps = N_("The fixed covariance eps")
         checked = {
             "n_components": v.count(self.n_components, "k", 1),
             "covariance_type": v.covariance_type(self.covariance_type),
@@ -91,22 +92,27 @@ class ScaledData:
         var = scaler.variance
         reg = settings.reg_covar / var
         if reg > _RELATIVE_RANGE:
-            raise InputError(
-                f"reg_covar = {settings.reg_covar:g} is more than {_RELATIVE_RANGE:.0e} times the "
-                f"data's variance (about {var:.1e}): every component would be a round blob far "
-                f"wider than the data. Lower reg_covar to {1e-6 * var:.0e} or less (a millionth "
-                f"of the variance), or multiply the data by {unit_factor(scaler.exponent)}."
-            )
+            raise InputError(_(
+                "reg_covar = {reg_covar} is more than {ratio} times the "
+                "data's variance (about {variance}): every component would be a round blob far "
+                "wider than the data. Lower reg_covar to {lower_to} or less (a millionth "
+                "of the variance), or multiply the data by {factor}."
+            ).format(reg_covar=f"{settings.reg_covar:g}", ratio=f"{_RELATIVE_RANGE:.0e}",
+                     variance=f"{var:.1e}", lower_to=f"{1e-6 * var:.0e}",
+                     factor=unit_factor(scaler.exponent)))
         fixed = None
         if settings.fixed_covariance is not None:
             fixed = settings.fixed_covariance / var
             if not _SMALLEST_FIXED <= fixed <= _RELATIVE_RANGE:
-                raise InputError(
-                    f"The fixed covariance eps = {settings.fixed_covariance:g} is too "
-                    f"{'small' if fixed < 1 else 'large'} next to the data's variance (about "
-                    f"{var:.1e}): choose eps between {var * _SMALLEST_FIXED:.0e} and "
-                    f"{var * _RELATIVE_RANGE:.0e}."
-                )
+                message = (
+                    N_("The fixed covariance eps = {eps} is too small next to the data's "
+                       "variance (about {variance}): choose eps between {low} and {high}.")
+                    if fixed < 1 else
+                    N_("The fixed covariance eps = {eps} is too large next to the data's "
+                       "variance (about {variance}): choose eps between {low} and {high}."))
+                raise InputError(_(message).format(
+                    eps=f"{settings.fixed_covariance:g}", variance=f"{var:.1e}",
+                    low=f"{var * _SMALLEST_FIXED:.0e}", high=f"{var * _RELATIVE_RANGE:.0e}"))
         Xs = scaler.x(X)
         return cls(X, scaler, Xs, g2.quad_features(Xs), reg, fixed)
 
@@ -123,7 +129,7 @@ class ScaledData:
 
         if covariance_type not in self._data_covariances:
             # one component holding every point (tied is then full)
-            _, _, packed = m_step(self.Xs, self.F, np.ones((1, self.X.shape[0])), 0.0,
+            _w, _m, packed = m_step(self.Xs, self.F, np.ones((1, self.X.shape[0])), 0.0,
                                   "full" if covariance_type == "tied" else covariance_type)
             packed = packed[0]
             lo, hi = g2.eigvalsh(packed)

@@ -18,6 +18,7 @@ import numpy as np
 
 from gmmviz import _gauss2d as g2
 from gmmviz._scaling import Magnitudes, power_of_ten
+from gmmviz.i18n import N_, _
 
 if TYPE_CHECKING:
     from gmmviz._em_settings import EMSettings, ScaledData
@@ -44,33 +45,34 @@ class StopKind(enum.Enum):
         a collapse.
         """
         template = (_START_REASONS if iteration == 0 else _REASONS)[self]
-        return template.format(iteration=iteration, component=component + 1, where=where)
+        return _(template).format(iteration=iteration, component=component + 1,
+                                  where=_(where) if where else where)
 
 
 _REASONS = {
-    StopKind.CONVERGED: "converged: NLL change below tol",
-    StopKind.MAX_ITER: "reached max_iter",
-    StopKind.COLLAPSED: "component {component} collapsed onto {where} at iteration {iteration}",
-    StopKind.NOT_EVALUABLE: "the likelihood could not be evaluated at iteration {iteration}",
+    StopKind.CONVERGED: N_("converged: NLL change below tol"),
+    StopKind.MAX_ITER: N_("reached max_iter"),
+    StopKind.COLLAPSED: N_("component {component} collapsed onto {where} at iteration {iteration}"),
+    StopKind.NOT_EVALUABLE: N_("the likelihood could not be evaluated at iteration {iteration}"),
 }
 _START_REASONS = {
     **_REASONS,
-    StopKind.COLLAPSED: "the start puts component {component} on {where}",
-    StopKind.NOT_EVALUABLE: "the likelihood could not be evaluated at the start",
+    StopKind.COLLAPSED: N_("the start puts component {component} on {where}"),
+    StopKind.NOT_EVALUABLE: N_("the likelihood could not be evaluated at the start"),
 }
 
 
 # --------------------------------------------------------------------------- singular covariances
 def _collapsed(packed: np.ndarray, reg_covar: float) -> np.ndarray:
     """True for every component whose covariance is singular, shape (..., n_components)."""
-    lo, _ = g2.eigvalsh(packed)
+    lo, _hi = g2.eigvalsh(packed)
     limit = SINGULAR_EIGENVALUE if reg_covar == 0 else 0.0
     return ~(lo > limit) | ~g2.is_positive_definite(packed)  # ~(lo > limit): NaN too
 
 
 def _collapse_shape(packed: np.ndarray) -> str:
     """"a single point" or "a line": what one singular covariance (shape (3,)) has shrunk onto."""
-    return "a single point" if g2.eigvalsh(packed)[1] <= SINGULAR_EIGENVALUE else "a line"
+    return N_("a single point") if g2.eigvalsh(packed)[1] <= SINGULAR_EIGENVALUE else N_("a line")
 
 
 def collapsed_components(packed: np.ndarray, reg_covar: float) -> list[tuple[int, str]]:
@@ -163,30 +165,41 @@ def _refusal(out: EMOutcome, s: ScaledData, settings: EMSettings, start: Start,
     var = s.scaler.variance
     if out.kinds[0] is StopKind.NOT_EVALUABLE:
         means = explicit[1] if explicit[1] is not None else start.means
-        far = ""
-        if means is not None:
-            d = np.max(np.abs(np.asarray(means) - s.scaler.center), axis=1)
-            j = int(np.argmax(d))
-            far = f" (component {j + 1}'s mean lies about {d[j]:.1e} from the data's mean)"
-        return (
+        if means is None:
+            return _(
+                "The likelihood cannot be evaluated at the start: some points are so far from "
+                "every component that their density is below what double precision holds. Give "
+                "means_init and covariances_init nearer the data, or choose another "
+                "initialization.")
+        d = np.max(np.abs(np.asarray(means) - s.scaler.center), axis=1)
+        j = int(np.argmax(d))
+        return _(
             "The likelihood cannot be evaluated at the start: some points are so far from every "
-            f"component that their density is below what double precision holds{far}. Give "
+            "component that their density is below what double precision holds (component "
+            "{component}'s mean lies about {distance} from the data's mean). Give "
             "means_init and covariances_init nearer the data, or choose another initialization."
-        )
+        ).format(component=j + 1, distance=f"{d[j]:.1e}")
     packed = start.theta[2]
     j = int(np.flatnonzero(_collapsed(packed, settings.reg_covar))[0])
-    lead = f"The start puts component {j + 1} on {_collapse_shape(packed[j])}"
+    where = _(_collapse_shape(packed[j]))
     if explicit[2] is not None:
-        return (f"{lead}: its covariance in covariances_init is too small next to the data's "
-                f"variance (about {var:.1e}) to be used. Give a larger covariance, or leave "
-                "covariances_init out.")
+        return _("The start puts component {component} on {where}: its covariance in "
+                 "covariances_init is too small next to the data's "
+                 "variance (about {variance}) to be used. Give a larger covariance, or leave "
+                 "covariances_init out.").format(component=j + 1, where=where,
+                                                 variance=f"{var:.1e}")
     if settings.reg_covar == 0:
-        return (f"{lead}, so its covariance is singular: set reg_covar above 0 or choose another "
-                "initialization.")
+        return _("The start puts component {component} on {where}, so its covariance is "
+                 "singular: set reg_covar above 0 or choose another "
+                 "initialization.").format(component=j + 1, where=where)
     far = Magnitudes.of(s.X)
-    return (f"{lead}, and reg_covar = {settings.reg_covar:g} is too small next to the data's "
-            f"variance (about {var:.1e}) to keep its covariance positive definite: raise "
-            f"reg_covar to {1e-10 * var:.0e} or more, remove far-off points (the farthest, "
-            f"({far.farthest[0]:.3g}, {far.farthest[1]:.3g}), lies about "
-            f"{power_of_ten(far.log2_spread)} from the mean of the data), or choose another "
-            "initialization.")
+    return _("The start puts component {component} on {where}, and reg_covar = {reg_covar} is "
+             "too small next to the data's "
+             "variance (about {variance}) to keep its covariance positive definite: raise "
+             "reg_covar to {raise_to} or more, remove far-off points (the farthest, "
+             "({x}, {y}), lies about "
+             "{distance} from the mean of the data), or choose another "
+             "initialization.").format(
+        component=j + 1, where=where, reg_covar=f"{settings.reg_covar:g}", variance=f"{var:.1e}",
+        raise_to=f"{1e-10 * var:.0e}", x=f"{far.farthest[0]:.3g}", y=f"{far.farthest[1]:.3g}",
+        distance=power_of_ten(far.log2_spread))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gmmviz._errors import InputError
+from gmmviz.i18n import _
 
 LOG2_SD_MIN = -505  # sd**2 >= 2**-1010: the data's variance is a normal double
 LOG2_SPREAD_MAX = 509  # (2 * spread)**2 <= 2**1020: every covariance of the data is finite
@@ -88,20 +89,21 @@ class Magnitudes:
         if self.log2_spread == -math.inf:
             return
         if self.log2_sd < LOG2_SD_MIN:
-            raise InputError(
-                f"The data spread too little to fit: their standard deviation is about "
-                f"{power_of_ten(self.log2_sd)}, and its square is below the smallest number "
-                f"double precision holds. Multiply the data by {unit_factor(self.log2_sd)} "
-                f"(the fit is the same in any unit)."
-            )
+            raise InputError(_(
+                "The data spread too little to fit: their standard deviation is about "
+                "{sd}, and its square is below the smallest number "
+                "double precision holds. Multiply the data by {factor} "
+                "(the fit is the same in any unit)."
+            ).format(sd=power_of_ten(self.log2_sd), factor=unit_factor(self.log2_sd)))
         if self.log2_spread > LOG2_SPREAD_MAX:
             x, y = self.farthest
-            raise InputError(
-                f"The data spread too far to fit: the point ({x:.3g}, {y:.3g}) lies about "
-                f"{power_of_ten(self.log2_spread)} from the mean of the data, and squares that "
-                f"large overflow double precision. Remove far-off points, or divide the data by "
-                f"{unit_factor(self.log2_sd)} (the fit is the same in any unit)."
-            )
+            raise InputError(_(
+                "The data spread too far to fit: the point ({x}, {y}) lies about "
+                "{distance} from the mean of the data, and squares that "
+                "large overflow double precision. Remove far-off points, or divide the data by "
+                "{factor} (the fit is the same in any unit)."
+            ).format(x=f"{x:.3g}", y=f"{y:.3g}", distance=power_of_ten(self.log2_spread),
+                     factor=unit_factor(self.log2_sd)))
 
 
 @dataclass(frozen=True)

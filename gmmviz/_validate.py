@@ -7,6 +7,7 @@ import numbers
 import numpy as np
 
 from gmmviz._errors import InputError
+from gmmviz.i18n import N_, _
 
 
 def points(X: object) -> np.ndarray:
@@ -14,20 +15,20 @@ def points(X: object) -> np.ndarray:
     try:
         arr = np.asarray(X, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise InputError(
+        raise InputError(_(
             "The data must be numbers in two columns (x and y); some values are not numbers."
-        ) from exc
+        )) from exc
     if arr.ndim != 2 or arr.shape[1] != 2:
-        raise InputError(
-            f"The data must have exactly two columns (x and y), one row per point; got shape "
-            f"{arr.shape}."
-        )
+        raise InputError(_(
+            "The data must have exactly two columns (x and y), one row per point; got shape "
+            "{shape}."
+        ).format(shape=arr.shape))
     if arr.shape[0] == 0:
-        raise InputError("The data set is empty: give at least one point.")
+        raise InputError(_("The data set is empty: give at least one point."))
     if not np.all(np.isfinite(arr)):
-        raise InputError(
+        raise InputError(_(
             "The data contain missing or infinite values: remove those rows and try again."
-        )
+        ))
     return np.ascontiguousarray(arr)
 
 
@@ -37,11 +38,15 @@ def count(value: object, name: str, low: int, high: int | None = None) -> int:
         if isinstance(value, numbers.Real) and float(value).is_integer():
             value = int(value)
         else:
-            raise InputError(f"{name} must be a whole number; got {value!r}.")
+            raise InputError(_("{name} must be a whole number; got {value!r}.").format(
+                name=_(name), value=value))
     value = int(value)
     if value < low or (high is not None and value > high):
-        span = f"at least {low}" if high is None else f"between {low} and {high}"
-        raise InputError(f"{name} must be {span}; got {value}.")
+        if high is None:
+            raise InputError(_("{name} must be at least {low}; got {value}.").format(
+                name=_(name), low=low, value=value))
+        raise InputError(_("{name} must be between {low} and {high}; got {value}.").format(
+            name=_(name), low=low, high=high, value=value))
     return value
 
 
@@ -50,9 +55,11 @@ def non_negative(value: object, name: str) -> float:
     try:
         v = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:
-        raise InputError(f"{name} must be a number of 0 or more; got {value!r}.") from exc
+        raise InputError(_("{name} must be a number of 0 or more; got {value!r}.").format(
+            name=_(name), value=value)) from exc
     if not np.isfinite(v) or v < 0:
-        raise InputError(f"{name} must be a finite number of 0 or more; got {value!r}.")
+        raise InputError(_("{name} must be a finite number of 0 or more; got {value!r}.").format(
+            name=_(name), value=value))
     return v
 
 
@@ -60,7 +67,8 @@ def positive(value: object, name: str) -> float:
     """A finite float > 0."""
     v = non_negative(value, name)
     if not v > 0:
-        raise InputError(f"{name} must be above 0; got {value!r}.")
+        raise InputError(_("{name} must be above 0; got {value!r}.").format(
+            name=_(name), value=value))
     return v
 
 
@@ -69,7 +77,8 @@ def choice(value: object, allowed: tuple[str, ...] | list[str], what: str,
     """One of ``allowed``; the message lists ``shown`` (default: ``allowed``)."""
     if not isinstance(value, str) or value not in allowed:
         names = ", ".join(allowed if shown is None else shown)
-        raise InputError(f"Unknown {what} {value!r}: choose one of {names}.")
+        raise InputError(_("Unknown {what} {value!r}: choose one of {names}.").format(
+            what=_(what), value=value, names=names))
     return value
 
 
@@ -77,7 +86,7 @@ def covariance_type(value: object) -> str:
     """One of scikit-learn's covariance types."""
     from gmmviz.em import COVARIANCE_TYPES
 
-    return choice(value, COVARIANCE_TYPES, "covariance type")
+    return choice(value, COVARIANCE_TYPES, N_("covariance type"))
 
 
 #: The most iterations a fit may run.
@@ -94,16 +103,21 @@ def random_state(value: object, n_seeds: int = 1) -> int | np.random.RandomState
     whole = isinstance(value, numbers.Integral) or (
         isinstance(value, numbers.Real) and float(value).is_integer())
     if isinstance(value, bool) or not whole:
-        raise InputError(
-            f"random_state must be a whole number from 0 to {top}, or None for a fresh random "
-            f"start; got {value!r}."
-        )
+        raise InputError(_(
+            "random_state must be a whole number from 0 to {top}, or None for a fresh random "
+            "start; got {value!r}."
+        ).format(top=top, value=value))
     if not 0 <= int(value) <= top:
-        extra = "" if n_seeds == 1 else f" (restart i uses random_state + i, {n_seeds} restarts)"
-        raise InputError(
-            f"random_state must be from 0 to {top}{extra}; got {int(value)}. Choose a seed in "
-            f"that range, or None for a fresh random start."
-        )
+        if n_seeds == 1:
+            raise InputError(_(
+                "random_state must be from 0 to {top}; got {value}. Choose a seed in "
+                "that range, or None for a fresh random start."
+            ).format(top=top, value=int(value)))
+        raise InputError(_(
+            "random_state must be from 0 to {top} (restart i uses random_state + i, {n_seeds} "
+            "restarts); got {value}. Choose a seed in that range, or None for a fresh random "
+            "start."
+        ).format(top=top, n_seeds=n_seeds, value=int(value)))
     return int(value)
 
 
@@ -123,31 +137,32 @@ def component_count(X: np.ndarray, n_components: object, name: str = "k") -> int
     k = count(n_components, name, 1)
     if k > X.shape[0] or not has_distinct(X, k):
         distinct = n_distinct(X)
-        raise InputError(
-            f"{name} = {k} is more than the {distinct} distinct point(s) in the data: "
-            f"choose {name} of at most {distinct}, or add more data."
-        )
+        raise InputError(_(
+            "{name} = {k} is more than the {distinct} distinct point(s) in the data: "
+            "choose {name} of at most {distinct}, or add more data."
+        ).format(name=_(name), k=k, distinct=distinct))
     return k
 
 
 def weights(w: object, k: int) -> np.ndarray:
     """Mixing weights: k non-negative numbers that sum to 1."""
-    arr = _shaped(w, (k,), "weights_init", "one weight per component")
+    arr = _shaped(w, (k,), "weights_init", N_("one weight per component"))
     if np.any(arr < 0):
-        raise InputError("The weights pi must not be negative.")
+        raise InputError(_("The weights pi must not be negative."))
     total = float(arr.sum())
     if abs(total - 1.0) > 1e-6:
-        raise InputError(
-            f"The weights pi must sum to 1; they sum to {total:.6g}. Divide each by their sum."
-        )
+        raise InputError(_(
+            "The weights pi must sum to 1; they sum to {total}. Divide each by their sum."
+        ).format(total=f"{total:.6g}"))
     if np.any(arr == 0):
-        raise InputError("Every weight pi must be above 0: a component of weight 0 never learns.")
+        raise InputError(_(
+            "Every weight pi must be above 0: a component of weight 0 never learns."))
     return arr
 
 
 def means(m: object, k: int) -> np.ndarray:
     """Component means of shape (k, 2)."""
-    return _shaped(m, (k, 2), "means_init", "one (x, y) row per component")
+    return _shaped(m, (k, 2), "means_init", N_("one (x, y) row per component"))
 
 
 def covariances(c: object, k: int) -> np.ndarray:
@@ -155,22 +170,22 @@ def covariances(c: object, k: int) -> np.ndarray:
     try:
         arr = np.asarray(c, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise InputError("covariances_init must contain numbers only.") from exc
+        raise InputError(_("covariances_init must contain numbers only.")) from exc
     if arr.shape == (2, 2):
         arr = np.broadcast_to(arr, (k, 2, 2)).copy()
-    arr = _shaped(arr, (k, 2, 2), "covariances_init", "one 2 x 2 matrix per component")
+    arr = _shaped(arr, (k, 2, 2), "covariances_init", N_("one 2 x 2 matrix per component"))
     for j, s in enumerate(arr, start=1):
         if abs(s[0, 1] - s[1, 0]) > 1e-9 * max(1.0, float(np.abs(s).max())):
-            raise InputError(f"The covariance of component {j} must be symmetric (s01 = s10).")
+            raise InputError(_(
+                "The covariance of component {j} must be symmetric (s01 = s10).").format(j=j))
         # det of s / max|s_ij|: the sign test holds from 1e-300 to 1e+300 without under/overflow
         u = s / max(float(np.abs(s).max()), np.finfo(float).tiny)
         d = u[0, 0] * u[1, 1] - u[0, 1] * u[1, 0]
         if not (s[0, 0] > 0 and d > 0):
-            raise InputError(
-                f"The covariance of component {j} is not positive definite: both variances must "
-                f"be above 0 and s00 * s11 must exceed s01^2 (here {s[0, 0]:.4g} * {s[1, 1]:.4g} "
-                f"vs {s[0, 1] ** 2:.4g})."
-            )
+            raise InputError(_(
+                "The covariance of component {j} is not positive definite: both variances must "
+                "be above 0 and s00 * s11 must exceed s01^2 (here {s00} * {s11} vs {s01_sq})."
+            ).format(j=j, s00=f"{s[0, 0]:.4g}", s11=f"{s[1, 1]:.4g}", s01_sq=f"{s[0, 1] ** 2:.4g}"))
     return arr
 
 
@@ -178,9 +193,10 @@ def _shaped(value: object, shape: tuple[int, ...], name: str, what: str) -> np.n
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise InputError(f"{name} must contain numbers only.") from exc
+        raise InputError(_("{name} must contain numbers only.").format(name=name)) from exc
     if arr.shape != shape:
-        raise InputError(f"{name} must have shape {shape} ({what}); got {arr.shape}.")
+        raise InputError(_("{name} must have shape {shape} ({what}); got {got}.").format(
+            name=name, shape=shape, what=_(what), got=arr.shape))
     if not np.all(np.isfinite(arr)):
-        raise InputError(f"{name} must contain finite numbers only.")
+        raise InputError(_("{name} must contain finite numbers only.").format(name=name))
     return arr

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from gmmviz._errors import InputError
+from gmmviz.i18n import _
 
 BOUND_COLUMNS = (
     "step", "label", "kind", "iteration", "log_p", "elbo", "kl",
@@ -51,7 +52,7 @@ def bound_table(run: object) -> pd.DataFrame:
     """
     steps = getattr(run, "steps", None)
     if not steps:
-        raise InputError("The run has no recorded steps: fit a mixture first.")
+        raise InputError(_("The run has no recorded steps: fit a mixture first."))
     frame = pd.DataFrame(
         {
             "step": np.arange(len(steps)),
@@ -82,27 +83,32 @@ def describe_step(table: pd.DataFrame, index: int) -> str:
     row = table.iloc[index]
     if row["kind"] == "init":
         if row["kl"] > 0:
-            return (
-                f"Start: q comes with the starting values, so L = {row['elbo']:.4f} sits "
-                f"KL = {row['kl']:.4g} below log p = {row['log_p']:.4f}."
-            )
-        return (
-            f"Start: θ₀ is set and q will be its posterior, so L = log p = "
-            f"{row['log_p']:.4f}."
-        )
+            return _(
+                "Start: q comes with the starting values, so L = {elbo} sits "
+                "KL = {kl} below log p = {log_p}."
+            ).format(elbo=f"{row['elbo']:.4f}", kl=f"{row['kl']:.4g}",
+                     log_p=f"{row['log_p']:.4f}")
+        return _(
+            "Start: θ₀ is set and q will be its posterior, so L = log p = "
+            "{log_p}."
+        ).format(log_p=f"{row['log_p']:.4f}")
     if row["kind"] == "E":
-        rise = (
-            f", L rose by {row['d_elbo']:.4g}" if row["d_elbo"] > 1e-12 * abs(row["log_p"]) else ""
-        )
-        return (
-            f"E-step {row['iteration']}: q set to the posterior p(Z | X, θ), so KL = 0"
-            f"{rise} and L = log p = {row['log_p']:.4f}; θ and log p are unchanged."
-        )
-    return (
-        f"M-step {row['iteration']}: θ moved to maximise L with q fixed; L rose by "
-        f"{row['d_elbo']:.4g}, log p rose by {row['d_log_p']:.4g}, and a gap "
-        f"KL = {row['kl']:.4g} opened."
-    )
+        if row["d_elbo"] > 1e-12 * abs(row["log_p"]):
+            return _(
+                "E-step {i}: q set to the posterior p(Z | X, θ), so KL = 0, L rose by {rise} "
+                "and L = log p = {log_p}; θ and log p are unchanged."
+            ).format(i=row["iteration"], rise=f"{row['d_elbo']:.4g}",
+                     log_p=f"{row['log_p']:.4f}")
+        return _(
+            "E-step {i}: q set to the posterior p(Z | X, θ), so KL = 0"
+            " and L = log p = {log_p}; θ and log p are unchanged."
+        ).format(i=row["iteration"], log_p=f"{row['log_p']:.4f}")
+    return _(
+        "M-step {i}: θ moved to maximise L with q fixed; L rose by "
+        "{d_elbo}, log p rose by {d_log_p}, and a gap "
+        "KL = {kl} opened."
+    ).format(i=row["iteration"], d_elbo=f"{row['d_elbo']:.4g}",
+             d_log_p=f"{row['d_log_p']:.4g}", kl=f"{row['kl']:.4g}")
 
 
 def zoom_window(table: pd.DataFrame, index: int) -> tuple[int, int]:
@@ -130,4 +136,5 @@ def zoom_window(table: pd.DataFrame, index: int) -> tuple[int, int]:
 
 def _check_row(table: pd.DataFrame, index: int) -> None:
     if not 0 <= index < len(table):
-        raise InputError(f"Choose a half-step between 0 and {len(table) - 1}; got {index}.")
+        raise InputError(_("Choose a half-step between 0 and {last}; got {index}.").format(
+            last=len(table) - 1, index=index))

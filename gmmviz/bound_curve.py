@@ -22,6 +22,7 @@ import numpy as np
 from gmmviz import _validate as v
 from gmmviz._em_posterior import component_log_prob
 from gmmviz._errors import InputError
+from gmmviz.i18n import _
 
 __all__ = ["BoundCurve", "BoundTerms", "bound_climb", "bound_climb_curves", "bound_curve",
            "bound_terms", "bound_terms_along", "posterior"]
@@ -64,8 +65,8 @@ def _log_joint(X: np.ndarray, w: np.ndarray, m: np.ndarray, c: np.ndarray) -> np
     is not finite (a point beyond what double precision holds under some component)."""
     lj = component_log_prob(X, w, m, c)
     if not np.all(np.isfinite(lj)):
-        raise InputError("Some points are so far from a component that their density is 0 in "
-                         "double precision: choose parameters nearer the data.")
+        raise InputError(_("Some points are so far from a component that their density is 0 in "
+                           "double precision: choose parameters nearer the data."))
     return lj
 
 
@@ -110,10 +111,10 @@ def bound_terms(X: object, weights: object, means: object, covariances: object,
     X, w, m, c = _theta(X, weights, means, covariances)
     q = np.asarray(resp, dtype=float)
     if q.shape != (X.shape[0], w.size):
-        raise InputError(f"q must have one row per point and one column per component, shape "
-                         f"{(X.shape[0], w.size)}; got {q.shape}.")
+        raise InputError(_("q must have one row per point and one column per component, shape "
+                           "{shape}; got {got}.").format(shape=(X.shape[0], w.size), got=q.shape))
     if not np.all(np.isfinite(q)) or np.any(q < 0) or np.any(np.abs(q.sum(axis=1) - 1) > 1e-6):
-        raise InputError("Every row of q must be probabilities of 0 or more that sum to 1.")
+        raise InputError(_("Every row of q must be probabilities of 0 or more that sum to 1."))
     return _terms(_log_joint(X, w, m, c), q)
 
 
@@ -154,7 +155,8 @@ class BoundCurve(NamedTuple):
 def _check_coordinate(k: int, component: object, axis: object) -> tuple[int, int]:
     j = v.count(component, "component", 0, k - 1)
     if axis not in (0, 1):
-        raise InputError(f"Choose the mean's coordinate x0 or x1 (axis 0 or 1); got {axis!r}.")
+        raise InputError(_(
+            "Choose the mean's coordinate x0 or x1 (axis 0 or 1); got {axis!r}.").format(axis=axis))
     return j, int(axis)
 
 
@@ -182,8 +184,9 @@ def _top(X: np.ndarray, m: np.ndarray, c: np.ndarray, j: int, e: int, q: np.ndar
     o = 1 - e
     nk = float(q[:, j].sum())
     if nk <= 0:
-        raise InputError(f"Component {j + 1} has no responsibility for any point, so the bound "
-                         "does not depend on its mean: choose another component.")
+        raise InputError(_("Component {j} has no responsibility for any point, so the bound "
+                           "does not depend on its mean: choose another component.").format(
+            j=j + 1))
     xbar = q[:, j] @ X / nk
     s = c[j]
     best = float(xbar[e] - s[e, o] / s[o, o] * (xbar[o] - m[j, o]))
@@ -226,7 +229,7 @@ def bound_curve(X: object, weights: object, means: object, covariances: object, 
         values = np.linspace(mid - half, mid + half, v.count(n_values, "n_values", 3, 5001))
     t = np.asarray(values, dtype=float).ravel()
     if t.size == 0 or not np.all(np.isfinite(t)):
-        raise InputError("Give the coordinate's values as finite numbers.")
+        raise InputError(_("Give the coordinate's values as finite numbers."))
     log_p, elbo = _along(X, w, m, c, j, e, t, q)
     at_best = _along(X, w, m, c, j, e, np.array([at, best]), q)
     return BoundCurve(t, log_p, elbo, at, best, float(at_best[0][0]), float(at_best[0][1]),
@@ -254,7 +257,7 @@ def bound_climb(X: object, weights: object, means: object, covariances: object, 
     n = v.count(n_steps, "n_steps", 0, 10_000)
     m = m.copy()
     out = [float(m[j, e])]
-    for _ in range(n):
+    for _step in range(n):
         lj = _log_joint(X, w, m, c)
         q = np.exp(lj - _log_p(lj)[:, None])  # E-step: q = posterior at the current t
         m[j, e] = _top(X, m, c, j, e, q)[0]  # M-step: t to the bound's top

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from gmmviz import _validate as v
 from gmmviz._errors import InputError
+from gmmviz.i18n import N_, _
 
 __all__ = ["Budget", "Request", "Verdict", "check", "check_all", "describe"]
 
@@ -76,6 +77,21 @@ class Budget:
     frame_work: int = 12_000_000
 
 
+# What to lower, by which of (iterations, points, runs) can be lowered enough: one sentence each.
+_LOWER: dict[tuple[bool, bool, bool], str | None] = {
+    (True, True, True):
+        N_("lower the iterations to {iterations}, the points to {points} or the {runs} to "
+           "{n_runs}"),
+    (True, True, False): N_("lower the iterations to {iterations} or the points to {points}"),
+    (True, False, True): N_("lower the iterations to {iterations} or the {runs} to {n_runs}"),
+    (False, True, True): N_("lower the points to {points} or the {runs} to {n_runs}"),
+    (True, False, False): N_("lower the iterations to {iterations}"),
+    (False, True, False): N_("lower the points to {points}"),
+    (False, False, True): N_("lower the {runs} to {n_runs}"),
+    (False, False, False): None,
+}
+
+
 @dataclass(frozen=True)
 class Verdict:
     """Whether a request fits a budget, and the largest settings that would.
@@ -100,20 +116,15 @@ class Verdict:
     n_samples: int
     n_runs: int
 
-    def sentence(self, runs: str = "runs") -> str:
+    def sentence(self, runs: str = N_("runs")) -> str:
         """What to change, e.g. "lower the iterations to 66, the points to 6,600 or the runs
         to 1"."""
-        options = []
-        if self.max_iter >= 1:
-            options.append(f"the iterations to {self.max_iter:,}")
-        if self.n_samples >= 1:
-            options.append(f"the points to {self.n_samples:,}")
-        if self.n_runs >= 1:
-            options.append(f"the {runs} to {self.n_runs:,}")
-        if not options:
-            return "choose a smaller data set"
-        return "lower " + (", ".join(options[:-1]) + " or " + options[-1]
-                           if len(options) > 1 else options[0])
+        which = (self.max_iter >= 1, self.n_samples >= 1, self.n_runs >= 1)
+        template = _LOWER[which]
+        if template is None:
+            return _("choose a smaller data set")
+        return _(template).format(iterations=f"{self.max_iter:,}", points=f"{self.n_samples:,}",
+                                  runs=_(runs), n_runs=f"{self.n_runs:,}")
 
 
 def check(request: Request, budget: Budget = Budget()) -> Verdict:
@@ -169,19 +180,21 @@ def check_all(requests: Sequence[Request], budget: Budget = Budget()) -> Verdict
     """
     verdicts = [check(r, budget) for r in requests]
     if not verdicts:
-        raise InputError("check_all needs at least one request.")
+        raise InputError(_("check_all needs at least one request."))
     return Verdict(fits=all(x.fits for x in verdicts), share=max(x.share for x in verdicts),
                    max_iter=min(x.max_iter for x in verdicts),
                    n_samples=min(x.n_samples for x in verdicts),
                    n_runs=min(x.n_runs for x in verdicts))
 
 
-def describe(request: Request, runs: str = "runs") -> str:
+def describe(request: Request, runs: str = N_("runs")) -> str:
     """The request's size in words, e.g. "50,000 points x 10 components x 500 iterations x 6
     panels" (``runs="panels"``)."""
-    parts = [f"{request.n_samples:,} points", f"{request.n_components} components",
-             f"{request.max_iter} iterations"]
+    values = {"points": f"{request.n_samples:,}", "components": request.n_components,
+              "iterations": request.max_iter}
     if request.n_runs > 1:
-        parts.append(f"{request.n_runs} {runs}")
-    return " x ".join(parts)
+        return _("{points} points x {components} components x {iterations} iterations x "
+                 "{n_runs} {runs}").format(**values, n_runs=request.n_runs, runs=_(runs))
+    return _("{points} points x {components} components x {iterations} iterations").format(
+        **values)
 

@@ -31,6 +31,7 @@ from sklearn import datasets as _skd
 from sklearn.utils import check_random_state
 
 from gmmviz._errors import InputError
+from gmmviz.i18n import N_, _
 
 __all__ = [
     "DATASETS",
@@ -385,13 +386,13 @@ DEFAULT_FEATURES: dict[str, tuple[str, str]] = {
     "penguins": ("bill_length_mm", "bill_depth_mm"),
 }
 _SOURCES = {
-    "faithful": "Old Faithful geyser, Yellowstone: eruption duration and waiting time to the "
-                "next eruption, in minutes (R's datasets::faithful; Härdle 1991, Azzalini & "
-                "Bowman 1990).",
-    "iris": "Fisher's iris flowers: sepal and petal lengths and widths in cm, three species "
-            "(scikit-learn's load_iris; Fisher 1936).",
-    "penguins": "Palmer penguins: bill and flipper sizes in mm and body mass in g, three species "
-                "(palmerpenguins, Horst, Hill & Gorman 2020; CC0).",
+    "faithful": N_("Old Faithful geyser, Yellowstone: eruption duration and waiting time to the "
+                   "next eruption, in minutes (R's datasets::faithful; Härdle 1991, Azzalini & "
+                   "Bowman 1990)."),
+    "iris": N_("Fisher's iris flowers: sepal and petal lengths and widths in cm, three species "
+               "(scikit-learn's load_iris; Fisher 1936)."),
+    "penguins": N_("Palmer penguins: bill and flipper sizes in mm and body mass in g, three "
+                   "species (palmerpenguins, Horst, Hill & Gorman 2020; CC0)."),
 }
 
 
@@ -432,8 +433,9 @@ class RealData:
             return None
         x, y = self.features
         total = self.n_dropped + self.X.shape[0]
-        return (f"{self.n_dropped} of the {total} rows have no {x} or no {y} and were left "
-                f"out; {self.X.shape[0]} are shown.")
+        return _("{n} of the {total} rows have no {x} or no {y} and were left "
+                 "out; {shown} are shown.").format(n=self.n_dropped, total=total, x=x, y=y,
+                                                   shown=self.X.shape[0])
 
 
 @cache
@@ -476,19 +478,21 @@ def load_real(name: str, features: Sequence[str] | None = None) -> RealData:
         If ``name`` is not a real data set, or ``features`` are not two of its columns.
     """
     if not isinstance(name, str) or name not in REAL_DATASETS:
-        raise InputError(f"Unknown real data set {name!r}; choose one of "
-                         f"{', '.join(map(repr, REAL_DATASETS))}.")
+        raise InputError(_("Unknown real data set {name!r}; choose one of {names}.").format(
+            name=name, names=", ".join(map(repr, REAL_DATASETS))))
     columns = REAL_FEATURES[name]
     chosen = DEFAULT_FEATURES[name] if features is None else tuple(features)
     if len(chosen) != 2 or chosen[0] == chosen[1] or any(c not in columns for c in chosen):
-        raise InputError(f"Choose two different columns of {name} for x and y, from "
-                         f"{', '.join(columns)}; got {', '.join(map(str, chosen)) or 'none'}.")
+        raise InputError(_("Choose two different columns of {name} for x and y, from "
+                           "{columns}; got {chosen}.").format(
+            name=name, columns=", ".join(columns),
+            chosen=", ".join(map(str, chosen)) or _("none")))
     table, label_names = _real_table(name)
     keep = table[list(chosen)].notna().all(axis=1).to_numpy()
     X = np.ascontiguousarray(table.loc[keep, list(chosen)].to_numpy(dtype=np.float64))
     labels = table.loc[keep, "class"].to_numpy(dtype=np.int64) if label_names else None
     return RealData(name, X, (chosen[0], chosen[1]), labels, label_names,
-                    int((~keep).sum()), _SOURCES[name])
+                    int((~keep).sum()), _(_SOURCES[name]))
 
 
 def _as_pair(data: RealData) -> tuple[np.ndarray, np.ndarray]:
@@ -579,7 +583,8 @@ def make(
     """
     valid = ", ".join(f'"{k}"' for k in (*DATASETS, *REAL_DATASETS))
     if not isinstance(name, str) or name not in (*DATASETS, *REAL_DATASETS):
-        raise InputError(f"Unknown data set {name!r}; choose one of {valid}.")
+        raise InputError(
+            _("Unknown data set {name!r}; choose one of {names}.").format(name=name, names=valid))
     if name == "textbook":
         return textbook()
     if name in REAL_DATASETS:
@@ -589,17 +594,17 @@ def make(
         or not isinstance(n_samples, Integral)
         or not 1 <= n_samples <= MAX_SAMPLES
     ):
-        raise InputError(
-            f"The number of points must be a whole number from 1 to {MAX_SAMPLES:,}; "
-            f"got {n_samples!r}."
-        )
+        raise InputError(_(
+            "The number of points must be a whole number from 1 to {max}; "
+            "got {value!r}."
+        ).format(max=f"{MAX_SAMPLES:,}", value=n_samples))
     if random_state is not None and (
         isinstance(random_state, bool)
         or not isinstance(random_state, Integral)
         or not 0 <= random_state < 2**32
     ):
-        raise InputError(
-            f"The random seed must be a whole number from 0 to {2**32 - 1} "
-            f"or None; got {random_state!r}."
-        )
+        raise InputError(_(
+            "The random seed must be a whole number from 0 to {top} "
+            "or None; got {value!r}."
+        ).format(top=2**32 - 1, value=random_state))
     return DATASETS[name](n_samples=int(n_samples), random_state=random_state)

@@ -18,6 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from gmmviz._errors import InputError
+from gmmviz.i18n import N_, _
 from gmmviz.likelihood import _mu, _sigma
 
 __all__ = [
@@ -52,20 +53,22 @@ def _vector(values: object, what: str) -> np.ndarray:
     try:
         arr = np.atleast_1d(np.asarray(values, dtype=float))
     except (TypeError, ValueError) as exc:
-        raise InputError(f"The {what} must be numbers.") from exc
+        raise InputError(_("The {what} must be numbers.").format(what=_(what))) from exc
     if arr.ndim != 1 or arr.size == 0:
-        raise InputError(f"Give the {what} as a flat list of at least one number.")
+        raise InputError(_("Give the {what} as a flat list of at least one number.").format(
+            what=_(what)))
     if not np.all(np.isfinite(arr)):
-        raise InputError(f"The {what} must be finite numbers.")
+        raise InputError(_("The {what} must be finite numbers.").format(what=_(what)))
     return arr
 
 
 def _weights(weights: object, n: int) -> np.ndarray:
-    a = _vector(weights, "weights")
+    a = _vector(weights, N_("weights"))
     if a.size != n:
-        raise InputError(f"Give one weight per point: {n} points, {a.size} weights.")
+        raise InputError(_("Give one weight per point: {n} points, {m} weights.").format(
+            n=n, m=a.size))
     if np.any(a < 0) or a.sum() <= 0:
-        raise InputError("The weights must be 0 or more, with at least one above 0.")
+        raise InputError(_("The weights must be 0 or more, with at least one above 0."))
     return a
 
 
@@ -83,9 +86,9 @@ def jensen_log(points: object, weights: object) -> JensenGap:
     -------
     JensenGap
     """
-    x = _vector(points, "points")
+    x = _vector(points, N_("points"))
     if np.any(x <= 0):
-        raise InputError("ln is defined for numbers above 0 only: move every point above 0.")
+        raise InputError(_("ln is defined for numbers above 0 only: move every point above 0."))
     a = _weights(weights, x.size)
     a = a / a.sum()
     mean = float(a @ x)
@@ -107,25 +110,26 @@ def as_distribution(masses: object) -> np.ndarray:
     ndarray of shape (n_outcomes,)
         Summing to 1.
     """
-    m = _vector(masses, "probabilities")
+    m = _vector(masses, N_("probabilities"))
     if np.any(m < 0) or m.sum() <= 0:
-        raise InputError("Probabilities must be 0 or more, with at least one above 0.")
+        raise InputError(_("Probabilities must be 0 or more, with at least one above 0."))
     return m / m.sum()
 
 
 def _distribution(p: object, name: str) -> np.ndarray:
-    arr = _vector(p, f"probabilities of {name}")
+    arr = _vector(p, {"p": N_("probabilities of p"), "q": N_("probabilities of q")}[name])
     if np.any(arr < 0) or abs(arr.sum() - 1.0) > 1e-9:
-        raise InputError(f"{name} must be probabilities of 0 or more that sum to 1 (they sum to "
-                         f"{arr.sum():.6g}): divide each by their sum.")
+        raise InputError(_("{name} must be probabilities of 0 or more that sum to 1 (they sum to "
+                           "{total}): divide each by their sum.").format(
+            name=name, total=f"{arr.sum():.6g}"))
     return arr
 
 
 def _pair(p: object, q: object) -> tuple[np.ndarray, np.ndarray]:
     p, q = _distribution(p, "p"), _distribution(q, "q")
     if p.size != q.size:
-        raise InputError(f"p and q must give a probability to the same outcomes: p has {p.size}, "
-                         f"q has {q.size}.")
+        raise InputError(_("p and q must give a probability to the same outcomes: p has {p}, "
+                           "q has {q}.").format(p=p.size, q=q.size))
     return p, q
 
 
@@ -191,8 +195,8 @@ def kl_gaussian(mu_p: float, sigma_p: float, mu_q: float, sigma_q: float) -> flo
     float
         At least 0.
     """
-    mp, sp = _mu(mu_p, "μ of p"), _sigma(sigma_p, "σ of p")
-    mq, sq = _mu(mu_q, "μ of q"), _sigma(sigma_q, "σ of q")
+    mp, sp = _mu(mu_p, N_("μ of p")), _sigma(sigma_p, N_("σ of p"))
+    mq, sq = _mu(mu_q, N_("μ of q")), _sigma(sigma_q, N_("σ of q"))
     r = sp / sq
     d = (mp - mq) / sq
     # ln(sq / sp) + (r^2 + d^2 - 1) / 2, with log1p/expm1 keeping r near 1 exact
@@ -212,8 +216,8 @@ def kl_gaussian_integrand(t: object, mu_p: float, sigma_p: float, mu_q: float,
     ndarray of the shape of ``t``
         Negative where q(t) > p(t); the area above the axis outweighs the area below.
     """
-    mp, sp = _mu(mu_p, "μ of p"), _sigma(sigma_p, "σ of p")
-    mq, sq = _mu(mu_q, "μ of q"), _sigma(sigma_q, "σ of q")
+    mp, sp = _mu(mu_p, N_("μ of p")), _sigma(sigma_p, N_("σ of p"))
+    mq, sq = _mu(mu_q, N_("μ of q")), _sigma(sigma_q, N_("σ of q"))
     t = np.asarray(t, dtype=float)
     zp, zq = (t - mp) / sp, (t - mq) / sq
     log_p = -0.5 * zp * zp - np.log(sp) - 0.5 * np.log(2.0 * np.pi)

@@ -24,6 +24,7 @@ import numpy as np
 
 from gmmviz import _validate
 from gmmviz._errors import InputError
+from gmmviz.i18n import N_, _
 
 __all__ = [
     "MAX_ADDED",
@@ -76,9 +77,10 @@ def edited_points(X: object, add: object = (), drop: Iterable[int] = ()) -> np.n
     X = _validate.points(X)
     keep = np.ones(len(X), dtype=bool)
     for i in drop:
-        i = _validate.count(i, "A removed point's index", 0, len(X) - 1)
+        i = _validate.count(i, N_("A removed point's index"), 0, len(X) - 1)
         if not keep[i]:
-            raise InputError(f"Point {i} is removed twice: name each removed point once.")
+            raise InputError(
+                _("Point {i} is removed twice: name each removed point once.").format(i=i))
         keep[i] = False
     added = _added(add)
     return np.concatenate([X[keep], added]) if len(added) else X[keep]
@@ -89,9 +91,9 @@ def _added(add: object) -> np.ndarray:
     try:
         pts = np.asarray(add, dtype=float).reshape(-1, 2) if np.size(add) else np.zeros((0, 2))
     except (TypeError, ValueError) as exc:
-        raise InputError("An added point must be two numbers x and y.") from exc
+        raise InputError(_("An added point must be two numbers x and y.")) from exc
     if not np.all(np.isfinite(pts)):
-        raise InputError("An added point must have finite coordinates.")
+        raise InputError(_("An added point must have finite coordinates."))
     return pts
 
 
@@ -115,11 +117,12 @@ class PointEdits:
         """Edits from any points and indices (rounded, sorted, checked)."""
         pts = _added(add)
         if len(pts) > MAX_ADDED:
-            raise InputError(f"At most {MAX_ADDED:,} points can be added by hand; got "
-                             f"{len(pts):,}.")
-        indices = sorted(_validate.count(i, "A removed point's index", 0) for i in drop)
+            raise InputError(_("At most {max} points can be added by hand; got {n}.").format(
+                max=f"{MAX_ADDED:,}", n=f"{len(pts):,}"))
+        indices = sorted(_validate.count(i, N_("A removed point's index"), 0) for i in drop)
         if len(set(indices)) != len(indices):
-            raise InputError("A removed point is named twice: name each removed point once.")
+            raise InputError(
+                _("A removed point is named twice: name each removed point once."))
         return cls(tuple((_kept(x), _kept(y)) for x, y in pts), tuple(indices))
 
     def __bool__(self) -> bool:
@@ -136,8 +139,8 @@ class PointEdits:
     def with_point(self, x: float, y: float) -> PointEdits:
         """These edits and the point (x, y) added after the others."""
         if len(self.add) >= MAX_ADDED:
-            raise InputError(f"At most {MAX_ADDED:,} points can be added by hand: remove "
-                             "some first.")
+            raise InputError(_("At most {max} points can be added by hand: remove "
+                               "some first.").format(max=f"{MAX_ADDED:,}"))
         return PointEdits.of((*self.add, (x, y)), self.drop)
 
     def without(self, index: int, n_original: int) -> PointEdits:
@@ -148,10 +151,10 @@ class PointEdits:
         others removes that added point from ``add``.
         """
         kept = np.delete(np.arange(n_original), list(self.drop))
-        index = _validate.count(index, "The point's index", 0,
+        index = _validate.count(index, N_("The point's index"), 0,
                                 self.n_samples(n_original) - 1)
         if self.n_samples(n_original) == 1:
-            raise InputError("The last point cannot be removed: add another one first.")
+            raise InputError(_("The last point cannot be removed: add another one first."))
         if index < len(kept):
             return PointEdits(self.add, tuple(sorted((*self.drop, int(kept[index])))))
         j = index - len(kept)
@@ -165,13 +168,19 @@ class PointEdits:
 
     def describe(self) -> str:
         """E.g. "2 points added and 1 removed by hand" ("" without edits)."""
-        parts = []
+        added, removed = f"{len(self.add):,}", f"{len(self.drop):,}"
+        many_added, many_removed = len(self.add) > 1, len(self.drop) > 1
+        if self.add and self.drop:
+            return (_("{added} points added and {removed} removed by hand") if many_added else
+                    _("{added} point added and {removed} removed by hand")).format(
+                added=added, removed=removed)
         if self.add:
-            parts.append(f"{len(self.add):,} point{'s' if len(self.add) > 1 else ''} added")
+            return (_("{added} points added by hand") if many_added else
+                    _("{added} point added by hand")).format(added=added)
         if self.drop:
-            noun = "" if self.add else f" point{'s' if len(self.drop) > 1 else ''}"
-            parts.append(f"{len(self.drop):,}{noun} removed")
-        return f"{' and '.join(parts)} by hand" if parts else ""
+            return (_("{removed} points removed by hand") if many_removed else
+                    _("{removed} point removed by hand")).format(removed=removed)
+        return ""
 
 
 def _kept(v: float) -> float:
@@ -207,8 +216,8 @@ def decode_points(text: str, max_points: int = MAX_ADDED) -> tuple[np.ndarray, l
     items = [s for s in items if s]
     problems = []
     if len(items) > max_points:
-        problems.append(f"it holds {len(items):,} points and only the first {max_points:,} "
-                        "are used")
+        problems.append(_("it holds {n} points and only the first {max} are used").format(
+            n=f"{len(items):,}", max=f"{max_points:,}"))
         items = items[:max_points]
     points, bad = [], []
     for item in items:
@@ -220,7 +229,7 @@ def decode_points(text: str, max_points: int = MAX_ADDED) -> tuple[np.ndarray, l
                 continue
         bad.append(item)
     if bad:
-        problems.append(_left_out(bad, len(items), "point", "two finite numbers x,y"))
+        problems.append(_left_out(bad, len(items), _POINT_LEFT_OUT))
     return np.array(points, dtype=float).reshape(-1, 2), problems
 
 
@@ -251,26 +260,39 @@ def decode_indices(text: str, max_count: int = MAX_DROPPED) -> tuple[tuple[int, 
     bad = [s for s in items if not _INDEX.fullmatch(s)]
     problems = []
     if bad:
-        problems.append(_left_out(bad, len(items), "value",
-                                  "a point's number (a whole number of 0 or more)"))
+        problems.append(_left_out(bad, len(items), _VALUE_LEFT_OUT))
     distinct = sorted(set(good))
     if len(distinct) < len(good):
-        problems.append(f"{len(good) - len(distinct):,} repeated number"
-                        f"{'s were' if len(good) - len(distinct) > 1 else ' was'} used once")
+        repeated = len(good) - len(distinct)
+        problems.append((_("{n} repeated numbers were used once") if repeated > 1 else
+                         _("{n} repeated number was used once")).format(n=f"{repeated:,}"))
     if len(distinct) > max_count:
-        problems.append(f"at most {max_count:,} points can be removed by a link; the first "
-                        f"{max_count:,} are used")
+        problems.append(_("at most {max} points can be removed by a link; the first "
+                          "{max} are used").format(max=f"{max_count:,}"))
         distinct = distinct[:max_count]
     return tuple(distinct), problems
 
 
-def _left_out(bad: list[str], total: int, noun: str, should_be: str) -> str:
+# The sentences of items left out: one item in all, one of several, several.
+_POINT_LEFT_OUT = (
+    N_("the point {item!r} is not two finite numbers x,y"),
+    N_("1 of the {total} points, {item!r}, is not two finite numbers x,y"),
+    N_("{n} of the {total} points are not two finite numbers x,y, e.g. {item!r}"),
+)
+_VALUE_LEFT_OUT = (
+    N_("the value {item!r} is not a point's number (a whole number of 0 or more)"),
+    N_("1 of the {total} values, {item!r}, is not a point's number (a whole number of 0 or "
+       "more)"),
+    N_("{n} of the {total} values are not a point's number (a whole number of 0 or more), "
+       "e.g. {item!r}"),
+)
+
+
+def _left_out(bad: list[str], total: int, sentences: tuple[str, str, str]) -> str:
     """E.g. "2 of the 5 points are not two finite numbers x,y, e.g. 'nan,1'"."""
-    if total == 1:
-        return f"the {noun} {_short(bad[0])!r} is not {should_be}"
-    if len(bad) == 1:
-        return f"1 of the {total:,} {noun}s, {_short(bad[0])!r}, is not {should_be}"
-    return f"{len(bad):,} of the {total:,} {noun}s are not {should_be}, e.g. {_short(bad[0])!r}"
+    one, one_of, several = sentences
+    template = one if total == 1 else one_of if len(bad) == 1 else several
+    return _(template).format(item=_short(bad[0]), total=f"{total:,}", n=f"{len(bad):,}")
 
 
 def _short(text: str, limit: int = 24) -> str:
@@ -293,11 +315,13 @@ def covariance_from_axes(major: float, minor: float, angle: float) -> np.ndarray
     InputError
         If a semi-axis is not a finite number above 0, or the angle is not finite.
     """
-    a = _validate.positive(major, "The ellipse's first semi-axis")
-    b = _validate.positive(minor, "The ellipse's second semi-axis")
+    a = _validate.positive(major, N_("The ellipse's first semi-axis"))
+    b = _validate.positive(minor, N_("The ellipse's second semi-axis"))
     t = float(angle)
     if not math.isfinite(t):
-        raise InputError(f"The ellipse's angle must be a finite number of degrees; got {angle!r}.")
+        raise InputError(_(
+            "The ellipse's angle must be a finite number of degrees; got {angle!r}.").format(
+            angle=angle))
     c, s = math.cos(math.radians(t)), math.sin(math.radians(t))
     rot = np.array([[c, -s], [s, c]])  # R: its columns are the axes' directions
     return rot @ np.diag([a * a, b * b]) @ rot.T
@@ -330,10 +354,10 @@ def moved_start(weights: object, means: object, covariances: object, component: 
     w = np.asarray(weights, dtype=float).copy()
     mu = np.asarray(means, dtype=float).copy()
     cov = np.asarray(covariances, dtype=float).copy()
-    k = _validate.count(component, "The component", 0, len(w) - 1)
+    k = _validate.count(component, N_("The component"), 0, len(w) - 1)
     m = np.asarray(mean, dtype=float).reshape(-1)
     if m.shape != (2,) or not np.all(np.isfinite(m)):
-        raise InputError("The moved mean must be two finite numbers.")
+        raise InputError(_("The moved mean must be two finite numbers."))
     mu[k] = m
     if axes is not None:
         cov[k] = covariance_from_axes(*axes)

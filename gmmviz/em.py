@@ -352,7 +352,7 @@ def _evaluable(s: ScaledData, settings: EMSettings, out: EMOutcome, t: int, rows
 
 def _hold_weights(theta: Theta, theta_prev: Theta, q: np.ndarray) -> Theta:
     """The means-only M-step: pi_k stays; a component with no responsibility keeps its mean."""
-    _, means, packed = theta
+    _w, means, packed = theta
     empty = q.sum(axis=-1) < 1e-12
     means[empty] = theta_prev[1][empty]
     return theta_prev[0], means, packed

@@ -27,6 +27,7 @@ from gmmviz._em_run import GMMRun, GMMStep
 from gmmviz._em_settings import EMSettings, ScaledData
 from gmmviz._em_stops import StopKind
 from gmmviz._errors import InputError
+from gmmviz.i18n import _
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "load_run", "run_frame", "run_json", "write_gif",
            "write_png"]
@@ -46,8 +47,8 @@ def _step_index(step: object, n_steps: int) -> int:
     """``step`` as an index into the run's steps (negative: from the end), or InputError."""
     if isinstance(step, bool) or not isinstance(step, int | np.integer) or not (
             -n_steps <= step < n_steps):
-        raise InputError(f"Choose a half-step from 0 to {n_steps - 1} (or -1 for the last); "
-                         f"got {step!r}.")
+        raise InputError(_("Choose a half-step from 0 to {last} (or -1 for the last); "
+                           "got {step!r}.").format(last=n_steps - 1, step=step))
     return int(step) % n_steps
 
 
@@ -161,23 +162,26 @@ def _read(source: object) -> str:
         try:
             return bytes(source).decode("utf-8-sig")
         except UnicodeDecodeError as e:
-            raise InputError(f"The run's file is not UTF-8 text ({e.reason}): pass the JSON "
-                             "that run.to_json() wrote.") from None
+            raise InputError(_("The run's file is not UTF-8 text ({reason}): pass the JSON "
+                               "that run.to_json() wrote.").format(reason=e.reason)) from None
     if isinstance(source, str) and source.lstrip()[:1] in ("{", "["):
         return source
     if not isinstance(source, str | os.PathLike):
-        raise InputError(f"Pass the JSON text of a run, or the path of its file; got "
-                         f"{type(source).__name__}.")
+        raise InputError(_("Pass the JSON text of a run, or the path of its file; got "
+                           "{type}.").format(type=type(source).__name__))
     try:
         return Path(source).read_text(encoding="utf-8-sig")
     except (OSError, ValueError, UnicodeDecodeError) as e:
-        raise InputError(f"Could not read the run from {str(source)[:200]!r} ({e}): pass the "
-                         "JSON text that run.to_json() wrote, or the path of its file.") from None
+        raise InputError(_("Could not read the run from {source!r} ({error}): pass the "
+                           "JSON text that run.to_json() wrote, or the path of its file.").format(
+            source=str(source)[:200], error=e)) from None
 
 
 def _field(record: dict, name: str, where: str) -> Any:
     if not isinstance(record, dict) or name not in record:
-        raise InputError(f"{where} has no {name!r}: this is not a run that run.to_json() wrote.")
+        raise InputError(_(
+            "{where} has no {name!r}: this is not a run that run.to_json() wrote.").format(
+            where=where, name=name))
     return record[name]
 
 
@@ -186,7 +190,8 @@ def _scalar(value: object, what: str) -> float:
     if value is None:
         return float("nan")
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError(f"{what} must be a number; got {value!r}.")
+        raise InputError(_("{what} must be a number; got {value!r}.").format(
+            what=what, value=value))
     return float(value)
 
 
@@ -211,18 +216,20 @@ def _start_resp(value: object, n: int, k: int) -> np.ndarray | None:
         resp = np.empty(0)
     if (resp.shape != (n, k) or not np.all(np.isfinite(resp)) or np.any(resp < 0)
             or not np.allclose(resp.sum(axis=1), 1.0, atol=1e-6)):
-        raise InputError(f"The start's responsibilities must be {n} rows of {k} numbers from "
-                         "0 to 1, each row summing to 1.")
+        raise InputError(_("The start's responsibilities must be {n} rows of {k} numbers from "
+                           "0 to 1, each row summing to 1.").format(n=n, k=k))
     return np.ascontiguousarray(resp.T)
 
 
 def _settings(record: object) -> EMSettings:
     if not isinstance(record, dict) or set(record) - set(_SETTINGS):
-        raise InputError(f"The run's settings must name only {', '.join(_SETTINGS)}.")
+        raise InputError(_("The run's settings must name only {names}.").format(
+            names=", ".join(_SETTINGS)))
     try:
         return EMSettings(**record)
     except TypeError as e:
-        raise InputError(f"The run's settings are incomplete ({e}).") from None
+        raise InputError(_("The run's settings are incomplete ({error}).").format(
+            error=e)) from None
 
 
 def load_run(text_or_path: str | bytes | os.PathLike | IO) -> GMMRun:
@@ -255,20 +262,24 @@ def load_run(text_or_path: str | bytes | os.PathLike | IO) -> GMMRun:
     try:
         record = json.loads(text)
     except (ValueError, RecursionError) as e:
-        raise InputError(f"The run is not valid JSON ({str(e)[:200]}).") from None
+        raise InputError(_("The run is not valid JSON ({error}).").format(
+            error=str(e)[:200])) from None
     if not isinstance(record, dict) or record.get("format") != FORMAT:
-        raise InputError(f'This is not a run that run.to_json() wrote (its "format" is not '
-                         f'"{FORMAT}").')
+        raise InputError(_('This is not a run that run.to_json() wrote (its "format" is not '
+                           '"{format}").').format(format=FORMAT))
     version = record.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version > FORMAT_VERSION:
-        raise InputError(f"The run's file has version {version!r}; this gmmviz reads version "
-                         f"{FORMAT_VERSION}: update gmmviz to read it.")
-    settings = _settings(_field(record, "settings", "The file"))
-    X = v.points(_field(record, "points", "The file"))
+        raise InputError(_("The run's file has version {version!r}; this gmmviz reads version "
+                           "{supported}: update gmmviz to read it.").format(
+            version=version, supported=FORMAT_VERSION))
+    the_file = _("The file")
+    settings = _settings(_field(record, "settings", the_file))
+    X = v.points(_field(record, "points", the_file))
     k = settings.n_components
-    steps = _field(record, "steps", "The file")
+    steps = _field(record, "steps", the_file)
     if not isinstance(steps, list) or not steps:
-        raise InputError("The run has no steps: this is not a run that run.to_json() wrote.")
+        raise InputError(
+            _("The run has no steps: this is not a run that run.to_json() wrote."))
     q0 = _start_resp(record.get("start_resp"), X.shape[0], k)
     s = ScaledData.of(X, settings)
 
@@ -276,12 +287,13 @@ def load_run(text_or_path: str | bytes | os.PathLike | IO) -> GMMRun:
         weights, means, covariances = params
         return weights.copy(), s.scaler.means_in(means), g2.pack(covariances) / s.scaler.variance
 
-    params = [_step_params(d, k, f"Step {i} of the run") for i, d in enumerate(steps)]
+    params = [_step_params(d, k, _("Step {i} of the run").format(i=i))
+              for i, d in enumerate(steps)]
     _check_order(steps)
     theta = scaled(params[0])
     run = GMMRun(s, settings, Start(theta, q0, params[0][1]))
     for i, (d, p) in enumerate(zip(steps, params, strict=True)):
-        where = f"Step {i} of the run"
+        where = _("Step {i} of the run").format(i=i)
         numbers = [_scalar(_field(d, name, where), f"{where}: {name}")
                    for name in ("nll", "elbo", "kl")]
         kind = d["kind"]
@@ -298,11 +310,13 @@ def load_run(text_or_path: str | bytes | os.PathLike | IO) -> GMMRun:
 def _check_order(steps: list) -> None:
     """The start, then an E- and an M-step for iterations 1, 2, ..., or InputError."""
     for i, d in enumerate(steps):
-        kind, iteration = _field(d, "kind", f"Step {i}"), _field(d, "iteration", f"Step {i}")
+        where = _("Step {i}").format(i=i)
+        kind, iteration = _field(d, "kind", where), _field(d, "iteration", where)
         expected = ("init", 0) if i == 0 else (_KINDS[2 - i % 2], (i + 1) // 2)
         if (kind, iteration) != expected or (i == len(steps) - 1 and kind == "E"):
-            raise InputError(f"Step {i} of the run is {kind!r} of iteration {iteration!r}; a "
-                             "run is its start, then an E- and an M-step for each iteration.")
+            raise InputError(_("Step {i} of the run is {kind!r} of iteration {iteration!r}; a "
+                               "run is its start, then an E- and an M-step for each "
+                               "iteration.").format(i=i, kind=kind, iteration=iteration))
 
 
 def _outcome(run: GMMRun, outcome: object) -> None:
@@ -313,8 +327,8 @@ def _outcome(run: GMMRun, outcome: object) -> None:
         run.stop_kind = StopKind(outcome["stop_kind"])
         run.stop_reason = str(outcome.get("stop_reason", ""))
     except (TypeError, KeyError, ValueError, AttributeError):
-        raise InputError("The run's outcome must give a stop_kind: one of "
-                         f"{', '.join(kind.value for kind in StopKind)}.") from None
+        raise InputError(_("The run's outcome must give a stop_kind: one of {kinds}.").format(
+            kinds=", ".join(kind.value for kind in StopKind))) from None
     run.converged_ = run.stop_kind is StopKind.CONVERGED
 
 
@@ -323,8 +337,8 @@ def _check_duration(duration_ms: object) -> int:
     low, high = DURATION_RANGE
     if (isinstance(duration_ms, bool) or not isinstance(duration_ms, int | np.integer)
             or not low <= duration_ms <= high):
-        raise InputError(f"Choose a time per frame from {low} to {high:,} ms; got "
-                         f"{duration_ms!r}.")
+        raise InputError(_("Choose a time per frame from {low} to {high} ms; got "
+                           "{value!r}.").format(low=low, high=f"{high:,}", value=duration_ms))
     return int(duration_ms)
 
 
@@ -335,7 +349,8 @@ def _open_target(path_or_file: str | os.PathLike | IO[bytes]) -> tuple[IO[bytes]
     try:
         return open(path_or_file, "wb"), True  # closed by the caller
     except (OSError, TypeError) as e:
-        raise InputError(f"Could not open {path_or_file!r} to write to ({e}).") from None
+        raise InputError(_("Could not open {path!r} to write to ({error}).").format(
+            path=path_or_file, error=e)) from None
 
 
 def write_png(run: GMMRun, X: np.ndarray | None, step: int,
@@ -426,7 +441,7 @@ def write_gif(run: GMMRun, X: np.ndarray | None, path_or_file: str | os.PathLike
         for i in range(n):
             frame = to_palette(painter.image(i))
             if previous is None:
-                header, _ = GifImagePlugin.getheader(frame, info={"loop": 0})
+                header, _info = GifImagePlugin.getheader(frame, info={"loop": 0})
                 target.write(b"".join(header))
             box = _changed_box(previous, frame)
             for chunk in GifImagePlugin.getdata(frame.crop(box), offset=box[:2],

@@ -25,6 +25,7 @@ import pandas as pd
 
 from gmmviz import _validate as v
 from gmmviz._errors import InputError
+from gmmviz.i18n import _
 from gmmviz.likelihood import NOTES_POINTS, _log_densities, _mu, _points, _sigma
 
 __all__ = [
@@ -44,10 +45,10 @@ def _gaussians(gaussians: object) -> list[tuple[float, float]]:
     try:
         raw = [(mu, sigma) for mu, sigma in gaussians]  # type: ignore[attr-defined]
     except (TypeError, ValueError) as exc:
-        raise InputError("Give each Gaussian as a pair (mu, sigma).") from exc
+        raise InputError(_("Give each Gaussian as a pair (mu, sigma).")) from exc
     pairs = [(_mu(mu), _sigma(sigma)) for mu, sigma in raw]
     if not 1 <= len(pairs) <= 4:
-        raise InputError(f"Give one to four Gaussians; got {len(pairs)}.")
+        raise InputError(_("Give one to four Gaussians; got {n}.").format(n=len(pairs)))
     return pairs
 
 
@@ -98,8 +99,8 @@ def labellings(x: object = NOTES_POINTS, gaussians: object = (NOTES_ORANGE, NOTE
     """
     pts, pairs = _points(x), _gaussians(gaussians)
     if pts.size > 10:
-        raise InputError(f"{len(pairs)}^{pts.size} labellings are too many to list: give at "
-                         "most 10 points.")
+        raise InputError(_("{k}^{n} labellings are too many to list: give at "
+                           "most 10 points.").format(k=len(pairs), n=pts.size))
     pi = _pi(weights, len(pairs))
     log_d = np.array([_log_densities(pts, mu, sigma) for mu, sigma in pairs])  # (K, N)
     letters = [name[0].upper() for name in NAMES] + ["C", "D"]

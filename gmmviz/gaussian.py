@@ -23,6 +23,7 @@ from gmmviz import _validate as v
 from gmmviz._em_posterior import component_log_prob
 from gmmviz._errors import InputError
 from gmmviz.datasets import TEXTBOOK_CUMULATIVE_PI, TEXTBOOK_MEANS, TEXTBOOK_STDS
+from gmmviz.i18n import N_, _
 
 __all__ = [
     "CovarianceShape", "MixtureSample", "Slice", "check_covariance", "covariance_problem",
@@ -50,18 +51,20 @@ def covariance_problem(s00: float, s01: float, s11: float) -> str | None:
     """
     values = np.array([s00, s01, s11], dtype=float)
     if not np.all(np.isfinite(values)):
-        return "Every entry of Σ must be a finite number."
+        return _("Every entry of Σ must be a finite number.")
     for name, axis, value in (("Σ₀₀", "x₀", s00), ("Σ₁₁", "x₁", s11)):
         if value <= 0:
-            return (f"{name} = {value:g} is the variance along {axis} and must be above 0: "
-                    "choose a positive value.")
+            return _("{name} = {value} is the variance along {axis} and must be above 0: "
+                     "choose a positive value.").format(name=name, value=f"{value:g}", axis=axis)
     limit = float(np.sqrt(s00 * s11))
     if s01 * s01 >= s00 * s11:
-        return (f"Σ₀₁ = {s01:g} would make Σ not positive definite: with Σ₀₀ = {s00:g} and "
-                f"Σ₁₁ = {s11:g}, det Σ = Σ₀₀ Σ₁₁ − Σ₀₁² = {s00 * s11 - s01 * s01:.3g} is not "
-                f"above 0, so its contours are no longer ellipses (at 0 they flatten onto a "
-                f"line). Keep |Σ₀₁| below "
-                f"√(Σ₀₀ Σ₁₁) = {limit:.3g}, or widen Σ₀₀ or Σ₁₁.")
+        return _("Σ₀₁ = {s01} would make Σ not positive definite: with Σ₀₀ = {s00} and "
+                 "Σ₁₁ = {s11}, det Σ = Σ₀₀ Σ₁₁ − Σ₀₁² = {det} is not "
+                 "above 0, so its contours are no longer ellipses (at 0 they flatten onto a "
+                 "line). Keep |Σ₀₁| below "
+                 "√(Σ₀₀ Σ₁₁) = {limit}, or widen Σ₀₀ or Σ₁₁.").format(
+            s01=f"{s01:g}", s00=f"{s00:g}", s11=f"{s11:g}", det=f"{s00 * s11 - s01 * s01:.3g}",
+            limit=f"{limit:.3g}")
     return None
 
 
@@ -77,9 +80,9 @@ def check_covariance(covariance: object) -> np.ndarray:
     -------
     ndarray of shape (2, 2)
     """
-    c = v._shaped(covariance, (2, 2), "Σ", "a 2 x 2 matrix")
+    c = v._shaped(covariance, (2, 2), "Σ", N_("a 2 x 2 matrix"))
     if abs(c[0, 1] - c[1, 0]) > 1e-12 * max(1.0, float(np.abs(c).max())):
-        raise InputError("Σ must be symmetric: Σ₀₁ and Σ₁₀ are one number, the covariance.")
+        raise InputError(_("Σ must be symmetric: Σ₀₁ and Σ₁₀ are one number, the covariance."))
     problem = covariance_problem(c[0, 0], c[0, 1], c[1, 1])
     if problem is not None:
         raise InputError(problem)
@@ -188,7 +191,7 @@ def ellipse_mass(n_std: float | np.ndarray) -> float | np.ndarray:
 
 # --------------------------------------------------------------------------- the density
 def _mean(mean: object) -> np.ndarray:
-    return v._shaped(mean, (2,), "μ", "two numbers, (μ₀, μ₁)")
+    return v._shaped(mean, (2,), "μ", N_("two numbers, (μ₀, μ₁)"))
 
 
 def bivariate_density(X: object, mean: object, covariance: object) -> np.ndarray:
@@ -278,10 +281,11 @@ def density_slice(mean: object, covariance: object, axis: int, at: float) -> Sli
     """
     mu, c = _mean(mean), check_covariance(covariance)
     if axis not in (0, 1):
-        raise InputError(f"The slice holds x0 or x1 fixed: choose axis 0 or 1; got {axis!r}.")
+        raise InputError(_(
+            "The slice holds x0 or x1 fixed: choose axis 0 or 1; got {axis!r}.").format(axis=axis))
     at = float(at)
     if not np.isfinite(at):
-        raise InputError("The slice's position must be a finite number.")
+        raise InputError(_("The slice's position must be a finite number."))
     other = 1 - axis
     s_aa, s_oa, s_oo = c[axis, axis], c[other, axis], c[other, other]
     z = (at - mu[axis]) / np.sqrt(s_aa)
@@ -295,7 +299,7 @@ def _mixture(weights: object, means: object, covariances: object
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     w = np.atleast_1d(np.asarray(weights, dtype=float))
     if w.ndim != 1 or w.size == 0:
-        raise InputError("Give the weights π as a flat list with one number per component.")
+        raise InputError(_("Give the weights π as a flat list with one number per component."))
     k = w.size
     w = v.weights(w, k)
     return w, v.means(means, k), v.covariances(covariances, k)

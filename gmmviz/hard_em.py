@@ -28,6 +28,7 @@ from gmmviz._em_settings import ScaledData
 from gmmviz._em_stops import StopKind, _first_collapse
 from gmmviz._errors import InputError
 from gmmviz.em import e_step, em_context, fit_gmm, m_step
+from gmmviz.i18n import _
 from gmmviz.starts import one_hot
 
 __all__ = ["HardEMRun", "HardEMStep", "HardSoftComparison", "compare_hard_soft", "fit_hard_em"]
@@ -202,9 +203,10 @@ def fit_hard_em(
     max_iter = v.count(max_iter, "max_iter", 0, v.MAX_ITER)
     s, settings = start._scaled, start.settings
     run = HardEMRun(s.X, settings.n_components, settings.covariance_type)
+    run.stop_reason = _("reached max_iter")
     theta = start._start.theta
     with em_context():
-        _, lpn, wlp = (a[0] for a in e_step(s.Xs, s.F, *(a[None] for a in theta)))
+        _r, lpn, wlp = (a[0] for a in e_step(s.Xs, s.F, *(a[None] for a in theta)))
         run._start_labels = wlp.argmax(axis=0)
         first = start.steps[0]  # the start exactly as fit_gmm reports it
         run.steps.append(HardEMStep("init", 0, first.weights, first.means, first.covariances,
@@ -220,12 +222,12 @@ def fit_hard_em(
                 run.stop_reason = StopKind.COLLAPSED.reason(t, *details[0])
                 break
             theta = new
-            _, lpn, wlp = (a[0] for a in e_step(s.Xs, s.F, *(a[None] for a in theta)))
+            _r, lpn, wlp = (a[0] for a in e_step(s.Xs, s.F, *(a[None] for a in theta)))
             run.steps.append(_step(s, "M", t, theta, labels, lpn, _hard_log_lik(s, wlp, labels),
                                    empty))
             if previous is not None and np.array_equal(labels, previous):
                 run.stop_kind = StopKind.CONVERGED
-                run.stop_reason = "converged: no point changed its label"
+                run.stop_reason = _("converged: no point changed its label")
                 break
             previous = labels
     return run
@@ -275,8 +277,8 @@ def compare_hard_soft(hard: HardEMRun, soft: object) -> HardSoftComparison:
     """
     resp = getattr(soft, "resp_", None)
     if resp is None or resp.shape != (hard.X.shape[0], hard.n_components):
-        raise InputError("Compare hard EM with a soft run of the same data and number of "
-                         "components (fit_gmm with the same arguments).")
+        raise InputError(_("Compare hard EM with a soft run of the same data and number of "
+                           "components (fit_gmm with the same arguments)."))
     differ = hard.labels_ != resp.argmax(axis=1)
     return HardSoftComparison(
         differ, int(differ.sum()), resp.max(axis=1), float(hard.steps[-1].nll),

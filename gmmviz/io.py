@@ -50,6 +50,7 @@ from gmmviz._csv_format import (
     _sniff,
 )
 from gmmviz._errors import InputError
+from gmmviz.i18n import _
 
 __all__ = ["MAX_COLUMNS", "MAX_UPLOAD_BYTES", "NUMERIC_FRACTION", "SAMPLE_BYTES", "load_points"]
 
@@ -122,9 +123,9 @@ def load_points(source: Source) -> pd.DataFrame:
     sample, data, encoding = _decode(raw)
     del raw
     if not sample.strip():
-        raise InputError(f"The file is empty. {_TEXT_ONLY}")
+        raise InputError(_("The file is empty.") + " " + _(_TEXT_ONLY))
     if len(_CONTROL_CHARS.findall(sample)) > len(sample) // 100:
-        raise InputError(f"The file contains binary data, not text. {_TEXT_ONLY}")
+        raise InputError(_("The file contains binary data, not text.") + " " + _(_TEXT_ONLY))
     fmt = _sniff(sample)
     _check_columns(fmt)
     frame = _parse(data, fmt)
@@ -157,21 +158,24 @@ def _read_source(source: Source) -> bytes:
             with open(path, "rb") as f:
                 raw = f.read(limit)
         except FileNotFoundError:
-            raise InputError(f"There is no file at {path!r}; check the path.") from None
+            raise InputError(
+                _("There is no file at {path!r}; check the path.").format(path=path)) from None
         except IsADirectoryError:
-            raise InputError(f"{path!r} is a folder, not a file; pick a file.") from None
+            raise InputError(
+                _("{path!r} is a folder, not a file; pick a file.").format(path=path)) from None
         except OSError as e:
-            raise InputError(f"The file {path!r} could not be opened: {e}.") from None
+            raise InputError(_("The file {path!r} could not be opened: {error}.").format(
+                path=path, error=e)) from None
     elif hasattr(source, "read"):
         if getattr(source, "seekable", lambda: False)():
             source.seek(0)
         try:
             content = source.read(limit)
         except UnicodeDecodeError as e:
-            raise InputError(
-                f"The file could not be read as text ({e.reason}). "
+            raise InputError(_(
+                "The file could not be read as text ({reason}). "
                 "Save it as CSV with UTF-8 encoding and upload it again."
-            ) from None
+            ).format(reason=e.reason)) from None
         raw = content.encode("utf-8") if isinstance(content, str) else bytes(content)
     else:
         raise TypeError(
@@ -184,11 +188,11 @@ def _read_source(source: Source) -> bytes:
 
 def _raise_too_large(size: int) -> NoReturn:
     mb = 1024 * 1024
-    raise InputError(
-        f"The file is too large ({size / mb:.0f} MB or more); the limit is "
-        f"{MAX_UPLOAD_BYTES // mb} MB. Upload a smaller file, e.g. a random "
+    raise InputError(_(
+        "The file is too large ({size} MB or more); the limit is "
+        "{limit} MB. Upload a smaller file, e.g. a random "
         "sample of the rows."
-    )
+    ).format(size=f"{size / mb:.0f}", limit=MAX_UPLOAD_BYTES // mb))
 
 
 # --- parsing --------------------------------------------------------------
@@ -217,21 +221,27 @@ def _parse(data: bytes, fmt: _Format, **kwargs) -> pd.DataFrame:
                 **kwargs,
             )
     except pd.errors.EmptyDataError:
-        raise InputError(f"The file has no data. {_TEXT_ONLY}") from None
+        raise InputError(_("The file has no data.") + " " + _(_TEXT_ONLY)) from None
     except (pd.errors.ParserError, pd.errors.ParserWarning) as e:
         unclosed = re.search(r"EOF inside string starting at row (\d+)", str(e))
         if unclosed:
-            raise InputError(
-                f'A quotation mark (") opened in line {int(unclosed.group(1)) + 1} of '
+            raise InputError(_(
+                'A quotation mark (") opened in line {line} of '
                 "the file is never closed. Close it, or remove it, and upload the file again."
-            ) from None
+            ).format(line=int(unclosed.group(1)) + 1)) from None
         found = re.search(r"line (\d+)", str(e))
-        where = f"Line {found.group(1)}" if found else "A line"
-        raise InputError(
-            f"{where} of the file has more values than the lines before it. "
+        delimiter = _(_DELIMITER_NAMES[fmt.sep])
+        if found:
+            raise InputError(_(
+                "Line {line} of the file has more values than the lines before it. "
+                "Make every row have the same number of values, separated by the "
+                "same delimiter ({delimiter})."
+            ).format(line=found.group(1), delimiter=delimiter)) from None
+        raise InputError(_(
+            "A line of the file has more values than the lines before it. "
             "Make every row have the same number of values, separated by the "
-            f"same delimiter ({_DELIMITER_NAMES[fmt.sep]})."
-        ) from None
+            "same delimiter ({delimiter})."
+        ).format(delimiter=delimiter)) from None
 
 
 def _is_row_index(col: pd.Series, fmt: _Format) -> bool:
@@ -266,23 +276,24 @@ def _raise_overflow(name: str, row: int, cell: object) -> NoReturn:
     try:
         text = str(cell).strip()
     except ValueError:  # an integer of more digits than Python prints
-        text = "an integer of thousands of digits"
+        text = _("an integer of thousands of digits")
     if len(text) > 24:
-        text = f"{text[:12]}…{text[-6:]} ({len(text)} characters)"
-    raise InputError(
-        f"Column {_listed([name])} holds a number too large to compute with in row {row + 1} of "
-        f"the data ({text}); numbers must stay below about 1.8e308 in magnitude. Divide "
+        text = _("{start}…{end} ({n} characters)").format(
+            start=text[:12], end=text[-6:], n=len(text))
+    raise InputError(_(
+        "Column {column} holds a number too large to compute with in row {row} of "
+        "the data ({text}); numbers must stay below about 1.8e308 in magnitude. Divide "
         "the column by a power of ten, or remove that row, and upload the file again."
-    )
+    ).format(column=_listed([name]), row=row + 1, text=text))
 
 
 def _numeric_columns(frame: pd.DataFrame, fmt: _Format, data: bytes) -> pd.DataFrame:
     """Keep the numeric columns of ``frame`` and its rows of finite numbers."""
     if frame.empty and fmt.header_line is not None:
-        raise InputError(
+        raise InputError(_(
             "The file has a header row but no rows of numbers. Add one point "
             "per line below the header."
-        )
+        ))
     columns: dict[str, np.ndarray] = {}
     dropped: list[str] = []
     infinite: dict[int, np.ndarray] = {}
@@ -314,11 +325,11 @@ def _numeric_columns(frame: pd.DataFrame, fmt: _Format, data: bytes) -> pd.DataF
     if not keep.all():
         df = df.loc[keep].reset_index(drop=True)
     if df.empty:
-        raise InputError(
-            f"None of the {n_dropped} rows has a number in every numeric column "
-            f"({_listed(list(columns))}). Fill in the missing values or "
+        raise InputError(_(
+            "None of the {n} rows has a number in every numeric column "
+            "({columns}). Fill in the missing values or "
             "remove the columns that are mostly empty."
-        )
+        ).format(n=n_dropped, columns=_listed(list(columns))))
     df.attrs["dropped_columns"] = dropped
     df.attrs["dropped_rows"] = n_dropped
     return df

@@ -14,6 +14,7 @@ from sklearn.utils import check_random_state
 from gmmviz import _validate as v
 from gmmviz._errors import InputError
 from gmmviz._scaling import Magnitudes, power_of_ten, unit_factor
+from gmmviz.i18n import _
 from gmmviz.starts import KMEANS_INITS, TEXTBOOK_CENTERS, distinct_points, plusplus_centers
 
 _LOG2_J_MAX = 1022  # the distortion J must stay below 2**1022
@@ -127,7 +128,7 @@ def _starting_centers(X: np.ndarray, k: int, init: str, centers_init: object,
         return v.means(centers_init, k).copy()
     if v.choice(init, KMEANS_INITS, "init") == "notes":
         if k != 3:
-            raise InputError("The notes' starting centres are for k = 3 only; set k to 3.")
+            raise InputError(_("The notes' starting centres are for k = 3 only; set k to 3."))
         return TEXTBOOK_CENTERS.copy()
     pick = plusplus_centers if init == "k-means++" else distinct_points
     return pick(X, k, check_random_state(random_state))
@@ -149,18 +150,20 @@ def _check_distances(magnitudes: Magnitudes, centers: np.ndarray, n_samples: int
     if log2_reach <= limit:
         return
     if log2_centers > magnitudes.log2_spread:
-        raise InputError(
-            f"Centre {j + 1}, ({centers[j, 0]:.3g}, {centers[j, 1]:.3g}), lies about "
-            f"{power_of_ten(log2_centers)} from the mean of the data: squared distances that "
-            f"large overflow double precision. Give starting centres within about "
-            f"{power_of_ten(limit)} of the data."
-        )
-    raise InputError(
-        f"The data spread too far for K-means: {n_samples} points up to about "
-        f"{power_of_ten(magnitudes.log2_spread)} from their mean could give a distortion beyond "
-        f"double precision. Divide the data by {unit_factor(magnitudes.log2_sd)} (the "
-        f"clusters are the same in any unit)."
-    )
+        raise InputError(_(
+            "Centre {j}, ({x}, {y}), lies about "
+            "{distance} from the mean of the data: squared distances that "
+            "large overflow double precision. Give starting centres within about "
+            "{limit} of the data."
+        ).format(j=j + 1, x=f"{centers[j, 0]:.3g}", y=f"{centers[j, 1]:.3g}",
+                 distance=power_of_ten(log2_centers), limit=power_of_ten(limit)))
+    raise InputError(_(
+        "The data spread too far for K-means: {n} points up to about "
+        "{distance} from their mean could give a distortion beyond "
+        "double precision. Divide the data by {factor} (the "
+        "clusters are the same in any unit)."
+    ).format(n=n_samples, distance=power_of_ten(magnitudes.log2_spread),
+             factor=unit_factor(magnitudes.log2_sd)))
 
 
 def fit_kmeans(
@@ -207,7 +210,7 @@ def fit_kmeans(
 
     labels = np.zeros(X.shape[0], dtype=int)
     steps = [KMeansStep("init", 0, centers, labels, distortion(X, centers, labels))]
-    converged, reason = False, "reached max_iter"
+    converged, reason = False, _("reached max_iter")
     for t in range(1, max_iter + 1):
         new_labels = assign(X, centers)
         steps.append(KMeansStep("assign", t, centers, new_labels,
@@ -220,7 +223,7 @@ def fit_kmeans(
         labels, centers = new_labels, new_centers
         if unchanged or shift <= shift_tol:
             converged = True
-            reason = ("converged: no point changed cluster" if unchanged
-                      else "converged: centres moved less than tol")
+            reason = (_("converged: no point changed cluster") if unchanged
+                      else _("converged: centres moved less than tol"))
             break
     return KMeansRun(X, steps, converged, reason)

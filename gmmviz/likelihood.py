@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from gmmviz._errors import InputError
+from gmmviz.i18n import _
 
 NOTES_POINTS = np.array([1.0, 4.0, 5.0, 6.0, 9.0])
 """The notes' five points on a line."""
@@ -22,9 +23,11 @@ def _count(value: object, name: str) -> int:
     try:
         f = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:
-        raise InputError(f"{name} must be a whole number of 0 or more; got {value!r}.") from exc
+        raise InputError(_("{name} must be a whole number of 0 or more; got {value!r}.").format(
+            name=name, value=value)) from exc
     if not np.isfinite(f) or f < 0 or not f.is_integer():
-        raise InputError(f"{name} must be a whole number of 0 or more; got {value!r}.")
+        raise InputError(_("{name} must be a whole number of 0 or more; got {value!r}.").format(
+            name=name, value=value))
     return int(f)
 
 
@@ -32,9 +35,9 @@ def _probability(w: object) -> np.ndarray:
     try:
         arr = np.asarray(w, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise InputError(f"w must be a number between 0 and 1; got {w!r}.") from exc
+        raise InputError(_("w must be a number between 0 and 1; got {w!r}.").format(w=w)) from exc
     if not np.all(np.isfinite(arr)) or np.any((arr < 0) | (arr > 1)):
-        raise InputError("w is the probability of heads: choose values between 0 and 1.")
+        raise InputError(_("w is the probability of heads: choose values between 0 and 1."))
     return arr
 
 
@@ -42,12 +45,13 @@ def _sigma(sigma: object, name: str = "sigma") -> float:
     try:
         s = float(sigma)  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:
-        raise InputError(f"{name} must be a number above 0; got {sigma!r}.") from exc
+        raise InputError(_("{name} must be a number above 0; got {value!r}.").format(
+            name=_(name), value=sigma)) from exc
     if not np.isfinite(s) or s <= 0:
-        raise InputError(
-            f"{name} is a standard deviation and must be above 0; got {sigma!r}: "
+        raise InputError(_(
+            "{name} is a standard deviation and must be above 0; got {value!r}: "
             "choose a positive value."
-        )
+        ).format(name=_(name), value=sigma))
     return s
 
 
@@ -55,9 +59,11 @@ def _mu(mu: object, name: str = "mu") -> float:
     try:
         m = float(mu)  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:
-        raise InputError(f"{name} must be a finite number; got {mu!r}.") from exc
+        raise InputError(_("{name} must be a finite number; got {value!r}.").format(
+            name=_(name), value=mu)) from exc
     if not np.isfinite(m):
-        raise InputError(f"{name} must be a finite number; got {mu!r}.")
+        raise InputError(_("{name} must be a finite number; got {value!r}.").format(
+            name=_(name), value=mu))
     return m
 
 
@@ -65,14 +71,15 @@ def _points(x: object) -> np.ndarray:
     try:
         arr = np.asarray(x, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise InputError("The points must be numbers; some values are not numbers.") from exc
+        raise InputError(_("The points must be numbers; some values are not numbers.")) from exc
     arr = np.atleast_1d(arr)
     if arr.ndim != 1:
-        raise InputError(f"The points must be a flat list of numbers; got shape {arr.shape}.")
+        raise InputError(_("The points must be a flat list of numbers; got shape {shape}.").format(
+            shape=arr.shape))
     if arr.size == 0:
-        raise InputError("Give at least one point.")
+        raise InputError(_("Give at least one point."))
     if not np.all(np.isfinite(arr)):
-        raise InputError("The points contain missing or infinite values: remove them.")
+        raise InputError(_("The points contain missing or infinite values: remove them."))
     return arr
 
 
@@ -139,7 +146,7 @@ def coin_mle(heads: int, tails: int) -> float:
     """
     h, t = _count(heads, "heads"), _count(tails, "tails")
     if h + t == 0:
-        raise InputError("With no flips every w is equally likely: give at least one flip.")
+        raise InputError(_("With no flips every w is equally likely: give at least one flip."))
     return h / (h + t)
 
 
@@ -224,10 +231,10 @@ def gaussian_mle(x: object) -> tuple[float, float]:
     mu = float(arr.mean())
     sigma = float(np.sqrt(np.mean((arr - mu) ** 2)))
     if sigma == 0.0:
-        raise InputError(
+        raise InputError(_(
             "All points are equal, so the likelihood grows without bound as sigma shrinks: "
             "give at least two different points."
-        )
+        ))
     return mu, sigma
 
 
@@ -250,9 +257,9 @@ def gaussian_log_likelihood_grid(x: object, mus: object, sigmas: object) -> np.n
     m = np.atleast_1d(np.asarray(mus, dtype=float))
     s = np.atleast_1d(np.asarray(sigmas, dtype=float))
     if m.ndim != 1 or not np.all(np.isfinite(m)):
-        raise InputError("The grid of means must be a flat list of finite numbers.")
+        raise InputError(_("The grid of means must be a flat list of finite numbers."))
     if s.ndim != 1 or not np.all(np.isfinite(s) & (s > 0)):
-        raise InputError("Every sigma of the grid must be a finite number above 0.")
+        raise InputError(_("Every sigma of the grid must be a finite number above 0."))
     n = arr.size
     # sum_n (x_n - mu)^2 = S2 - 2 mu S1 + N mu^2, with S1, S2 the sums of x and x^2 (centred)
     c = arr.mean()

@@ -23,6 +23,7 @@ from gmmviz import _validate as v
 from gmmviz._em_run import GMMRun
 from gmmviz._errors import InputError
 from gmmviz.em import fit_gmm
+from gmmviz.i18n import _
 from gmmviz.kmeans import KMeansRun, fit_kmeans
 
 EPS_STEPS: tuple[float, ...] = tuple(
@@ -35,7 +36,7 @@ slider."""
 def eps_grid(low: float = 1e-4, high: float = 100.0, n: int = 25) -> np.ndarray:
     """``n`` eps values evenly spaced in log10 from ``low`` to ``high``, shape (n,)."""
     if not (0 < low < high) or n < 2:
-        raise InputError("The eps range needs 0 < low < high and at least two values.")
+        raise InputError(_("The eps range needs 0 < low < high and at least two values."))
     return np.logspace(np.log10(low), np.log10(high), int(n))
 
 
@@ -72,7 +73,7 @@ def fit_eps_limit(
     X = v.points(X)
     centers = np.asarray(centers_init, dtype=float) if centers_init is not None else None
     if centers is None or centers.ndim != 2:
-        raise InputError("The starting centres must be a table of K rows and 2 columns.")
+        raise InputError(_("The starting centres must be a table of K rows and 2 columns."))
     k = v.component_count(X, centers.shape[0])
     centers = v.means(centers, k)
     return fit_gmm(X, k, init="identical", weights_init=np.full(k, 1.0 / k), means_init=centers,
@@ -102,12 +103,13 @@ def match_components(a: object, b: object) -> np.ndarray:
     a = np.atleast_2d(np.asarray(a, dtype=float))
     b = np.atleast_2d(np.asarray(b, dtype=float))
     if a.shape != b.shape:
-        raise InputError(
-            f"Both sets need the same number of centres; got {a.shape[0]} and {b.shape[0]}.")
+        raise InputError(_(
+            "Both sets need the same number of centres; got {a} and {b}.").format(
+            a=a.shape[0], b=b.shape[0]))
     # d_ij = ||a_i - b_j||, then the pairing with the smallest sum of d_ij; for a square
     # matrix the rows come back as 0..K-1 in order
     d = np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=-1))
-    _, cols = linear_sum_assignment(d)
+    _rows, cols = linear_sum_assignment(d)
     return cols
 
 
@@ -129,7 +131,7 @@ def center_distance(a: object, b: object, *, reduce: str = "max") -> float:
     """
     perm = match_components(a, b)
     if reduce not in ("max", "mean"):
-        raise InputError("reduce must be 'max' or 'mean'.")
+        raise InputError(_("reduce must be 'max' or 'mean'."))
     a = np.atleast_2d(np.asarray(a, dtype=float))
     b = np.atleast_2d(np.asarray(b, dtype=float))
     matched = np.sqrt(((a - b[perm]) ** 2).sum(axis=-1))

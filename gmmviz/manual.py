@@ -16,6 +16,7 @@ import numpy as np
 
 from gmmviz import _validate
 from gmmviz._errors import InputError
+from gmmviz.i18n import _
 
 __all__ = ["COLUMNS", "decode_rows", "default_rows", "encode_rows", "manual_start"]
 
@@ -53,33 +54,35 @@ def manual_start(
     pi = table[:, 0]
     if np.any(pi < 0):
         j = int(np.flatnonzero(pi < 0)[0]) + 1
-        raise InputError(f"The weight pi of component {j} is negative: make it above 0.")
+        raise InputError(
+            _("The weight pi of component {j} is negative: make it above 0.").format(j=j))
     if np.any(pi == 0):
         j = int(np.flatnonzero(pi == 0)[0]) + 1
-        raise InputError(
-            f"The weight pi of component {j} is 0: a component of weight 0 never learns; "
+        raise InputError(_(
+            "The weight pi of component {j} is 0: a component of weight 0 never learns; "
             "give it a weight above 0 or lower k."
-        )
+        ).format(j=j))
     notices = []
     total = float(pi.sum())
     weights = pi / total  # pi_k / sum_j pi_j
     if not math.isclose(total, 1.0, rel_tol=0.0, abs_tol=1e-5):
         shown = ", ".join(f"{w:.3g}" for w in weights)
-        notices.append(
-            f"The weights pi summed to {total:.4g}, not 1, so each was divided by {total:.4g}: "
-            f"EM starts from pi = ({shown})."
-        )
+        notices.append(_(
+            "The weights pi summed to {total}, not 1, so each was divided by {total}: "
+            "EM starts from pi = ({shown})."
+        ).format(total=f"{total:.4g}", shown=shown))
     means = table[:, 1:3].copy()
     covariances = np.empty((k, 2, 2))
     for j, (sxx, sxy, syy) in enumerate(table[:, 3:6]):
         # positive definite 2 x 2: s_xx > 0 and det = s_xx s_yy - s_xy^2 > 0
         if not (sxx > 0 and syy > 0 and sxx * syy - sxy * sxy > 0):
-            raise InputError(
-                f"Sigma of component {j + 1} is not positive definite: s_xx and s_yy must be "
-                f"above 0 and s_xx * s_yy must exceed s_xy^2 (here {sxx:.4g} * {syy:.4g} = "
-                f"{sxx * syy:.4g} vs {sxy * sxy:.4g}). Make the variances larger or |s_xy| "
+            raise InputError(_(
+                "Sigma of component {j} is not positive definite: s_xx and s_yy must be "
+                "above 0 and s_xx * s_yy must exceed s_xy^2 (here {sxx} * {syy} = "
+                "{product} vs {sxy_sq}). Make the variances larger or |s_xy| "
                 "smaller."
-            )
+            ).format(j=j + 1, sxx=f"{sxx:.4g}", syy=f"{syy:.4g}", product=f"{sxx * syy:.4g}",
+                     sxy_sq=f"{sxy * sxy:.4g}"))
         covariances[j] = [[sxx, sxy], [sxy, syy]]
     return weights, means, covariances, notices
 
@@ -143,16 +146,16 @@ def decode_rows(items: Sequence[str], n_components: int) -> list[dict[str, float
     """
     want = len(COLUMNS) * n_components
     if len(items) != want:
-        raise InputError(
-            f"The manual start needs {want} numbers for k = {n_components} (pi, mu_x, mu_y, "
-            f"s_xx, s_xy, s_yy per component); got {len(items)}."
-        )
+        raise InputError(_(
+            "The manual start needs {want} numbers for k = {k} (pi, mu_x, mu_y, "
+            "s_xx, s_xy, s_yy per component); got {n}."
+        ).format(want=want, k=n_components, n=len(items)))
     try:
         values = [float(s) for s in items]
     except ValueError:
-        raise InputError("The manual start must contain numbers only.") from None
+        raise InputError(_("The manual start must contain numbers only.")) from None
     if not all(math.isfinite(v) for v in values):
-        raise InputError("The manual start must contain finite numbers only.")
+        raise InputError(_("The manual start must contain finite numbers only."))
     n = len(COLUMNS)
     return [dict(zip(COLUMNS, values[i:i + n], strict=True)) for i in range(0, want, n)]
 
@@ -161,7 +164,7 @@ def _as_table(rows: Iterable[Mapping[str, object]]) -> np.ndarray:
     """The rows as a float array of shape (K, 6); InputError for a missing or bad cell."""
     rows = list(rows)
     if not rows:
-        raise InputError("The manual start has no row: add one row per component.")
+        raise InputError(_("The manual start has no row: add one row per component."))
     table = np.empty((len(rows), len(COLUMNS)))
     for j, row in enumerate(rows):
         for c, name in enumerate(COLUMNS):
@@ -171,10 +174,10 @@ def _as_table(rows: Iterable[Mapping[str, object]]) -> np.ndarray:
             except (TypeError, ValueError):
                 v = math.nan
             if not math.isfinite(v):
-                raise InputError(
-                    f"Row {j + 1} of the manual start has no number in column {name}: "
+                raise InputError(_(
+                    "Row {row} of the manual start has no number in column {name}: "
                     "fill in every cell with a number."
-                )
+                ).format(row=j + 1, name=name))
             table[j, c] = v
     return table
 

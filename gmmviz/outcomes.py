@@ -258,13 +258,15 @@ def adjusted_rand_index(labels_true: object, labels_pred: object) -> float:
     float
     """
     from gmmviz._errors import InputError
+    from gmmviz.i18n import _
 
     true, pred = np.asarray(labels_true).ravel(), np.asarray(labels_pred).ravel()
     if true.shape != pred.shape or true.size == 0:
-        raise InputError(f"Compare labels of the same points: got {true.size} known classes "
-                         f"and {pred.size} fitted labels.")
-    _, t = np.unique(true, return_inverse=True)
-    _, p = np.unique(pred, return_inverse=True)
+        raise InputError(_("Compare labels of the same points: got {n_true} known classes "
+                           "and {n_pred} fitted labels.").format(n_true=true.size,
+                                                                 n_pred=pred.size))
+    _u, t = np.unique(true, return_inverse=True)
+    _u, p = np.unique(pred, return_inverse=True)
     table = np.zeros((t.max() + 1, p.max() + 1), dtype=np.float64)
     np.add.at(table, (t, p), 1.0)
 

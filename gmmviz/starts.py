@@ -20,6 +20,7 @@ from gmmviz import _validate as v
 from gmmviz._em_settings import EMSettings, ScaledData
 from gmmviz._errors import InputError
 from gmmviz.em import Theta, m_step
+from gmmviz.i18n import N_, _
 
 GMM_INITS = (
     "random",
@@ -55,16 +56,16 @@ TEXTBOOK_CENTERS = np.array([[-2.0, 1.0], [-2.0, 0.0], [-2.0, -1.0]])
 #: library accepts these spellings as ``init`` too ("manual" means explicit weights, means and
 #: covariances).
 GMM_START_LABELS: dict[str, str] = {
-    "notes-a": "notes A",
-    "notes-b": "notes B",
-    "textbook-a": "textbook A",
-    "textbook-b": "textbook B",
-    "random": "random",
-    "random-resp": "random responsibilities",
+    "notes-a": N_("notes A"),
+    "notes-b": N_("notes B"),
+    "textbook-a": N_("textbook A"),
+    "textbook-b": N_("textbook B"),
+    "random": N_("random"),
+    "random-resp": N_("random responsibilities"),
     "kmeans": "k-means",
     "kmeans-pp": "k-means++",
-    "identical": "identical",
-    "manual": "manual (edit the table)",
+    "identical": N_("identical"),
+    "manual": N_("manual (edit the table)"),
 }
 #: Other spellings of a start (scikit-learn's, and notes A's former name) -> the URL spelling.
 START_ALIASES = {"random_resp": "random-resp", "k-means++": "kmeans-pp", "notes-a2": "notes-a"}
@@ -83,9 +84,10 @@ def canonical_init(init: str) -> str:
 
 
 def start_label(init: str) -> str:
-    """A start's short label, e.g. "notes B" for "notes-b" or "manual" for "manual"."""
+    """A start's short label, e.g. "notes B" for "notes-b" or "manual" for "manual" (in the
+    language in use)."""
     name = url_init(init)
-    return GMM_START_LABELS.get(name, name).split(" (")[0]
+    return _(GMM_START_LABELS.get(name, name)).split(" (")[0]
 
 
 def start_values(init: str) -> str | None:
@@ -139,16 +141,17 @@ def start_used(init: str, n_components: int) -> StartUsed:
     name = url_init(init)
     if name in NOTES_STARTS and n_components != FIXED_STARTS_K:
         return StartUsed(FIXED_STARTS_FALLBACK,
-                         f"{start_label(FIXED_STARTS_FALLBACK)} ({start_label(name)} is for "
-                         f"k = {FIXED_STARTS_K} only)", True)
+                         _("{used} ({start} is for k = {k} only)").format(
+                             used=start_label(FIXED_STARTS_FALLBACK), start=start_label(name),
+                             k=FIXED_STARTS_K), True)
     return StartUsed(name, start_label(name), False)
 
 
 #: K-means' starts by fit_kmeans' name, with the label a page shows.
 KMEANS_START_LABELS: dict[str, str] = {
-    "notes": "the textbook's centres",
+    "notes": N_("the textbook's centres"),
     "k-means++": "k-means++",
-    "random": "random data points",
+    "random": N_("random data points"),
 }
 #: The K-means start used instead of the textbook's centres when k is not 3.
 KMEANS_FALLBACK = "k-means++"
@@ -172,10 +175,11 @@ def kmeans_start_used(init: str, n_clusters: int) -> StartUsed:
         With ``init`` in fit_kmeans' spelling, e.g. ``StartUsed("k-means++", "k-means++ (the
         textbook's centres are for k = 3 only)", True)``.
     """
-    label = KMEANS_START_LABELS.get(init, init)
+    label = _(KMEANS_START_LABELS.get(init, init))
     if init == "notes" and n_clusters != len(TEXTBOOK_CENTERS):
-        return StartUsed(KMEANS_FALLBACK, f"{KMEANS_START_LABELS[KMEANS_FALLBACK]} ({label} "
-                         f"are for k = {len(TEXTBOOK_CENTERS)} only)", True)
+        return StartUsed(KMEANS_FALLBACK, _("{used} ({start} are for k = {k} only)").format(
+            used=_(KMEANS_START_LABELS[KMEANS_FALLBACK]), start=label,
+            k=len(TEXTBOOK_CENTERS)), True)
     return StartUsed(init, label, False)
 
 
@@ -184,10 +188,10 @@ def check_gmm_init(init: str, n_components: int) -> None:
     v.choice(canonical_init(init) if isinstance(init, str) else init, GMM_INITS, "init",
              shown=[name for name in GMM_START_LABELS if name != "manual"])
     if url_init(init) in NOTES_STARTS and n_components != FIXED_STARTS_K:
-        raise InputError(
-            f"The fixed starting values {init!r} are for k = {FIXED_STARTS_K} only; set k to "
-            f"{FIXED_STARTS_K} or choose another initialization."
-        )
+        raise InputError(_(
+            "The fixed starting values {init!r} are for k = {k} only; set k to "
+            "{k} or choose another initialization."
+        ).format(init=init, k=FIXED_STARTS_K))
 
 
 def distinct_points(X: np.ndarray, n: int, rng: np.random.RandomState) -> np.ndarray:
@@ -196,7 +200,7 @@ def distinct_points(X: np.ndarray, n: int, rng: np.random.RandomState) -> np.nda
     m = min(X.shape[0], max(4 * n, 64))
     while True:
         # first occurrences, in the random order, among the first m shuffled rows
-        _, first = np.unique(X[order[:m]], axis=0, return_index=True)
+        _u, first = np.unique(X[order[:m]], axis=0, return_index=True)
         if first.shape[0] >= n or m == X.shape[0]:
             return X[order[np.sort(first)[:n]]]
         m = min(X.shape[0], 4 * m)
@@ -209,7 +213,7 @@ def kmeans_labels(X: np.ndarray, n_clusters: int, rng: np.random.RandomState) ->
 
 def plusplus_centers(X: np.ndarray, n_clusters: int, rng: np.random.RandomState) -> np.ndarray:
     """k-means++ seeds (scikit-learn's kmeans_plusplus), shape (n_clusters, 2)."""
-    centers, _ = kmeans_plusplus(X, n_clusters, random_state=rng)
+    centers, _ix = kmeans_plusplus(X, n_clusters, random_state=rng)
     return centers
 
 

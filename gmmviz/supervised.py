@@ -19,6 +19,7 @@ import numpy as np
 from gmmviz import _validate as v
 from gmmviz._em_posterior import component_log_prob
 from gmmviz._errors import InputError
+from gmmviz.i18n import _
 
 if TYPE_CHECKING:
     from gmmviz._em_run import GMMRun
@@ -30,7 +31,8 @@ __all__ = ["GaussianClassifier", "LabelsOrNone", "adjusted_rand_index", "fit_cla
 def _labels(y: object, n: int, name: str = "y") -> np.ndarray:
     arr = np.asarray(y)
     if arr.shape != (n,):
-        raise InputError(f"Give one label per point in {name}: {n} points, shape {arr.shape}.")
+        raise InputError(_("Give one label per point in {name}: {n} points, shape {shape}.").format(
+            name=name, n=n, shape=arr.shape))
     return arr
 
 
@@ -76,7 +78,7 @@ class GaussianClassifier:
         y = _labels(y, X.shape[0])
         index = np.searchsorted(self.classes_, y)
         if np.any(index >= self.classes_.size) or np.any(self.classes_[index] != y):
-            raise InputError("Some labels are not among the classes the classifier learnt.")
+            raise InputError(_("Some labels are not among the classes the classifier learnt."))
         return float(self.joint_log_prob(X)[np.arange(X.shape[0]), index].sum())
 
 
@@ -103,8 +105,9 @@ def fit_classifier(X: object, y: object, *, reg_covar: float = 1e-6) -> Gaussian
     for c in classes:
         pts = X[y == c]
         if v.n_distinct(pts) < 2 and reg == 0:
-            raise InputError(f"Class {c!r} has fewer than two distinct points, so its covariance "
-                             "is singular: give it more points or set reg_covar above 0.")
+            raise InputError(_("Class {c!r} has fewer than two distinct points, so its covariance "
+                               "is singular: give it more points or set reg_covar above 0.").format(
+                c=c))
         mu = pts.mean(axis=0)
         d = pts - mu
         weights.append(pts.shape[0] / X.shape[0])  # pi_c = N_c / N
@@ -132,9 +135,9 @@ def adjusted_rand_index(labels_true: object, labels_pred: object) -> float:
     a = np.asarray(labels_true)
     b = _labels(labels_pred, a.shape[0] if a.ndim == 1 else -1, "labels_pred")
     if a.ndim != 1 or a.size == 0:
-        raise InputError("Give each labelling as a flat list with one label per point.")
-    _, ia = np.unique(a, return_inverse=True)
-    _, ib = np.unique(b, return_inverse=True)
+        raise InputError(_("Give each labelling as a flat list with one label per point."))
+    _u, ia = np.unique(a, return_inverse=True)
+    _u, ib = np.unique(b, return_inverse=True)
     table = np.zeros((ia.max() + 1, ib.max() + 1))
     np.add.at(table, (ia, ib), 1.0)  # the contingency table
 
@@ -229,7 +232,7 @@ def labels_or_none(X: object, y: object, run: GMMRun, *, reg_covar: float = 1e-6
     clf = fit_classifier(X, y, reg_covar=reg_covar)
     labels = getattr(run, "labels_", None)
     if labels is None or len(labels) != X.shape[0]:
-        raise InputError("Compare with a mixture fitted to the same points.")
+        raise InputError(_("Compare with a mixture fitted to the same points."))
     index = np.searchsorted(clf.classes_, np.asarray(y))
     pairs = match_labels(labels, index)
     k, n_classes = run.n_components, clf.classes_.size
