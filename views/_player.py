@@ -18,6 +18,8 @@ from typing import Any, NamedTuple
 
 import streamlit as st
 
+from gmmviz.figures.player import player_words
+
 _HERE = Path(__file__).parent / "player"
 _COMPONENT = st.components.v2.component(
     "gmmviz_player",
@@ -108,7 +110,8 @@ def player(data: dict[str, Any], *, key: str, present: bool | None = None, url: 
     """
     if present is None:
         present = st.session_state.get("present") is True
-    payload = {**data, "present": present, "url": url}
+    # the player's own words, in the page's language (never cached with the data)
+    payload = {**data, "present": present, "url": url, "text": player_words()}
     if panel_height is not None:
         payload["panelHeight"] = int(panel_height)
     if hands is None or on_edit is None:

@@ -24,7 +24,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from gmmviz.i18n import _
+
 FONT_SIZE = 16
+#: The font family of a standalone HTML file: plotly's own, then one with Hangul.
+HTML_FONT_FAMILY = '"Open Sans", verdana, arial, "Noto Sans CJK KR", sans-serif'
 #: Script for a page with these controls (it acts once, however often it runs):
 #:
 #: * the keyboard steps through the first animation in view: → or Page Down is Next, ← or
@@ -39,6 +43,10 @@ PLAYBACK_PAGE_JS = """if (!window.__gmmvizPlayback) {
   });
   const KEYS = {ArrowRight: "Next", PageDown: "Next", ArrowLeft: "Back", PageUp: "Back",
                 " ": "Play"};
+  // each button's name in every language the buttons are written in
+  const WORDS = {Next: ["Next", "다음"], Back: ["Back", "이전"], Play: ["Play", "재생"],
+                 Pause: ["Pause", "일시 정지"]};
+  const named = (b, label) => WORDS[label].some((w) => b.textContent.includes(w));
   const CONTROLS = "input, textarea, select, button, a, [role=slider], [role=combobox], " +
     "[role=tab], [role=grid], [contenteditable=true], [contenteditable='']";
   document.addEventListener("keydown", (event) => {
@@ -49,11 +57,11 @@ PLAYBACK_PAGE_JS = """if (!window.__gmmvizPlayback) {
       const box = gd.getBoundingClientRect();
       if (box.bottom < 40 || box.top > window.innerHeight - 40) continue;  // out of view
       const buttons = Array.from(gd.querySelectorAll(".updatemenu-button"));
-      if (!buttons.some((b) => b.textContent.includes("Next"))) continue;
+      if (!buttons.some((b) => named(b, "Next"))) continue;
       const t = gd._transitionData || {};
       const playing = !!t._animationRaf || (t._frameQueue || []).length > 0;
       if (label === "Play" && playing) label = "Pause";
-      const button = buttons.find((b) => b.textContent.includes(label));
+      const button = buttons.find((b) => named(b, label));
       if (!button) return;
       event.preventDefault();
       button.dispatchEvent(new MouseEvent("click", {bubbles: true}));
@@ -95,12 +103,12 @@ def _buttons(names: list[str], i: int, duration_ms: int, redraw: bool,
     last = max(len(names) - 1, 0)
     step = [names[max(i - 1, 0)]], [names[min(i + 1, last)]]
     return [
-        {"label": "▶ Play", "method": "animate",
+        {"label": _("▶ Play"), "method": "animate",
          "args": _animate_args(play_list, duration_ms, redraw, fromcurrent=True)},
-        {"label": "❚❚ Pause", "method": "animate",
+        {"label": _("❚❚ Pause"), "method": "animate",
          "args": _animate_args([None], 0, False)},
-        {"label": "‹ Back", "method": "animate", "args": _animate_args(step[0], 0, redraw)},
-        {"label": "Next ›", "method": "animate", "args": _animate_args(step[1], 0, redraw)},
+        {"label": _("‹ Back"), "method": "animate", "args": _animate_args(step[0], 0, redraw)},
+        {"label": _("Next ›"), "method": "animate", "args": _animate_args(step[1], 0, redraw)},
     ]
 
 
@@ -200,5 +208,8 @@ def _slider(names: list[str], active: int, redraw: bool, prefix: str, font_size:
 
 def animation_html(fig: Any) -> str:
     """A standalone HTML file of an animated figure: plotly.js included, paused on its first
-    frame, with the keys and the quiet Pause of :data:`PLAYBACK_PAGE_JS`."""
+    frame, with the keys and the quiet Pause of :data:`PLAYBACK_PAGE_JS`; its text falls back on
+    a font with Hangul (:data:`HTML_FONT_FAMILY`)."""
+    if not fig.layout.font.family:
+        fig.update_layout(font_family=HTML_FONT_FAMILY)
     return fig.to_html(include_plotlyjs=True, auto_play=False, post_script=PLAYBACK_PAGE_JS)

@@ -14,6 +14,7 @@ its cursor, the frame titles, and fixed axes with equal scales.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from gmmviz._errors import InputError
 from gmmviz.figures._animation import FONT_SIZE, unique_names
 from gmmviz.figures._colors import ColorCodec, codec, component_color
 from gmmviz.figures._geometry import ellipse_xy
+from gmmviz.i18n import DEFAULT_LANGUAGE, N_, _, get_language
 
 #: Above this many points a scatter panel uses WebGL (``go.Scattergl``).
 WEBGL_THRESHOLD = 2000
@@ -34,9 +36,13 @@ LEVEL_DASH = ("solid", "dash", "dot", "dashdot")
 LEVEL_WIDTH = (3.5, 2.5, 2.0, 2.0)
 CURSOR_COLOR = "#D55E00"
 #: Hover text of a data point whose ``customdata`` is its row index.
-POINT_HOVER = "point %{customdata}<br>x=%{x:.4g}<br>y=%{y:.4g}<extra></extra>"
+POINT_HOVER = N_("point %{customdata}<br>x=%{x:.4g}<br>y=%{y:.4g}<extra></extra>")
 #: Edge of the markers of means and centres.
 EDGE = {"width": 2, "color": "#111111"}
+
+#: The names of the line styles, as a legend shows them.
+DASH_NAMES = {"solid": N_("solid"), "dash": N_("dash"), "dot": N_("dot"),
+              "dashdot": N_("dashdot")}
 
 _TRACE_TYPES = {"scatter": go.Scatter, "scattergl": go.Scattergl, "contour": go.Contour,
                 "heatmap": go.Heatmap}
@@ -48,8 +54,8 @@ def check_levels(levels: Sequence[float]) -> list[float]:
     levels = [float(v) for v in levels]
     if not 1 <= len(levels) <= len(LEVEL_DASH) or min(levels) <= 0:
         raise InputError(
-            f"Ellipse levels must be 1 to {len(LEVEL_DASH)} positive numbers of standard "
-            f"deviations, e.g. (1, 2); got {tuple(levels)}.")
+            _("Ellipse levels must be 1 to {n} positive numbers of standard deviations, "
+              "e.g. (1, 2); got {got}.").format(n=len(LEVEL_DASH), got=tuple(levels)))
     return levels
 
 
@@ -57,8 +63,43 @@ def check_steps(run: object) -> list:
     """The run's recorded steps, or InputError when there are none."""
     steps = list(run.steps)
     if not steps:
-        raise InputError("The run has no recorded steps to draw; fit it again.")
+        raise InputError(_("The run has no recorded steps to draw; fit it again."))
     return steps
+
+
+# ----------------------------------------------------------------------------- step names
+#: A step label's part after "Iteration t · ", and the whole name to show in its place.
+_STEP_NAMES = {
+    "E-step: responsibilities updated": N_("Iteration {i} · E-step: responsibilities updated"),
+    "M-step: π, μ, Σ updated": N_("Iteration {i} · M-step: π, μ, Σ updated"),
+    "assign: each point to its nearest centre":
+        N_("Iteration {i} · assign: each point to its nearest centre"),
+    "update: each centre to the mean of its points":
+        N_("Iteration {i} · update: each centre to the mean of its points"),
+    "label: each point to its most likely Gaussian":
+        N_("Iteration {i} · label: each point to its most likely Gaussian"),
+    "refit: mean and spread from each Gaussian's points":
+        N_("Iteration {i} · refit: mean and spread from each Gaussian's points"),
+}
+_STEP_LABEL = re.compile(r"^Iteration (\d+) · (.+)$")
+
+
+def label_text(label: str) -> str:
+    """A step's label (``step.label``, "Iteration 3 · E-step: ...") in the language in use: the
+    English label itself in English; a label that is already translated, or unknown, as it is."""
+    if get_language() == DEFAULT_LANGUAGE:
+        return label
+    if label == "Start":
+        return _("Start")
+    m = _STEP_LABEL.match(label)
+    if m and m.group(2) in _STEP_NAMES:
+        return _(_STEP_NAMES[m.group(2)]).format(i=m.group(1))
+    return label
+
+
+def step_name(step: object) -> str:
+    """The name of a recorded step as shown (its label in the language in use)."""
+    return label_text(step.label)
 
 
 # ----------------------------------------------------------------------------- traces
@@ -132,8 +173,9 @@ def mean_size(weights: np.ndarray) -> np.ndarray:
 
 def levels_legend(levels: Sequence[float], pattern: str = "{level} {dash}") -> str:
     """The legend's title naming each level's line style, e.g. "ellipses: 1σ solid, 2σ dash"."""
-    return "ellipses: " + ", ".join(pattern.format(level=f"{lv:g}σ", dash=LEVEL_DASH[i])
-                                    for i, lv in enumerate(levels))
+    return _("ellipses: {levels}").format(levels=", ".join(
+        pattern.format(level=f"{lv:g}σ", dash=_(DASH_NAMES[LEVEL_DASH[i]]))
+        for i, lv in enumerate(levels)))
 
 
 def weight_labels(step: object, colors: Sequence[str]) -> list[dict]:
@@ -187,7 +229,7 @@ class MixtureFrames:
            n_points: int) -> MixtureFrames:
         steps, n, k = check_steps(run), run.n_samples, run.n_components
         cc = codec(k, palette)
-        return cls(steps, unique_names([s.label for s in steps]), cc, step_codes(steps, cc, n),
+        return cls(steps, unique_names([step_name(s) for s in steps]), cc, step_codes(steps, cc, n),
                    levels, n_points, scatter_type(n), [component_color(j, palette)
                                                        for j in range(k)])
 
@@ -247,7 +289,8 @@ def ellipse_traces(view: MixtureFrames, i: int, legend: bool = True) -> list:
         tr = as_trace(update)
         tr.update(mode="lines", connectgaps=False, hoverinfo="skip",
                   line={"color": view.colors[j], "width": LEVEL_WIDTH[lv], "dash": LEVEL_DASH[lv]},
-                  name=f"component {j + 1}", legendgroup=f"c{j}", showlegend=legend and lv == 0)
+                  name=_("component {j}").format(j=j + 1), legendgroup=f"c{j}",
+                  showlegend=legend and lv == 0)
         out.append(tr)
     return out
 
@@ -265,7 +308,7 @@ def means_trace(view: MixtureFrames, i: int, scale: float = 1.0, labels: bool = 
 def cursor_trace(update: dict, **marker: object) -> go.Scatter:
     """The cursor marking the current step on a curve, from its frame update."""
     tr = as_trace(update)
-    tr.update(mode="markers", name="current step", hoverinfo="skip", showlegend=False,
+    tr.update(mode="markers", name=_("current step"), hoverinfo="skip", showlegend=False,
               marker={"size": 18, "color": CURSOR_COLOR, **marker})
     return tr
 
@@ -285,10 +328,10 @@ def nll_panel(fig: go.Figure, nll: np.ndarray, cursor: dict, domain: tuple[float
     # a flat curve (changes at rounding level, as from an identical start) gets a readable span
     span = max(hi - lo, 1e-4 * max(1.0, abs(hi)))
     fig.update_xaxes(range=[-0.5, max(len(nll) - 0.5, 0.5)], autorange=False,
-                     title_text="iteration", row=row, col=col,
+                     title_text=_("iteration"), row=row, col=col,
                      **({"tick0": 0, "dtick": 1} if len(nll) <= 12 else {}))
     fig.update_yaxes(range=[lo - 0.06 * span, hi + 0.06 * span], autorange=False,
-                     title_text="NLL (nats)", domain=list(domain), row=row, col=col)
+                     title_text=_("NLL (nats)"), domain=list(domain), row=row, col=col)
 
 
 # ----------------------------------------------------------------------------- titles, axes

@@ -16,6 +16,7 @@ twice the size looks the same, only sharper.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -33,8 +34,10 @@ from gmmviz.figures._frames import (
     check_steps,
     levels_legend,
     mean_size,
+    step_name,
 )
 from gmmviz.figures._geometry import axis_range, ellipse_xy
+from gmmviz.i18n import _
 
 #: The picture size every length below is given for.
 BASE_SIZE = (1280, 720)
@@ -49,6 +52,28 @@ _FONTS = {False: ("DejaVuSans.ttf", "LiberationSans-Regular.ttf"),
           True: ("DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf")}
 _SPELLED = {"π": "pi", "σ": " sd", "μ": "mu", "Σ": "Sigma", "γ": "gamma", "θ": "theta", "₁": "1",
             "₂": "2"}
+# Fonts with Hangul (Debian's fonts-noto-cjk), for text in Korean: a file and the index of its
+# Korean face in the collection; DejaVu has no Hangul.
+_CJK_DIR = "/usr/share/fonts/opentype/noto/"
+_CJK_FONTS = {False: ((_CJK_DIR + "NotoSansCJK-Regular.ttc", 1), ("NotoSansCJK-Regular.ttc", 1)),
+              True: ((_CJK_DIR + "NotoSansCJK-Bold.ttc", 1), ("NotoSansCJK-Bold.ttc", 1))}
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+
+
+def has_hangul(text: str) -> bool:
+    """Whether ``text`` holds Korean letters (which DejaVu cannot draw)."""
+    return bool(_HANGUL.search(text))
+
+
+@cache
+def _cjk_font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | None:
+    """A font of ``size`` pixels with Hangul (Noto Sans CJK KR), or None where there is none."""
+    for name, index in _CJK_FONTS[bold]:
+        try:
+            return ImageFont.truetype(name, size, index=index)
+        except OSError:
+            continue
+    return None
 
 
 @cache
@@ -60,6 +85,16 @@ def _font(size: int, bold: bool = False) -> tuple[ImageFont.FreeTypeFont, bool]:
         except OSError:
             continue
     return ImageFont.load_default(size), False
+
+
+def _font_for(text: str, size: int, bold: bool = False) -> tuple[ImageFont.FreeTypeFont, bool]:
+    """The font to draw ``text`` in: Noto Sans CJK when it holds Hangul (if installed), else
+    :func:`_font`; and whether the font has Greek letters."""
+    if has_hangul(text):
+        cjk = _cjk_font(size, bold)
+        if cjk is not None:
+            return cjk, True
+    return _font(size, bold)
 
 
 def _ticks(lo: float, hi: float, target: int = 6) -> np.ndarray:
@@ -136,8 +171,9 @@ class StepPainter:
         self.steps = check_steps(run)
         self.X = np.asarray(run.X if X is None else X, dtype=float)
         if self.X.shape != (run.n_samples, 2):
-            raise InputError(f"Draw the points the run was fitted on, of shape "
-                             f"({run.n_samples}, 2); got shape {self.X.shape}.")
+            raise InputError(_("Draw the points the run was fitted on, of shape ({n}, 2); "
+                               "got shape {shape}.").format(n=run.n_samples,
+                                                            shape=self.X.shape))
         self.levels = check_levels(levels)
         self.width, self.height = _picture_size(size, scale)
         self.unit = float(scale) * min(self.width / float(scale) / BASE_SIZE[0],
@@ -168,7 +204,7 @@ class StepPainter:
 
     def _text(self, draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, size: float,
               *, anchor: str = "la", bold: bool = False, fill: tuple = _INK) -> tuple:
-        font, greek = _font(max(round(size * self.unit), 6), bold)
+        font, greek = _font_for(text, max(round(size * self.unit), 6), bold)
         if not greek:
             for letter, spelled in _SPELLED.items():
                 text = text.replace(letter, spelled)
@@ -180,7 +216,7 @@ class StepPainter:
         image = Image.new("RGB", (self.width, self.height), "white")
         draw = ImageDraw.Draw(image)
         self._axes(image, self.scatter, "x₁", "x₂")
-        self._axes(image, self.curve, "iteration", "NLL (nats)", whole=True)
+        self._axes(image, self.curve, _("iteration"), _("NLL (nats)"), whole=True)
         xs, ys = self.curve.px(np.arange(len(self.nll)), self.nll)
         line = [(float(a), float(b)) for a, b in zip(xs, ys, strict=True) if np.isfinite(b)]
         if len(line) > 1:
@@ -215,7 +251,7 @@ class StepPainter:
             self._text(draw, (x0, y0 - 8 * u), y_title, 16, anchor="ld")
             return
         # turned a quarter, left of the tick labels
-        font, _ = _font(max(round(16 * u), 6))
+        font, _greek = _font_for(y_title, max(round(16 * u), 6))
         box = draw.textbbox((0, 0), y_title, font=font)
         label = Image.new("RGB", (box[2] + 2, box[3] + 2), "white")
         ImageDraw.Draw(label).text((0, 0), y_title, font=font, fill=_INK)
@@ -224,7 +260,7 @@ class StepPainter:
 
     def _legend(self, draw: ImageDraw.ImageDraw) -> None:
         """Each component's colour, and the ellipse levels' line styles, under the NLL panel."""
-        u, (x0, _, _, y1) = self.unit, self.curve.box
+        u, (x0, _y0, _x1, y1) = self.unit, self.curve.box
         y = y1 + 64 * u
         self._text(draw, (x0 - 40 * u, y), levels_legend(self.levels), 16, anchor="lm")
         rows = (len(self.colors) + 1) // 2 if len(self.colors) > 5 else len(self.colors)
@@ -232,7 +268,8 @@ class StepPainter:
             col, row = divmod(j, rows)
             x, yy = x0 - 40 * u + col * 170 * u, y + (row + 1) * 26 * u
             draw.line([(x, yy), (x + 28 * u, yy)], fill=color, width=max(round(3.5 * u), 1))
-            self._text(draw, (x + 36 * u, yy), f"component {j + 1}", 15, anchor="lm")
+            self._text(draw, (x + 36 * u, yy), _("component {j}").format(j=j + 1), 15,
+                       anchor="lm")
 
     def fixed_colors(self) -> list[tuple[int, int, int]]:
         """The colours drawn as they are (a GIF's palette keeps them exact)."""
@@ -254,8 +291,8 @@ class StepPainter:
         """The picture of step ``i`` (negative: from the end), an RGB image."""
         n = len(self.steps)
         if isinstance(i, bool) or not isinstance(i, int | np.integer) or not -n <= i < n:
-            raise InputError(f"Choose a half-step from 0 to {n - 1} (or -1 for the last); "
-                             f"got {i!r}.")
+            raise InputError(_("Choose a half-step from 0 to {last} (or -1 for the last); "
+                               "got {got}.").format(last=n - 1, got=repr(i)))
         i = int(i) % n
         step = self.steps[i]
         image = self.background.copy()
@@ -271,7 +308,7 @@ class StepPainter:
         for xy, text, color in labels:
             self._label(draw, xy, text, color)
         self._cursor(draw, step)
-        head = f"{step.label} · NLL = {step.nll:.2f}"
+        head = f"{step_name(step)} · NLL = {step.nll:.2f}"
         self._text(draw, (14 * self.unit, 14 * self.unit),
                    f"{self.title} · {head}" if self.title else head, 22, bold=True)
         return image
@@ -327,7 +364,7 @@ class StepPainter:
         if not (x0 <= xy[0] <= x1 and y0 <= xy[1] <= y1):
             return
         u = self.unit
-        font, greek = _font(max(round(15 * u), 6))
+        font, greek = _font_for(text, max(round(15 * u), 6))
         shown = text if greek else text.replace("π", "pi")
         box = draw.textbbox(xy, shown, font=font, anchor="md")
         pad = 3 * u
@@ -356,6 +393,7 @@ def _picture_size(size: Sequence[int], scale: float) -> tuple[int, int]:
         ok = False
     if not ok or not max(w * s, h * s) <= MAX_SIDE:
         raise InputError(
-            f"Choose a picture size (width, height) of at least (160, 90) and a scale above 0, "
-            f"with no side above {MAX_SIDE} pixels; got size={size!r}, scale={scale!r}.")
+            _("Choose a picture size (width, height) of at least (160, 90) and a scale above 0, "
+              "with no side above {max} pixels; got size={size}, scale={scale}.").format(
+                  max=MAX_SIDE, size=repr(size), scale=repr(scale)))
     return round(w * s), round(h * s)

@@ -14,6 +14,7 @@ import numpy as np
 
 from gmmviz._em_posterior import bayes_terms
 from gmmviz.figures import _mathml as m
+from gmmviz.i18n import _
 
 PI, MU, SIGMA, GAMMA = m.mi("π"), m.mi("μ"), m.mi("Σ"), m.mi("γ")
 
@@ -33,8 +34,27 @@ def _head(kind: str, detail: str) -> str:
             f'<span class="gp-detail">{html.escape(detail)}</span></div>')
 
 
+def kind_name(step: object) -> str:
+    """A half-step's short name, "Start", "E-step 3" or "M-step 3", in the language in use."""
+    return _kind_name(step.kind, step.iteration)
+
+
+def _kind_name(kind: str, iteration: int) -> str:
+    if kind == "init":
+        return _("Start")
+    if kind == "E":
+        return _("E-step {i}").format(i=iteration)
+    return _("M-step {i}").format(i=iteration)
+
+
 def _swatch(color: str, j: int) -> str:
     return f'<span class="gp-swatch" style="background:{html.escape(color)}"></span>{j + 1}'
+
+
+def _note(sentence: str, **markup: str) -> str:
+    """A translated ``sentence`` as HTML: its words escaped, its ``{name}`` places filled with
+    the (trusted) ``markup``."""
+    return html.escape(sentence).format(**markup)
 
 
 def bayes_rule() -> str:
@@ -59,7 +79,7 @@ def start_panel(step: object, source: str, colors: Sequence[str]) -> str:
         f"<tr><td>{_swatch(c, j)}</td><td>{m.math(m.num(w, 3), block=False)}</td>"
         f"<td>{m.math(m.vector(mu, 3), block=False)}</td></tr>"
         for j, (c, w, mu) in enumerate(zip(colors, step.weights, step.means, strict=True)))
-    return (_head("Start", "θ₀: the values EM starts from")
+    return (_head(_("Start"), _("θ₀: the values EM starts from"))
             + f'<p class="gp-note">{html.escape(source)}</p>'
             + '<table class="gp-table"><tr><th>k</th><th>π<sub>k</sub></th><th>μ<sub>k</sub></th>'
             f"</tr>{rows}</table>" + _sigmas(step.covariances, colors)
@@ -81,16 +101,18 @@ def e_step_panel(step: object, X: np.ndarray, n: int, picked: bool,
                      + m.row(m.mo("="), m.frac(m.num(np.exp(lv)), den), m.mo("="),
                              m.coloured(m.fixed(g, 3), colors[j]))
                      + "</mtd></mtr>")
-    who = ("the most uncertain point at this step; click a point to choose another"
-           if picked else "the point you chose")
     x = X[n]
-    return (_head(f"E-step {step.iteration}", "responsibilities by Bayes' rule")
+    where = dict(n=f"<b>{n}</b>", x=f"{x[0]:.4g}", y=f"{x[1]:.4g}")
+    who = (_("Point {n} at x = ({x}, {y}), the most uncertain point at this step; click a "
+             "point to choose another:") if picked else
+           _("Point {n} at x = ({x}, {y}), the point you chose:"))
+    return (_head(_("E-step {i}").format(i=step.iteration), _("responsibilities by Bayes' rule"))
             + bayes_rule()
-            + f'<p class="gp-note">Point <b>{n}</b> at x = ({x[0]:.4g}, {x[1]:.4g}), '
-              f"{html.escape(who)}:</p>"
+            + f'<p class="gp-note">{_note(who, **where)}</p>'
             + m.math(f'<mtable columnalign="right left">{"".join(lines)}</mtable>')
-            + f'<p class="gp-note">The {len(gamma)} numerators add up to the denominator '
-              "p(x<sub>n</sub>), so the γ add up to 1.</p>")
+            + '<p class="gp-note">' + _note(
+                _("The {k} numerators add up to the denominator {p}, so the γ add up to 1."),
+                k=str(len(gamma)), p="p(x<sub>n</sub>)") + "</p>")
 
 
 def m_step_panel(step: object, resp: np.ndarray, nll_before: float,
@@ -127,15 +149,19 @@ def m_step_panel(step: object, resp: np.ndarray, nll_before: float,
                       m.msup(m.mo(")"), m.mi("T"))))
         + "</mtd></mtr></mtable>")
     fell = nll_before - step.nll
-    return (_head(f"M-step {step.iteration}", "π, μ, Σ from the responsibilities")
+    change = (_("NLL {before} → {after}: fell by {by}") if fell >= 0 else
+              _("NLL {before} → {after}: rose by {by}")).format(
+        before=f"{nll_before:,.2f}", after=f"{step.nll:,.2f}", by=f"{abs(fell):,.3f}")
+    return (_head(_("M-step {i}").format(i=step.iteration),
+                  _("π, μ, Σ from the responsibilities"))
             + eqs
             + '<table class="gp-table"><tr><th>k</th><th>N<sub>k</sub></th>'
               "<th>π<sub>k</sub></th><th>μ<sub>k</sub></th></tr>"
             + rows + "</table>"
             + _sigmas(step.covariances, colors)
-            + f'<p class="gp-note">N = {n:,}; the N<sub>k</sub> add up to N.</p>'
-            + f'<p class="gp-nll">NLL {nll_before:,.2f} → {step.nll:,.2f}: '
-              f"{'fell by' if fell >= 0 else 'rose by'} {abs(fell):,.3f}</p>")
+            + '<p class="gp-note">' + _note(_("N = {n}; the {nk} add up to N."),
+                                             n=f"{n:,}", nk="N<sub>k</sub>") + "</p>"
+            + f'<p class="gp-nll">{html.escape(change)}</p>')
 
 
 def most_uncertain(resp: np.ndarray) -> int:
@@ -146,10 +172,9 @@ def most_uncertain(resp: np.ndarray) -> int:
 def bound_panel(row: object, sentence: str) -> str:
     """log p(X | θ) = L(q, θ) + KL(q || p(Z | X, θ)) with one half-step's numbers (a row of
     :func:`gmmviz.bound_table`) and the sentence saying what the half-step did."""
-    kind = {"init": "Start", "E": f"E-step {row['iteration']}",
-            "M": f"M-step {row['iteration']}"}[row["kind"]]
-    detail = {"init": "θ₀ and its q", "E": "q set to the posterior: the gap closes",
-              "M": "θ moved to the top of the bound: L rises, log p with it"}[row["kind"]]
+    kind = _kind_name(row["kind"], row["iteration"])
+    detail = {"init": _("θ₀ and its q"), "E": _("q set to the posterior: the gap closes"),
+              "M": _("θ moved to the top of the bound: L rises, log p with it")}[row["kind"]]
     log_p = m.row(m.mi("log"), m.mi("p"), m.mo("("), m.mi("X"), m.mo("|"), m.mi("θ"), m.mo(")"))
     elbo = m.row(m.mi("ℒ"), m.mo("("), m.mi("q"), m.mo(","), m.mi("θ"), m.mo(")"))
     kl = m.row(m.mi("KL"), m.mo("("), m.mi("q"), m.mo("‖"), m.mi("p"), m.mo(")"))
@@ -161,9 +186,11 @@ def bound_panel(row: object, sentence: str) -> str:
         "</mtd></mtr></mtable>")
     changes = ""
     if row["kind"] != "init":
-        changes = ('<p class="gp-note">Since the previous half-step: '
-                   f"Δ log p = {row['d_log_p']:+.4g}, Δ ℒ = {row['d_elbo']:+.4g}, "
-                   f"Δ KL = {row['d_kl']:+.4g}.</p>")
+        changes = ('<p class="gp-note">' + html.escape(
+            _("Since the previous half-step: Δ log p = {d_log_p}, Δ ℒ = {d_elbo}, "
+              "Δ KL = {d_kl}.").format(d_log_p=f"{row['d_log_p']:+.4g}",
+                                       d_elbo=f"{row['d_elbo']:+.4g}",
+                                       d_kl=f"{row['d_kl']:+.4g}")) + "</p>")
     return (_head(kind, detail) + equation + changes
             + f'<p class="gp-note">{html.escape(sentence)}</p>')
 
@@ -182,10 +209,10 @@ def kmeans_start_panel(step: object, source: str, colors: Sequence[str]) -> str:
     rows = "".join(
         f"<tr><td>{_swatch(c, j)}</td><td>{m.math(m.vector(mu, 3), block=False)}</td></tr>"
         for j, (c, mu) in enumerate(zip(colors, step.centers, strict=True)))
-    return (_head("Start", "the centres K-means starts from")
+    return (_head(_("Start"), _("the centres K-means starts from"))
             + f'<p class="gp-note">{html.escape(source)}</p>'
             + f'<table class="gp-table"><tr><th>k</th><th>μ<sub>k</sub></th></tr>{rows}</table>'
-            + '<p class="gp-note">No point is assigned yet.</p>')
+            + '<p class="gp-note">' + html.escape(_("No point is assigned yet.")) + "</p>")
 
 
 def kmeans_assign_panel(step: object, previous: object, X: np.ndarray, n: int, picked: bool,
@@ -198,18 +225,21 @@ def kmeans_assign_panel(step: object, previous: object, X: np.ndarray, n: int, p
     for j, dj in enumerate(d):
         lhs = m.row(m.mo("‖"), m.sub(m.mi("x"), m.mn(n)), m.mo("−"), m.sub(MU, m.mn(j + 1)),
                     m.mo("‖"))
-        mark = m.mtext("  ← nearest") if j == win else ""
+        mark = m.mtext("  ← " + _("nearest")) if j == win else ""
         lines.append("<mtr><mtd>" + m.coloured(lhs, colors[j]) + "</mtd><mtd>"
                      + m.row(m.mo("="), m.fixed(dj, 3), mark) + "</mtd></mtr>")
     sizes = np.bincount(step.labels, minlength=len(centers))
-    who = ("the point closest to a boundary; click a point to choose another"
-           if picked else "the point you chose")
+    where = dict(n=f"<b>{n}</b>", x=f"{X[n][0]:.4g}", y=f"{X[n][1]:.4g}")
+    who = (_("Point {n} at x = ({x}, {y}), the point closest to a boundary; click a point to "
+             "choose another:") if picked else
+           _("Point {n} at x = ({x}, {y}), the point you chose:"))
     size_text = ", ".join(f"N<sub>{j + 1}</sub> = {c}" for j, c in enumerate(sizes))
-    return (_head(f"Assign {step.iteration}", "each point to its nearest centre")
-            + f'<p class="gp-note">Point <b>{n}</b> at x = ({X[n][0]:.4g}, {X[n][1]:.4g}), '
-              f"{html.escape(who)}:</p>"
+    return (_head(_("Assign {i}").format(i=step.iteration),
+                  _("each point to its nearest centre"))
+            + f'<p class="gp-note">{_note(who, **where)}</p>'
             + m.math(f'<mtable columnalign="right left">{"".join(lines)}</mtable>')
-            + f'<p class="gp-note">Cluster sizes: {size_text}.</p>'
+            + '<p class="gp-note">' + _note(_("Cluster sizes: {sizes}."), sizes=size_text)
+            + "</p>"
             + f'<p class="gp-nll">J = {step.distortion:,.3f}</p>')
 
 
@@ -229,8 +259,12 @@ def kmeans_update_panel(step: object, previous: object, colors: Sequence[str]) -
     empty = ""
     if step.empty:
         which = ", ".join(str(j + 1) for j in step.empty)
-        empty = f'<p class="gp-note">Cluster {which} has no points and keeps its centre.</p>'
-    return (_head(f"Update {step.iteration}", "each centre to the mean of its points") + eq
-            + '<table class="gp-table"><tr><th>k</th><th>N<sub>k</sub></th><th>before</th>'
-              f"<th>after</th></tr>{rows}</table>" + empty
+        empty = ('<p class="gp-note">' + html.escape(
+            _("Cluster {which} has no points and keeps its centre.").format(which=which))
+            + "</p>")
+    return (_head(_("Update {i}").format(i=step.iteration),
+                  _("each centre to the mean of its points")) + eq
+            + '<table class="gp-table"><tr><th>k</th><th>N<sub>k</sub></th>'
+            + "<th>" + html.escape(_("before")) + "</th>"
+            + "<th>" + html.escape(_("after")) + f"</th></tr>{rows}</table>" + empty
             + f'<p class="gp-nll">J {previous.distortion:,.3f} → {step.distortion:,.3f}</p>')

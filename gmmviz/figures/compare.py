@@ -36,6 +36,7 @@ from gmmviz.figures._frames import (
 )
 from gmmviz.figures._geometry import axis_range
 from gmmviz.figures.em import nll_figure
+from gmmviz.i18n import N_, _
 from gmmviz.numbers import D3_FORMAT, format_number
 
 __all__ = [
@@ -54,6 +55,9 @@ PANEL_COLORS: tuple[str, ...] = ("#4477AA", "#EE6677", "#228833", "#997700", "#6
                                  "#AA3377")
 #: Line dash of each covariance type in :func:`selection_figure`.
 COV_DASH = {"full": "solid", "diag": "dash", "spherical": "dot", "tied": "dashdot"}
+#: Each covariance type as a legend names it (the value itself in English).
+COV_NAMES = {"full": N_("full"), "diag": N_("diag"), "spherical": N_("spherical"),
+             "tied": N_("tied")}
 COMPARE_ELLIPSE_POINTS = 48
 #: Size of a panel's means against the explorer's.
 MEAN_SCALE = 0.8
@@ -131,13 +135,15 @@ def _checked_runs(runs: Sequence, titles: Sequence[str]) -> tuple[list, list[str
     runs = list(runs)
     titles = [str(t) for t in titles]
     if not 1 <= len(runs) <= MAX_PANELS:
-        raise InputError(f"Compare 1 to {MAX_PANELS} runs; got {len(runs)}.")
+        raise InputError(_("Compare 1 to {max} runs; got {n}.").format(max=MAX_PANELS,
+                                                                       n=len(runs)))
     if len(titles) != len(runs):
-        raise InputError(f"Give one title per run: {len(runs)} runs, {len(titles)} titles.")
+        raise InputError(_("Give one title per run: {n} runs, {t} titles.").format(
+            n=len(runs), t=len(titles)))
     if any(not r.steps for r in runs):
-        raise InputError("A run has no recorded steps to draw; fit it again.")
+        raise InputError(_("A run has no recorded steps to draw; fit it again."))
     if any(r.n_samples != runs[0].n_samples for r in runs):
-        raise InputError("The runs to compare must be fitted on the same points.")
+        raise InputError(_("The runs to compare must be fitted on the same points."))
     return runs, titles
 
 
@@ -162,10 +168,12 @@ def _compare_traces(runs: list, titles: list[str], views: list[MixtureFrames],
         i_points = len(fig.data)
         fig.add_trace(points_trace(X, view.codec.marker(view.codes[0]), size=(7, 4),
                                    line_width=0.4, opacity=0.85, hoverinfo="skip",
-                                   showlegend=False, name=f"points: {titles[p]}"), **cell)
+                                   showlegend=False,
+                                   name=_("points: {title}").format(title=titles[p])), **cell)
         for tr in ellipse_traces(view, 0, legend=p == legend_panel):
             fig.add_trace(tr, **cell)
-        fig.add_trace(means_trace(view, 0, MEAN_SCALE, labels=False, name="means (size ∝ √π)",
+        fig.add_trace(means_trace(view, 0, MEAN_SCALE, labels=False,
+                                  name=_("means (size ∝ √π)"),
                                   showlegend=False,
                                   hovertemplate="μ=(%{x:.3g}, %{y:.3g})<extra></extra>"),
                       **cell)
@@ -220,12 +228,16 @@ def _panel_title(title: str, run, i: int) -> str:
     steps = run.steps
     if i < len(steps):
         s = steps[i]
-        where = "start" if s.kind == "init" else f"iteration {s.iteration} · {s.kind}-step"
+        where = _("start") if s.kind == "init" else _(_WHERE[s.kind]).format(i=s.iteration)
     else:
         s = steps[-1]
-        verb = "converged" if run.converged_ else "stopped"
-        where = f"{verb} at iteration {s.iteration}"
+        where = (_("converged at iteration {i}") if run.converged_ else
+                 _("stopped at iteration {i}")).format(i=s.iteration)
     return f"<b>{title}</b><br>{where} · NLL = {format_number(s.nll)}"
+
+
+#: Where a panel's run is at a half-step, by the step's kind.
+_WHERE = {"E": N_("iteration {i} · E-step"), "M": N_("iteration {i} · M-step")}
 
 
 def _compare_layout(levels: list[float], height: int) -> dict:
@@ -272,7 +284,8 @@ def nll_overlay(runs: Sequence, titles: Sequence[str], colors: Sequence[str] | N
     """
     runs = list(runs)
     if len(titles) != len(runs):
-        raise InputError(f"Give one title per run: {len(runs)} runs, {len(titles)} titles.")
+        raise InputError(_("Give one title per run: {n} runs, {t} titles.").format(
+            n=len(runs), t=len(titles)))
     colors = list(colors) if colors else [panel_color(i) for i in range(len(runs))]
     fig = nll_figure([(t, r.nll) for t, r in zip(titles, runs, strict=True)], colors,
                      height=height)
@@ -281,9 +294,10 @@ def nll_overlay(runs: Sequence, titles: Sequence[str], colors: Sequence[str] | N
     final = np.array([r.final.nll for r in runs])
     best = int(np.argmin(final))
     fig.add_trace(_star(
-        len(runs[best].nll) - 1, final[best], "lowest", color=colors[best], edge="#111111",
-        size=22, textfont={"size": FONT_SIZE}, name="lowest final NLL", showlegend=False,
-        hovertemplate=f"{titles[best]}: final NLL = %{{y:{D3_FORMAT}}}<extra></extra>"))
+        len(runs[best].nll) - 1, final[best], _("lowest"), color=colors[best], edge="#111111",
+        size=22, textfont={"size": FONT_SIZE}, name=_("lowest final NLL"), showlegend=False,
+        hovertemplate=_("{title}: final NLL = %{{y:{fmt}}}<extra></extra>").format(
+            title=titles[best], fmt=D3_FORMAT)))
     later = np.concatenate([np.asarray(r.nll[1:], dtype=float) for r in runs])
     later = later[np.isfinite(later)]
     starts = np.array([r.nll[0] for r in runs], dtype=float)
@@ -294,7 +308,8 @@ def nll_overlay(runs: Sequence, titles: Sequence[str], colors: Sequence[str] | N
         cut = starts[starts > hi + pad]
         if cut.size:
             fig.add_annotation(
-                text=f"starts above the top (up to NLL {cut.max():.0f}) are cut off",
+                text=_("starts above the top (up to NLL {nll}) are cut off").format(
+                    nll=f"{cut.max():.0f}"),
                 xref="paper", yref="paper", x=1.0, y=1.0, xanchor="right", yanchor="top",
                 showarrow=False, font={"size": FONT_SIZE - 3, "color": "#555555"})
     return fig
@@ -335,26 +350,31 @@ def restarts_figure(result, chosen: int | None = None, *, rtol: float = 1e-4,
     if ok.size:
         best = result.best_index
         fig.add_trace(_star(
-            nll[best], jitter[best], f"best of {n_init}",
+            nll[best], jitter[best], _("best of {n}").format(n=n_init),
             textfont={"size": FONT_SIZE, "color": "#111111"}, customdata=[best],
-            name=f"best of {n_init}",
-            hovertemplate=f"best: restart {best}<br>NLL = %{{x:{D3_FORMAT}}}<extra></extra>"))
+            name=_("best of {n}").format(n=n_init),
+            hovertemplate=_("best: restart {i}<br>NLL = %{{x:{fmt}}}<extra></extra>").format(
+                i=best, fmt=D3_FORMAT)))
         _count_labels(fig, result.distinct_optima(rtol), float(np.ptp(nll[ok])), max_labels)
     if chosen is not None and 0 <= int(chosen) < n_init and np.isfinite(nll[int(chosen)]):
         c = int(chosen)
-        fig.add_trace(_ring([nll[c]], [jitter[c]], 30, name=f"shown: restart {c}", customdata=[c],
-                            hovertemplate=f"shown: restart {c}<br>NLL = %{{x:{D3_FORMAT}}}"
-                                          "<extra></extra>"))
+        fig.add_trace(_ring([nll[c]], [jitter[c]], 30,
+                            name=_("shown: restart {i}").format(i=c), customdata=[c],
+                            hovertemplate=_("shown: restart {i}<br>NLL = %{{x:{fmt}}}"
+                                            "<extra></extra>").format(i=c, fmt=D3_FORMAT)))
     failed = n_init - ok.size
-    note = f" · {failed} start(s) already singular, not shown" if failed else ""
     n_optima = int(labels[ok].max()) + 1 if ok.size else 0
+    head = (_("Final NLL of {n} restarts: 1 distinct local optimum") if n_optima == 1 else
+            _("Final NLL of {n} restarts: {m} distinct local optima")).format(n=n_init,
+                                                                               m=n_optima)
+    if failed:
+        head = _("{head} · {failed} start(s) already singular, not shown").format(
+            head=head, failed=failed)
     fig.update_layout(**plain_layout(
         height, {"l": 30, "r": 30, "t": 70, "b": 60}, hovermode="closest",
-        title={"text": f"Final NLL of {n_init} restarts: {n_optima} distinct local "
-                       f"optim{'um' if n_optima == 1 else 'a'}{note}",
-               "font": {"size": FONT_SIZE + 1}},
+        title={"text": head, "font": {"size": FONT_SIZE + 1}},
         legend={"orientation": "h", "y": -0.25, "x": 0.0},
-        xaxis={"title": {"text": "final NLL (nats) · lower is better"}},
+        xaxis={"title": {"text": _("final NLL (nats) · lower is better")}},
         yaxis={"visible": False, "range": [-0.6, 0.85], "fixedrange": True}))
     return fig
 
@@ -362,12 +382,13 @@ def restarts_figure(result, chosen: int | None = None, *, rtol: float = 1e-4,
 def _restart_dots(result, ok: np.ndarray, labels: np.ndarray, jitter: np.ndarray) -> go.Scatter:
     """A dot per restart with a finite NLL (rows ``ok``), coloured by the optimum it reached."""
     nll = np.asarray(result.nll, dtype=float)
-    text = [f"restart {i} (seed {int(result.seeds[i])})<br>final NLL = {format_number(nll[i])}<br>"
-            f"optimum {labels[i] + 1} · {result.n_iter[i]} iterations<br>"
-            f"{result.stop_reasons[i]}" for i in ok]
+    text = [_("restart {i} (seed {seed})<br>final NLL = {nll}<br>optimum {opt} · {it} "
+              "iterations<br>{reason}").format(
+                i=i, seed=int(result.seeds[i]), nll=format_number(nll[i]), opt=labels[i] + 1,
+                it=result.n_iter[i], reason=result.stop_reasons[i]) for i in ok]
     return go.Scatter(
         x=nll[ok], y=jitter[ok], mode="markers", customdata=ok, hovertext=text,
-        hovertemplate="%{hovertext}<extra></extra>", name="restarts",
+        hovertemplate="%{hovertext}<extra></extra>", name=_("restarts"),
         marker={"size": 11, "color": [component_color(int(g)) for g in labels[ok]],
                 "opacity": 0.8, "line": {"width": 1, "color": "white"}})
 
@@ -378,7 +399,7 @@ def _count_labels(fig: go.Figure, optima: pd.DataFrame, span: float, max_labels:
     top = optima[optima["count"] > 1].sort_values("count", ascending=False)
     span = span or 1.0
     placed: list[float] = []
-    for _, row in top.iterrows():
+    for _i, row in top.iterrows():
         if len(placed) == max_labels:
             break
         if any(abs(row["nll"] - x) < 0.04 * span for x in placed):
@@ -429,13 +450,14 @@ def selection_figure(df: pd.DataFrame, criterion: str = "bic", *,
     crits = ["bic", "aic"] if criterion == "both" else [criterion]
     names = {"bic": "BIC = 2·NLL + p·log N", "aic": "AIC = 2·NLL + 2p"}
     fig = make_subplots(rows=1, cols=len(crits), horizontal_spacing=0.08,
-                        subplot_titles=[f"{names[c]} (lower is better)" for c in crits])
+                        subplot_titles=[_("{name} (lower is better)").format(name=names[c])
+                                        for c in crits])
     for col, crit in enumerate(crits, start=1):
         _criterion_panel(fig, df, crit, col, chosen)
     fig.update_layout(**plain_layout(
         height, {"l": 70, "r": 20, "t": 80, "b": 60}, hovermode="closest",
         legend={"orientation": "h", "y": 1.12, "x": 0.0, "yanchor": "bottom",
-                "title": {"text": "covariance type  "}}))
+                "title": {"text": _("covariance type") + "  "}}))
     return fig
 
 
@@ -446,26 +468,33 @@ def _criterion_panel(fig: go.Figure, df: pd.DataFrame, crit: str, col: int,
     cell = {"row": 1, "col": col}
     for ci, cov in enumerate(dict.fromkeys(df["covariance_type"])):
         part = df[df["covariance_type"] == cov].sort_values("k")
+        cov_name = _(COV_NAMES.get(cov, cov))
         fig.add_trace(go.Scatter(
-            x=part["k"], y=part[crit], mode="lines+markers", name=cov, legendgroup=cov,
+            x=part["k"], y=part[crit], mode="lines+markers", name=cov_name,
+            legendgroup=cov,
             showlegend=col == 1,
             line={"color": component_color(ci), "width": 3, "dash": COV_DASH.get(cov)},
             marker={"size": 9}, customdata=np.column_stack([part["k"], part["covariance_type"]]),
-            hovertemplate=f"{cov}, k = %{{x}}<br>{crit.upper()} = %{{y:.1f}}<extra></extra>",
+            hovertemplate=f"{cov_name}, k = %{{x}}<br>{crit.upper()} = "
+                          "%{y:.1f}<extra></extra>",
         ), **cell)
     if len(df):
         best = df.loc[df[crit].idxmin()]
         fig.add_trace(_star(
-            best["k"], best[crit], f"min: k = {int(best['k'])}, {best['covariance_type']}",
+            best["k"], best[crit],
+            _("min: k = {k}, {cov}").format(
+                k=int(best["k"]), cov=_(COV_NAMES.get(best["covariance_type"],
+                                                      best["covariance_type"]))),
             textfont={"size": FONT_SIZE}, customdata=[[int(best["k"]), best["covariance_type"]]],
-            name=f"minimum {crit.upper()}", showlegend=False,
-            hovertemplate=f"minimum {crit.upper()}: %{{y:.1f}}<extra></extra>"), **cell)
+            name=_("minimum {crit}").format(crit=crit.upper()), showlegend=False,
+            hovertemplate=_("minimum {crit}: %{{y:.1f}}<extra></extra>").format(
+                crit=crit.upper())), **cell)
     if chosen is not None:
         sel = df[(df["k"] == chosen[0]) & (df["covariance_type"] == chosen[1])]
         if len(sel):
-            fig.add_trace(_ring(sel["k"], sel[crit], 26, showlegend=False, name="chosen",
+            fig.add_trace(_ring(sel["k"], sel[crit], 26, showlegend=False, name=_("chosen"),
                                 hoverinfo="skip"), **cell)
-    fig.update_xaxes(title_text="k (number of components)", dtick=1, **cell)
+    fig.update_xaxes(title_text=_("k (number of components)"), dtick=1, **cell)
     if len(df):
         lo, hi = float(df[crit].min()), float(df[crit].max())
         pad = (hi - lo) or 1.0

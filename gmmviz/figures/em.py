@@ -44,9 +44,11 @@ from gmmviz.figures._frames import (
     plain_layout,
     points_trace,
     row_ids,
+    step_name,
     weight_labels,
 )
 from gmmviz.figures._geometry import axis_range
+from gmmviz.i18n import _
 from gmmviz.numbers import format_number
 
 #: y domain of the NLL panel (the legend goes below it).
@@ -130,8 +132,9 @@ def _points_of(run, X: np.ndarray | None) -> np.ndarray:
     X = run.X if X is None else np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != 2 or X.shape[0] != run.n_samples:
         raise InputError(
-            f"The points to draw must have shape ({run.n_samples}, 2) like the fitted data; "
-            f"got {tuple(X.shape)}. Pass the data the run was fitted on.")
+            _("The points to draw must have shape ({n}, 2) like the fitted data; got {shape}. "
+              "Pass the data the run was fitted on.").format(n=run.n_samples,
+                                                              shape=tuple(X.shape)))
     return X
 
 
@@ -146,16 +149,16 @@ def _em_traces(run, X: np.ndarray, view: MixtureFrames, grid: tuple | None,
     fig.add_trace(points_trace(
         X.astype(np.float32), view.codec.marker(view.codes[frame]), size=(10, 5),
         line_width=0.6, opacity=0.85, customdata=row_ids(len(X)),
-        name="points, coloured by γ", hovertemplate=POINT_HOVER), row=1, col=1)
+        name=_("points, coloured by γ"), hovertemplate=_(POINT_HOVER)), row=1, col=1)
     if grid is not None:
         fig.add_trace(_density_trace(grid, view.step(frame)), row=1, col=1)
     for tr in ellipse_traces(view, frame):
         fig.add_trace(tr, row=1, col=1)
     fig.add_trace(means_trace(
-        view, frame, marker_opacity=1.0, name="means, size ∝ √π",
+        view, frame, marker_opacity=1.0, name=_("means, size ∝ √π"),
         customdata=np.arange(1, len(view.colors) + 1, dtype=np.int16),
-        hovertemplate="component %{customdata}<br>μ=(%{x:.4g}, %{y:.4g})<br>%{text}"
-                      "<extra></extra>"), row=1, col=1)
+        hovertemplate=_("component %{customdata}<br>μ=(%{x:.4g}, %{y:.4g})<br>%{text}"
+                        "<extra></extra>")), row=1, col=1)
     nll_panel(fig, run.nll, view.nll_cursor(frame), NLL_DOMAIN)
     return fig
 
@@ -194,7 +197,7 @@ def _em_frames(view: MixtureFrames, grid: tuple | None, title: str | None,
 def _em_frame_layout(view: MixtureFrames, i: int, title: str | None, with_params: bool) -> dict:
     """The title of step ``i``, and its "π=" labels when its parameters are new."""
     s = view.step(i)
-    out = frame_title(f"{s.label} · NLL = {format_number(s.nll)}", title)
+    out = frame_title(f"{step_name(s)} · NLL = {format_number(s.nll)}", title)
     if with_params:
         out["annotations"] = weight_labels(s, view.colors)
     return out
@@ -262,7 +265,7 @@ def _density_trace(grid: tuple, step) -> go.Contour:
               contours={"coloring": "fill", "showlines": True}, autocontour=False, zauto=False,
               line={"width": 0.7, "color": "rgba(60,70,90,0.35)"},
               colorscale=DENSITY_COLORSCALE, showscale=False, hoverinfo="skip",
-              name="mixture density p(x)", showlegend=True)
+              name=_("mixture density p(x)"), showlegend=True)
     return tr
 
 
@@ -283,8 +286,8 @@ def responsibility_bars(resp_row: np.ndarray, palette: tuple[str, ...] = PALETTE
     """
     r = np.asarray(resp_row, dtype=float).ravel()
     if r.size == 0:
-        raise InputError("The point has no responsibilities to show.")
-    labels = [f"component {j + 1}" for j in range(r.size)]
+        raise InputError(_("The point has no responsibilities to show."))
+    labels = [_("component {j}").format(j=j + 1) for j in range(r.size)]
     fig = go.Figure(go.Bar(
         x=labels, y=r, marker={"color": [component_color(j, palette) for j in range(r.size)],
                                "line": {"width": 1, "color": "#222222"}},
@@ -295,7 +298,7 @@ def responsibility_bars(resp_row: np.ndarray, palette: tuple[str, ...] = PALETTE
         height=height, template="plotly_white", font={"size": FONT_SIZE},
         margin={"l": 60, "r": 10, "t": 50 if title else 20, "b": 40}, showlegend=False,
         title={"text": title} if title else None,
-        yaxis={"range": [0, 1.15], "title": {"text": "γ (responsibility)"},
+        yaxis={"range": [0, 1.15], "title": {"text": _("γ (responsibility)")},
                "tickvals": [0, 0.25, 0.5, 0.75, 1.0]},
     )
     axis_fonts(fig)
@@ -326,13 +329,14 @@ def nll_figure(runs: Sequence[tuple[str, np.ndarray]], colors: Sequence[str] | N
         fig.add_trace(go.Scatter(
             x=np.arange(len(y)), y=y, mode="lines+markers", name=str(name),
             line={"color": color, "width": 3}, marker={"size": 6},
-            hovertemplate=f"{name}<br>iteration %{{x}}: NLL = %{{y:.2f}}<extra></extra>"))
+            hovertemplate=_("{name}<br>iteration %{{x}}: NLL = %{{y:.2f}}<extra></extra>"
+                            ).format(name=name)))
     fig.update_layout(
         height=height, template="plotly_white", font={"size": FONT_SIZE},
         margin={"l": 70, "r": 20, "t": 60 if title else 30, "b": 60},
         title={"text": title} if title else None,
-        xaxis={"title": {"text": "iteration"}},
-        yaxis={"title": {"text": "NLL (nats)"}},
+        xaxis={"title": {"text": _("iteration")}},
+        yaxis={"title": {"text": _("NLL (nats)")}},
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0.0},
         hovermode="closest",
     )

@@ -35,8 +35,10 @@ from gmmviz.figures._frames import (
     points_trace,
     row_ids,
     scatter_type,
+    step_name,
 )
 from gmmviz.figures._geometry import axis_range, ellipses_path
+from gmmviz.i18n import N_, _
 from gmmviz.kmeans import assign
 from gmmviz.limit import match_components
 
@@ -114,18 +116,23 @@ def _step_note(steps: Sequence, i: int) -> str:
     """What the half-step did, in a few words."""
     s = steps[i]
     if s.kind == "init":
-        return f"{s.centers.shape[0]} starting centres; no point assigned yet"
+        return _("{k} starting centres; no point assigned yet").format(k=s.centers.shape[0])
     if s.kind == "assign":
         if i == 1:
-            return "every point joins its nearest centre"
+            return _("every point joins its nearest centre")
         moved = int(np.count_nonzero(s.labels != steps[i - 1].labels))
-        return f"{moved} point{'s' if moved != 1 else ''} changed cluster"
+        return (_("1 point changed cluster") if moved == 1 else
+                _("{n} points changed cluster").format(n=moved))
     shift = float(np.sqrt(((s.centers - steps[i - 1].centers) ** 2).sum(axis=1)).max())
-    note = f"centres moved by up to {shift:.3g}" if shift > 0 else "no centre moved"
     if s.empty:
         which = ", ".join(str(j + 1) for j in s.empty)
-        note += f"; cluster {which} has no points and keeps its centre"
-    return note
+        if shift > 0:
+            return _("centres moved by up to {shift}; cluster {which} has no points and keeps "
+                     "its centre").format(shift=f"{shift:.3g}", which=which)
+        return _("no centre moved; cluster {which} has no points and keeps its centre"
+                 ).format(which=which)
+    return (_("centres moved by up to {shift}").format(shift=f"{shift:.3g}") if shift > 0
+            else _("no centre moved"))
 
 
 @dataclass(frozen=True)
@@ -173,11 +180,11 @@ class _LloydFrames:
                  s.labels.astype(np.uint8) for s in steps]
         J = np.array([np.nan if s.kind == "init" else s.distortion for s in steps])
         n_grid = max(40, min(int(grid), int(np.sqrt(GRID_BUDGET / len(steps)))))
-        return cls(steps, unique_names([s.label for s in steps]), centers, codes, J,
+        return cls(steps, unique_names([step_name(s) for s in steps]), centers, codes, J,
                    _distortion_x(steps), x_range, y_range, n_grid, scatter_type(len(X)))
 
     def voronoi(self, i: int) -> dict:
-        _, _, z = voronoi_grid(self.centers[i], self.x_range, self.y_range, self.n_grid)
+        _gx, _gy, z = voronoi_grid(self.centers[i], self.x_range, self.y_range, self.n_grid)
         return {"type": "heatmap", "z": z}
 
     def points(self, i: int) -> dict:
@@ -196,7 +203,8 @@ class _LloydFrames:
 
     def title(self, i: int, title: str | None) -> dict:
         s = self.steps[i]
-        text = s.label if s.kind == "init" else f"{s.label} · J = {s.distortion:.2f}"
+        name = step_name(s)
+        text = name if s.kind == "init" else f"{name} · J = {s.distortion:.2f}"
         return frame_title(text, title, sep="<br>", note=_step_note(self.steps, i))
 
 
@@ -272,25 +280,25 @@ def _kmeans_traces(run, view: _LloydFrames, voronoi: bool,
     if voronoi:
         roles["voronoi"] = 0
         fig.add_trace(regions_trace(view.voronoi(0)["z"], view.x_range, view.y_range, colors,
-                                     "Voronoi regions"), row=1, col=1)
+                                     _("Voronoi regions")), row=1, col=1)
     roles["points"] = len(fig.data)
     fig.add_trace(points_trace(X, {**_label_colors(view.codes[0], k, palette), "showscale": False},
                                size=(9, 5), line_width=0.6, opacity=0.9,
-                               customdata=row_ids(len(X)), name="points", showlegend=False,
-                               hovertemplate=POINT_HOVER), row=1, col=1)
+                               customdata=row_ids(len(X)), name=_("points"), showlegend=False,
+                               hovertemplate=_(POINT_HOVER)), row=1, col=1)
     roles["trails"] = list(range(len(fig.data), len(fig.data) + k))
     for j, update in enumerate(view.trails(0)):
         fig.add_trace(as_trace(update).update(
             mode="lines+markers", line={"color": colors[j], "width": 3},
             marker={"size": 6, "color": colors[j]}, hoverinfo="skip",
-            name=f"path of centre {j + 1}", showlegend=False), row=1, col=1)
+            name=_("path of centre {j}").format(j=j + 1), showlegend=False), row=1, col=1)
     roles["centers"] = len(fig.data)
     fig.add_trace(as_trace(view.centres(0)).update(
         mode="markers+text", text=[f"μ{j + 1}" for j in range(k)], textposition="top right",
         textfont={"size": FONT_SIZE, "color": "#111111"},
         marker={"symbol": "x", "size": 20, "color": colors, "line": EDGE},
-        customdata=np.arange(1, k + 1), name="centres", showlegend=False,
-        hovertemplate="centre %{customdata}<br>μ=(%{x:.4g}, %{y:.4g})<extra></extra>"),
+        customdata=np.arange(1, k + 1), name=_("centres"), showlegend=False,
+        hovertemplate=_("centre %{customdata}<br>μ=(%{x:.4g}, %{y:.4g})<extra></extra>")),
         row=1, col=1)
     roles["curve"], roles["cursor"] = len(fig.data), len(fig.data) + 1
     _distortion_traces(fig, view)
@@ -306,9 +314,13 @@ def _distortion_traces(fig: go.Figure, view: _LloydFrames) -> None:
         line={"color": "#333333", "width": 3},
         marker={"size": 9, "color": "#333333",
                 "symbol": ["circle-open" if s.kind == "assign" else "circle" for s in steps]},
-        name="J", showlegend=False, customdata=[s.kind for s in steps],
-        hovertemplate="after %{customdata}: J = %{y:.2f}<extra></extra>"), row=1, col=2)
+        name="J", showlegend=False, customdata=[_(_KIND_NAMES[s.kind]) for s in steps],
+        hovertemplate=_("after %{customdata}: J = %{y:.2f}<extra></extra>")), row=1, col=2)
     fig.add_trace(cursor_trace(view.cursor(0)), row=1, col=2)
+
+
+#: What a K-means half-step did, as the distortion curve's hover names it.
+_KIND_NAMES = {"assign": N_("assign"), "update": N_("update")}
 
 
 def _distortion_axes(fig: go.Figure, view: _LloydFrames) -> None:
@@ -316,10 +328,10 @@ def _distortion_axes(fig: go.Figure, view: _LloydFrames) -> None:
     lo, hi = (float(J.min()), float(J.max())) if len(J) else (0.0, 1.0)
     span = hi - lo if hi > lo else max(1.0, abs(hi))
     t_max = max(float(view.distortion_x.max()), 1.0)
-    fig.update_xaxes(range=[0.0, t_max + 0.5], autorange=False, title_text="iteration",
+    fig.update_xaxes(range=[0.0, t_max + 0.5], autorange=False, title_text=_("iteration"),
                      dtick=1 if t_max <= 20 else None, row=1, col=2)
     fig.update_yaxes(range=[lo - 0.08 * span, hi + 0.08 * span], autorange=False,
-                     title_text="distortion J", row=1, col=2)
+                     title_text=_("distortion J"), row=1, col=2)
 
 
 # ----------------------------------------------------------------------------- end states
@@ -336,9 +348,9 @@ def regions_trace(labels: np.ndarray, x_range: Sequence[float], y_range: Sequenc
 
 def hard_soft_figure(gmm_run, kmeans_run, *, height: int = 560, regions: bool = True,
                      connect: bool = False, grid: int = 120,
-                     titles: tuple[str, str] = ("Gaussian mixture (colour = responsibilities)",
-                                                "K-means (colour = cluster)"),
-                     ellipse_name: str = "1σ and 2σ ellipses",
+                     titles: tuple[str, str] = (N_("Gaussian mixture (colour = responsibilities)"),
+                                                N_("K-means (colour = cluster)")),
+                     ellipse_name: str = N_("1σ and 2σ ellipses"),
                      palette: tuple[str, ...] = PALETTE) -> go.Figure:
     """The end of an EM run beside the end of a K-means run on the same data.
 
@@ -362,14 +374,16 @@ def hard_soft_figure(gmm_run, kmeans_run, *, height: int = 560, regions: bool = 
     grid : int, default 120
         Grid points per axis of the shading.
     titles : (str, str)
+        Shown in the language in use (an English title with a catalogue entry is translated).
     ellipse_name : str
-        Legend entry of the ellipses.
+        Legend entry of the ellipses (translated as ``titles``).
     palette : tuple of str
 
     Returns
     -------
     plotly.graph_objects.Figure
     """
+    titles, ellipse_name = (_(titles[0]), _(titles[1])), _(ellipse_name)
     means, covs, centers = _end_parameters(gmm_run, kmeans_run)
     colors = [component_color(j, palette) for j in range(len(means))]
     X = np.asarray(gmm_run.X, dtype=float)
@@ -403,8 +417,8 @@ def _end_parameters(gmm_run, kmeans_run) -> tuple[np.ndarray, np.ndarray, np.nda
     centers = np.asarray(kmeans_run.centers_, dtype=float)
     if centers.shape != means.shape:
         raise InputError(
-            f"The mixture has {gmm_run.n_components} components but K-means has "
-            f"{centers.shape[0]} clusters; compare runs with the same k.")
+            _("The mixture has {k} components but K-means has {c} clusters; compare runs "
+              "with the same k.").format(k=gmm_run.n_components, c=centers.shape[0]))
     return means, np.asarray(gmm_run.covariances_, dtype=float), centers
 
 
@@ -418,8 +432,8 @@ def _add_regions(fig: go.Figure, gmm_run, centers: np.ndarray, ranges: tuple, gr
     xx, yy = np.meshgrid(gx, gy)
     win = predict_proba(np.column_stack([xx.ravel(), yy.ravel()]), gmm_run.final)
     fig.add_trace(regions_trace(win.argmax(axis=1).reshape(grid, grid), *ranges, colors,
-                                 "largest responsibility"), row=1, col=1)
-    fig.add_trace(regions_trace(vor, *ranges, colors, "Voronoi regions"), row=1, col=2)
+                                 _("largest responsibility")), row=1, col=1)
+    fig.add_trace(regions_trace(vor, *ranges, colors, _("Voronoi regions")), row=1, col=2)
 
 
 def _add_end_points(fig: go.Figure, X: np.ndarray, gmm_run, kmeans_run,
@@ -429,10 +443,10 @@ def _add_end_points(fig: go.Figure, X: np.ndarray, gmm_run, kmeans_run,
     cc = codec(k, palette)
     style = {"size": (9, 5), "line_width": 0.5, "opacity": 0.9, "showlegend": False,
              "hoverinfo": "skip"}
-    fig.add_trace(points_trace(X, cc.marker(cc.encode(gmm_run.resp_)), name="points (mixture)",
+    fig.add_trace(points_trace(X, cc.marker(cc.encode(gmm_run.resp_)), name=_("points (mixture)"),
                                **style), row=1, col=1)
     fig.add_trace(points_trace(X, _label_colors(kmeans_run.labels_.astype(np.uint8), k, palette),
-                               name="points (K-means)", **style), row=1, col=2)
+                               name=_("points (K-means)"), **style), row=1, col=2)
 
 
 def _links(means: np.ndarray, centers: np.ndarray) -> tuple[list, list]:
@@ -458,14 +472,15 @@ def _add_centres(fig: go.Figure, col: int, means: np.ndarray, centers: np.ndarra
         x=means[:, 0], y=means[:, 1], mode="markers",
         marker={"symbol": "diamond", "size": 18, "color": colors, "line": EDGE} if own_em
         else _OUTLINE_DIAMOND,
-        name="mixture means", showlegend=own_em, legendgroup="em",
-        hovertemplate="mixture mean<br>(%{x:.4g}, %{y:.4g})<extra></extra>"), row=1, col=col)
+        name=_("mixture means"), showlegend=own_em, legendgroup="em",
+        hovertemplate=_("mixture mean<br>(%{x:.4g}, %{y:.4g})<extra></extra>")), row=1, col=col)
     fig.add_trace(go.Scatter(
         x=centers[:, 0], y=centers[:, 1], mode="markers",
         marker=_OUTLINE_X if own_em else {"symbol": "x", "size": 18, "color": colors,
                                           "line": EDGE},
-        name="K-means centres", showlegend=own_em, legendgroup="km",
-        hovertemplate="K-means centre<br>(%{x:.4g}, %{y:.4g})<extra></extra>"), row=1, col=col)
+        name=_("K-means centres"), showlegend=own_em, legendgroup="km",
+        hovertemplate=_("K-means centre<br>(%{x:.4g}, %{y:.4g})<extra></extra>")),
+        row=1, col=col)
 
 
 def limit_figure(eps_run, kmeans_run, *, height: int = 560, regions: bool = True,
@@ -491,8 +506,9 @@ def limit_figure(eps_run, kmeans_run, *, height: int = 560, regions: bool = True
     """
     return hard_soft_figure(
         eps_run, kmeans_run, height=height, regions=regions, connect=True, palette=palette,
-        titles=("EM with Σₖ = εI (colour = responsibilities)", "K-means (colour = cluster)"),
-        ellipse_name="1σ and 2σ circles of N(μₖ, εI)")
+        titles=(_("EM with Σₖ = εI (colour = responsibilities)"),
+                _("K-means (colour = cluster)")),
+        ellipse_name=_("1σ and 2σ circles of N(μₖ, εI)"))
 
 
 def eps_sweep_figure(sweep: pd.DataFrame, *, eps: float | None = None, height: int = 380,
@@ -515,24 +531,26 @@ def eps_sweep_figure(sweep: pd.DataFrame, *, eps: float | None = None, height: i
     """
     df = sweep.sort_values("eps")
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
-                        subplot_titles=("distance to the K-means centres",
-                                        "hardness: mean max-responsibility"))
+                        subplot_titles=(_("distance to the K-means centres"),
+                                        _("hardness: mean max-responsibility")))
     # A distance of exactly 0 cannot sit on a log axis: floor it at 1e-16.
     dist = np.maximum(df["distance"].to_numpy(dtype=float), 1e-16)
     fig.add_trace(go.Scatter(x=df["eps"], y=dist, mode="lines+markers",
                              line={"color": "#0072B2", "width": 3}, marker={"size": 7},
-                             hovertemplate="ε = %{x:.3g}<br>distance = %{y:.3g}<extra></extra>",
+                             hovertemplate=_("ε = %{x:.3g}<br>distance = %{y:.3g}"
+                                             "<extra></extra>"),
                              showlegend=False), row=1, col=1)
     fig.add_trace(go.Scatter(x=df["eps"], y=df["hardness"], mode="lines+markers",
                              line={"color": "#009E73", "width": 3}, marker={"size": 7},
-                             hovertemplate="ε = %{x:.3g}<br>hardness = %{y:.4f}<extra></extra>",
+                             hovertemplate=_("ε = %{x:.3g}<br>hardness = %{y:.4f}"
+                                             "<extra></extra>"),
                              showlegend=False), row=1, col=2)
     if n_components:
         fig.add_hline(y=1.0 / n_components, line={"dash": "dot", "color": "#777777"},
-                      annotation_text="1/K: all even", annotation_position="bottom left",
+                      annotation_text=_("1/K: all even"), annotation_position="bottom left",
                       row=1, col=2)
         fig.add_hline(y=1.0, line={"dash": "dot", "color": "#777777"},
-                      annotation_text="hard (K-means)", annotation_position="bottom right",
+                      annotation_text=_("hard (K-means)"), annotation_position="bottom right",
                       row=1, col=2)
     if eps is not None:
         for col in (1, 2):
@@ -541,9 +559,9 @@ def eps_sweep_figure(sweep: pd.DataFrame, *, eps: float | None = None, height: i
     fig.update_layout(height=height, template="plotly_white", font={"size": FONT_SIZE},
                       margin={"l": 70, "r": 20, "t": 50, "b": 60}, hovermode="closest")
     fig.update_annotations(font={"size": FONT_SIZE})
-    fig.update_xaxes(type="log", title_text="ε (log scale)", exponentformat="power")
-    fig.update_yaxes(type="log", exponentformat="power", title_text="max distance", row=1,
+    fig.update_xaxes(type="log", title_text=_("ε (log scale)"), exponentformat="power")
+    fig.update_yaxes(type="log", exponentformat="power", title_text=_("max distance"), row=1,
                      col=1)
     fig.update_yaxes(range=[0, 1.05] if not n_components else
-                     [1.0 / n_components - 0.05, 1.05], title_text="hardness", row=1, col=2)
+                     [1.0 / n_components - 0.05, 1.05], title_text=_("hardness"), row=1, col=2)
     return fig

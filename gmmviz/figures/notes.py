@@ -27,6 +27,7 @@ from gmmviz.gaussian import (
     ellipse_mass,
     mixture_pdf,
 )
+from gmmviz.i18n import N_, _
 from gmmviz.starts import one_hot
 
 if TYPE_CHECKING:
@@ -82,25 +83,29 @@ def gaussian_figure(mean: Sequence[float], covariance: np.ndarray, *, axis: int 
     """
     mean, cov = np.asarray(mean, dtype=float), np.asarray(covariance, dtype=float)
     fig = make_subplots(rows=1, cols=2, column_widths=[0.58, 0.42], horizontal_spacing=0.16,
-                        subplot_titles=("N(x | μ, Σ) and its 1σ, 2σ, 3σ ellipses",
-                                        f"the slice x{'₁' if axis == 1 else '₀'} = {at:g}"))
+                        subplot_titles=(_("N(x | μ, Σ) and its 1σ, 2σ, 3σ ellipses"),
+                                        _("the slice {x} = {at}").format(
+                                            x="x₁" if axis == 1 else "x₀", at=f"{at:g}")))
     grid = np.linspace(-GAUSSIAN_VIEW, GAUSSIAN_VIEW, 121)
     fig.add_trace(go.Heatmap(x=grid, y=grid, z=density_grid(mean, cov, grid, grid),
                              colorscale="Blues", showscale=False, zsmooth="best",
-                             hovertemplate="x₀ = %{x:.2f}<br>x₁ = %{y:.2f}<br>"
-                                           "density = %{z:.4f}<extra></extra>"), row=1, col=1)
+                             hovertemplate=_("x₀ = %{x:.2f}<br>x₁ = %{y:.2f}<br>"
+                                             "density = %{z:.4f}<extra></extra>")),
+                  row=1, col=1)
     masses = np.atleast_1d(ellipse_mass(np.asarray(levels, dtype=float)))
     for i, (level, mass) in enumerate(zip(levels, masses, strict=True)):
         ex, ey = ellipses_path(mean[None], cov[None], (level,))
         fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", hoverinfo="skip",
-                                 name=f"{level:g}σ: {mass:.1%} inside",
+                                 name=_("{level}σ: {mass} inside").format(
+                                     level=f"{level:g}", mass=f"{mass:.1%}"),
                                  line={"color": "#111111", "width": 3 - 0.5 * i,
                                        "dash": LEVEL_DASH[i % len(LEVEL_DASH)]}), row=1, col=1)
-    major, _, angle = ellipse_axes(cov)
+    major, _minor, angle = ellipse_axes(cov)
     d = 3.0 * major * np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle))])
     fig.add_trace(go.Scatter(x=[mean[0] - d[0], mean[0] + d[0]], y=[mean[1] - d[1], mean[1] + d[1]],
                              mode="lines", line={"color": "#555555", "width": 1.5, "dash": "dot"},
-                             name=f"major axis, {angle:.0f}°", hoverinfo="skip"), row=1, col=1)
+                             name=_("major axis, {angle}°").format(angle=f"{angle:.0f}"),
+                             hoverinfo="skip"), row=1, col=1)
     fig.add_trace(go.Scatter(x=[mean[0]], y=[mean[1]], mode="markers+text", text=["μ"],
                              textposition="top right", name="μ", showlegend=False,
                              marker={"size": 13, "color": PALETTE[1], "line": EDGE},
@@ -119,7 +124,7 @@ def _slice_panel(fig: go.Figure, mean: np.ndarray, cov: np.ndarray, axis: int,
     line = np.array([-GAUSSIAN_VIEW, GAUSSIAN_VIEW])
     fixed = np.array([at, at])
     lx, ly = (line, fixed) if axis == 1 else (fixed, line)
-    fig.add_trace(go.Scatter(x=lx, y=ly, mode="lines", name="the slice",
+    fig.add_trace(go.Scatter(x=lx, y=ly, mode="lines", name=_("the slice"),
                              line={"color": SLICE_COLOR, "width": 3, "dash": "dash"},
                              hoverinfo="skip"), row=1, col=1)
     s = density_slice(mean, cov, axis, at)
@@ -127,15 +132,16 @@ def _slice_panel(fig: go.Figure, mean: np.ndarray, cov: np.ndarray, axis: int,
     other = "x₀" if axis == 1 else "x₁"
     fig.add_trace(go.Scatter(x=t, y=s.values(t), mode="lines", fill="tozeroy",
                              line={"color": SLICE_COLOR, "width": 4}, showlegend=False,
-                             name="density along the slice",
-                             hovertemplate=f"{other} = %{{x:.2f}}<br>density = %{{y:.4f}}"
-                                           "<extra></extra>"), row=1, col=2)
+                             name=_("density along the slice"),
+                             hovertemplate=_("{x} = %{{x:.2f}}<br>density = %{{y:.4f}}"
+                                             "<extra></extra>").format(x=other)), row=1, col=2)
     peak = s.height / (s.sd * np.sqrt(2 * np.pi))
     fig.add_annotation(x=s.center, y=peak, xref="x2", yref="y2", showarrow=True, arrowhead=2,
-                       ay=-35, text=f"peak at {other} = {s.center:.2f}<br>spread {s.sd:.2f}",
+                       ay=-35, text=_("peak at {x} = {center}<br>spread {sd}").format(
+                           x=other, center=f"{s.center:.2f}", sd=f"{s.sd:.2f}"),
                        font={"size": FONT_SIZE - 4})
     fig.update_xaxes(title_text=other, range=[-GAUSSIAN_VIEW, GAUSSIAN_VIEW], row=1, col=2)
-    fig.update_yaxes(title_text="density", range=[0, max(peak * 1.35, 1e-3)], row=1, col=2)
+    fig.update_yaxes(title_text=_("density"), range=[0, max(peak * 1.35, 1e-3)], row=1, col=2)
 
 
 # --------------------------------------------------------------------------- a mixture, z then x
@@ -161,7 +167,7 @@ def mixture_story_figure(weights: np.ndarray, means: np.ndarray, covariances: np
     colors = [component_color(j) for j in range(k)]
     shown = int(np.clip(shown, 0, len(sample.z)))
     fig = make_subplots(rows=1, cols=2, column_widths=[0.2, 0.8], horizontal_spacing=0.09,
-                        subplot_titles=("1 · pick z", "2 · then x ~ N(μ_z, Σ_z)"))
+                        subplot_titles=(_("1 · pick z"), _("2 · then x ~ N(μ_z, Σ_z)")))
     _pick_bar(fig, weights, colors, sample, shown)
     ranges = axis_range(sample.X[:0], [means], [covariances], [2.5])
     gx, gy = np.linspace(*ranges[0], 90), np.linspace(*ranges[1], 90)
@@ -172,16 +178,17 @@ def mixture_story_figure(weights: np.ndarray, means: np.ndarray, covariances: np
                              contours={"coloring": "lines"}, line={"width": 1.2}, opacity=0.6,
                              name="p(x) = Σ π_k N(x | μ_k, Σ_k)", showlegend=True,
                              hovertemplate="p(x) = %{z:.4f}<extra></extra>"), row=1, col=2)
-    for trace in _ellipse_traces(means, covariances, (2.0,), colors, "2σ ellipse of each"):
+    for trace in _ellipse_traces(means, covariances, (2.0,), colors, _("2σ ellipse of each")):
         fig.add_trace(trace, row=1, col=2)
     if shown:
         X, z = sample.X[:shown], sample.z[:shown]
         cc = codec(k)
         fig.add_trace(points_trace(X, cc.marker(cc.encode(one_hot(z, k).T)), size=(8, 5),
-                                   line_width=0.5, opacity=0.85, name="points drawn",
+                                   line_width=0.5, opacity=0.85, name=_("points drawn"),
                                    hoverinfo="skip"), row=1, col=2)
         last, zl = sample.X[shown - 1], int(sample.z[shown - 1])
-        fig.add_trace(go.Scatter(x=[last[0]], y=[last[1]], mode="markers", name="the last draw",
+        fig.add_trace(go.Scatter(x=[last[0]], y=[last[1]], mode="markers",
+                                 name=_("the last draw"),
                                  marker={"size": 18, "color": colors[zl], "symbol": "star",
                                          "line": EDGE}), row=1, col=2)
     finish_small(fig, height, legend={"orientation": "h", "x": 0.2, "y": -0.16, "yanchor": "top"})
@@ -213,7 +220,7 @@ def _pick_bar(fig: go.Figure, weights: np.ndarray, colors: list[str], sample: Mi
                                  showlegend=False, textfont={"size": FONT_SIZE - 3},
                                  hovertemplate=f"u = {u:.3f} → z = {z + 1}<extra></extra>"),
                       row=1, col=1)
-    fig.update_yaxes(range=[0, 1], title_text="u ~ uniform(0, 1)", row=1, col=1)
+    fig.update_yaxes(range=[0, 1], title_text=_("u ~ uniform(0, 1)"), row=1, col=1)
     fig.update_xaxes(showticklabels=False, row=1, col=1)
 
 
@@ -242,11 +249,11 @@ def marginal_figure(weights: np.ndarray, means: np.ndarray, covariances: np.ndar
                                  line={"color": component_color(j), "width": 1},
                                  name=f"π_{j + 1} N(x | μ_{j + 1}, Σ_{j + 1})",
                                  hovertemplate="%{y:.4f}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=t, y=total, mode="lines", name="p(x): their sum",
+    fig.add_trace(go.Scatter(x=t, y=total, mode="lines", name=_("p(x): their sum"),
                              line={"color": "#111111", "width": 3},
                              hovertemplate="p(x) = %{y:.4f}<extra></extra>"))
-    fig.update_xaxes(title_text=f"x₁ (with x₂ = {at:g})")
-    fig.update_yaxes(title_text="density")
+    fig.update_xaxes(title_text=_("x₁ (with x₂ = {at})").format(at=f"{at:g}"))
+    fig.update_yaxes(title_text=_("density"))
     return finish_small(fig, height,
                         legend={"orientation": "h", "x": 0, "y": -0.3, "yanchor": "top"})
 
@@ -255,8 +262,8 @@ def marginal_figure(weights: np.ndarray, means: np.ndarray, covariances: np.ndar
 def hard_soft_em_figure(X: np.ndarray, hard_step: HardEMStep, soft_step: GMMStep,
                         differ: np.ndarray | None = None, *, height: int = 540,
                         titles: tuple[str, str] = (
-                            "hard EM: every point wholly one Gaussian's",
-                            "soft EM: responsibilities γ blend the colours")) -> go.Figure:
+                            N_("hard EM: every point wholly one Gaussian's"),
+                            N_("soft EM: responsibilities γ blend the colours"))) -> go.Figure:
     """Hard EM (left: each point in its label's colour) beside soft EM (right: blended by the
     responsibilities) at the same half-step, with their ellipses; the points where the two
     runs end differently ringed on both.
@@ -269,11 +276,13 @@ def hard_soft_em_figure(X: np.ndarray, hard_step: HardEMStep, soft_step: GMMStep
     differ : ndarray of bool of shape (n_samples,), optional
     height : int, default 540
     titles : (str, str)
+        Shown in the language in use (an English title with a catalogue entry is translated).
 
     Returns
     -------
     plotly.graph_objects.Figure
     """
+    titles = (_(titles[0]), _(titles[1]))
     X = np.asarray(X, dtype=float)
     k = len(hard_step.weights)
     colors = [component_color(j) for j in range(k)]
@@ -285,21 +294,21 @@ def hard_soft_em_figure(X: np.ndarray, hard_step: HardEMStep, soft_step: GMMStep
         # grey (the last code) before any responsibilities
         codes = cc.encode(resp) if resp is not None else np.full(len(X), cc.cmax, np.uint8)
         fig.add_trace(points_trace(X, cc.marker(codes), size=(9, 5), line_width=0.5,
-                                   opacity=0.9, name="points", showlegend=False,
+                                   opacity=0.9, name=_("points"), showlegend=False,
                                    hoverinfo="skip"), row=1, col=col)
         for trace in _ellipse_traces(step.means, step.covariances, (1.0, 2.0), colors,
-                                     "1σ and 2σ ellipses"):
+                                     _("1σ and 2σ ellipses")):
             trace.showlegend = trace.showlegend and col == 1
             fig.add_trace(trace, row=1, col=col)
         fig.add_trace(go.Scatter(x=step.means[:, 0], y=step.means[:, 1], mode="markers",
                                  marker={"symbol": "diamond", "size": 15, "color": colors,
-                                         "line": EDGE}, name="means", showlegend=col == 1,
+                                         "line": EDGE}, name=_("means"), showlegend=col == 1,
                                  hoverinfo="skip"), row=1, col=col)
         if differ is not None and differ.any():
             fig.add_trace(go.Scatter(x=X[differ, 0], y=X[differ, 1], mode="markers",
                                      marker={"symbol": "circle-open", "size": 17,
                                              "color": "#111111", "line": {"width": 2}},
-                                     name="they end differently", showlegend=col == 1,
+                                     name=_("they end differently"), showlegend=col == 1,
                                      hoverinfo="skip"), row=1, col=col)
     ranges = axis_range(X, [hard_step.means, soft_step.means],
                         [hard_step.covariances, soft_step.covariances], [2.0])
@@ -314,12 +323,12 @@ def nll_pair_figure(hard_nll: np.ndarray, soft_nll: np.ndarray, iteration: int, 
                     height: int = 300) -> go.Figure:
     """The NLL after every iteration of hard and soft EM, with the iteration shown marked."""
     fig = go.Figure()
-    for name, nll, color in (("hard EM", hard_nll, PALETTE[3]), ("soft EM", soft_nll,
-                                                                 PALETTE[0])):
+    for name, nll, color in ((_("hard EM"), hard_nll, PALETTE[3]), (_("soft EM"), soft_nll,
+                                                                       PALETTE[0])):
         fig.add_trace(go.Scatter(x=np.arange(len(nll)), y=nll, mode="lines+markers", name=name,
                                  line={"color": color, "width": 3}, marker={"size": 6}))
     fig.add_vline(x=iteration, line={"color": "#888888", "dash": "dot"})
-    fig.update_xaxes(title_text="iteration")
+    fig.update_xaxes(title_text=_("iteration"))
     fig.update_yaxes(title_text="NLL = −ln p(X | θ)")
     return finish_small(fig, height, legend={"orientation": "h", "x": 0, "y": 1.02,
                                         "yanchor": "bottom"})
@@ -347,17 +356,17 @@ def m_step_figure(X: np.ndarray, means: np.ndarray, covariances: np.ndarray,
     k = len(derivation.nk)
     colors = [component_color(j) for j in range(k)]
     fig = make_subplots(rows=1, cols=2, column_widths=[0.62, 0.38], horizontal_spacing=0.1,
-                        subplot_titles=("old θ (dashed) → new θ (solid)",
-                                        "N_k and N π_k: π_k = N_k / N"))
+                        subplot_titles=(_("old θ (dashed) → new θ (solid)"),
+                                        _("N_k and N π_k: π_k = N_k / N")))
     cc = codec(k)
     fig.add_trace(points_trace(X, cc.marker(cc.encode(derivation.resp)), size=(8, 5),
-                               line_width=0.5, opacity=0.8, name="points, colour = γ",
+                               line_width=0.5, opacity=0.8, name=_("points, colour = γ"),
                                hoverinfo="skip"), row=1, col=1)
-    for trace in _ellipse_traces(means, covariances, (2.0,), colors, "old 2σ ellipse",
+    for trace in _ellipse_traces(means, covariances, (2.0,), colors, _("old 2σ ellipse"),
                                  dash="dash"):
         fig.add_trace(trace, row=1, col=1)
     for trace in _ellipse_traces(derivation.means, derivation.covariances, (2.0,), colors,
-                                 "new 2σ ellipse"):
+                                 _("new 2σ ellipse")):
         fig.add_trace(trace, row=1, col=1)
     for j in range(k):
         fig.add_annotation(x=derivation.means[j, 0], y=derivation.means[j, 1], ax=means[j, 0],
@@ -370,7 +379,7 @@ def m_step_figure(X: np.ndarray, means: np.ndarray, covariances: np.ndarray,
                          marker={"color": colors}, text=[f"{v:.2f}" for v in derivation.nk],
                          textposition="outside"), row=1, col=2)
     fig.add_trace(go.Scatter(x=names, y=n * derivation.old_weights, mode="markers",
-                             name="N π_k (old)", marker={"symbol": "line-ew-open", "size": 34,
+                             name=_("N π_k (old)"), marker={"symbol": "line-ew-open", "size": 34,
                                                          "color": "#111111",
                                                          "line": {"width": 3}}),
                   row=1, col=2)
@@ -409,25 +418,26 @@ def supervised_figure(X: np.ndarray, result: LabelsOrNone, run: GMMRun, *,
     n_colors = max(len(clf.classes_), int(matched.max()) + 1)
     colors = [component_color(j) for j in range(n_colors)]
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.06,
-                        subplot_titles=("with labels: classification, ln p(X, Z | θ)",
-                                        "without labels: clustering, ln Σ_Z p(X, Z | θ)"))
+                        subplot_titles=(_("with labels: classification, ln p(X, Z | θ)"),
+                                        _("without labels: clustering, ln Σ_Z p(X, Z | θ)")))
     ranges = axis_range(X, [clf.means_, run.means_], [clf.covariances_, run.covariances_], [2.0])
     grid = 100
     gx, gy = np.linspace(*ranges[0], grid), np.linspace(*ranges[1], grid)
     xx, yy = np.meshgrid(gx, gy)
     regions = clf.joint_log_prob(np.column_stack([xx.ravel(), yy.ravel()])).argmax(axis=1)
     fig.add_trace(regions_trace(regions.reshape(grid, grid), *ranges, colors,
-                                 "the classifier's regions"), row=1, col=1)
+                                 _("the classifier's regions")), row=1, col=1)
     cc = codec(n_colors)
     for col, labels in ((1, result.class_index), (2, matched[run.labels_])):
         fig.add_trace(points_trace(X, cc.marker(cc.encode(one_hot(labels, n_colors).T)),
                                    size=(9, 5), line_width=0.5, opacity=0.9, showlegend=False,
-                                   name="points", hoverinfo="skip"), row=1, col=col)
+                                   name=_("points"), hoverinfo="skip"), row=1, col=col)
     for trace in _ellipse_traces(clf.means_, clf.covariances_, (1.0, 2.0), colors,
-                                 "each class's Gaussian"):
+                                 _("each class's Gaussian")):
         fig.add_trace(trace, row=1, col=1)
     for trace in _ellipse_traces(run.means_, run.covariances_, (1.0, 2.0),
-                                 [colors[int(c)] for c in matched], "each component's Gaussian"):
+                                 [colors[int(c)] for c in matched],
+                                 _("each component's Gaussian")):
         fig.add_trace(trace, row=1, col=2)
     finish_small(fig, height, legend={"orientation": "h", "x": 0, "y": -0.16, "yanchor": "top"})
     axis = {"showgrid": False, "constrain": "domain"}

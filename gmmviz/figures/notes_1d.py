@@ -19,6 +19,7 @@ from gmmviz.figures._colors import PALETTE
 from gmmviz.figures._frames import finish_small
 from gmmviz.figures.teaching import FONT_SIZE
 from gmmviz.five_points import notes_normalised
+from gmmviz.i18n import _
 from gmmviz.likelihood import gaussian_densities, gaussian_log_likelihood
 
 P_COLOR, Q_COLOR = PALETTE[0], PALETTE[3]
@@ -50,22 +51,24 @@ def jensen_figure(points: Sequence[float], weights: Sequence[float], *, x_max: f
     a = np.asarray(weights, dtype=float) / np.sum(weights)
     grid = np.linspace(min(0.05, x.min()), x_max, 400)
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=grid, y=np.log(grid), mode="lines", name="ln x (concave)",
+    fig.add_trace(go.Scatter(x=grid, y=np.log(grid), mode="lines", name=_("ln x (concave)"),
                              line={"color": LOGP_COLOR, "width": 3}, hoverinfo="skip"))
     order = np.argsort(x)
     hull_x = np.r_[x[order], x[order][0]]
     fig.add_trace(go.Scatter(x=hull_x, y=np.log(hull_x), mode="lines", fill="toself",
-                             fillcolor="rgba(0,158,115,0.12)", name="chords between the points",
+                             fillcolor="rgba(0,158,115,0.12)",
+                             name=_("chords between the points"),
                              line={"color": BOUND_COLOR, "width": 2, "dash": "dash"},
                              hoverinfo="skip"))
     fig.add_trace(go.Scatter(
-        x=x, y=np.log(x), mode="markers+text", name="the points (x_i, ln x_i)",
+        x=x, y=np.log(x), mode="markers+text", name=_("the points (x_i, ln x_i)"),
         marker={"size": 10 + 30 * a, "color": P_COLOR, "line": {"color": "#111111", "width": 1}},
         text=[f"a = {w:.2f}" for w in a], textposition="top left",
         textfont={"size": FONT_SIZE - 4}, hovertemplate="x = %{x:.3f}<br>ln x = %{y:.3f}"
                                                        "<extra></extra>"))
     fig.add_trace(go.Scatter(x=[j.mean, j.mean], y=[j.mean_of_log, j.log_of_mean],
-                             mode="lines+markers", name=f"the gap: {j.gap:.4f}",
+                             mode="lines+markers",
+                             name=_("the gap: {gap}").format(gap=f"{j.gap:.4f}"),
                              line={"color": MOVE_COLOR, "width": 4},
                              marker={"size": 12, "symbol": ["circle", "diamond"],
                                      "color": MOVE_COLOR}, hoverinfo="skip"))
@@ -102,7 +105,7 @@ def kl_discrete_figure(p: Sequence[float], q: Sequence[float], *, height: int = 
     names = [str(i + 1) for i in range(p.size)]
     kl_pq, kl_qp = kl_discrete(p, q), kl_discrete(q, p)
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
-                        subplot_titles=("p and q", "each outcome's part of the two KLs"))
+                        subplot_titles=(_("p and q"), _("each outcome's part of the two KLs")))
     for dist, name, color in ((p, "p", P_COLOR), (q, "q", Q_COLOR)):
         fig.add_trace(go.Bar(x=names, y=dist, name=name, marker={"color": color},
                              text=[f"{v:.2f}" for v in dist], textposition="outside"),
@@ -114,10 +117,10 @@ def kl_discrete_figure(p: Sequence[float], q: Sequence[float], *, height: int = 
                               (part_qp, f"qᵢ ln(qᵢ/pᵢ): KL(q‖p) = {kl_qp:.4f}", Q_COLOR)):
         fig.add_trace(go.Bar(x=names, y=np.where(np.isfinite(part), part, np.nan), name=name,
                              marker={"color": color, "pattern": {"shape": "/"}}), row=1, col=2)
-    fig.update_yaxes(title_text="probability", range=[0, 1.15 * max(p.max(), q.max())],
+    fig.update_yaxes(title_text=_("probability"), range=[0, 1.15 * max(p.max(), q.max())],
                      row=1, col=1)
-    fig.update_xaxes(title_text="outcome i")
-    fig.update_yaxes(title_text="nats", row=1, col=2)
+    fig.update_xaxes(title_text=_("outcome i"))
+    fig.update_yaxes(title_text=_("nats"), row=1, col=2)
     return finish_small(fig, height, barmode="group",
                    legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"})
 
@@ -143,7 +146,8 @@ def kl_gaussian_figure(mu_p: float, sigma_p: float, mu_q: float, sigma_q: float,
     kl_qp = kl_gaussian(mu_q, sigma_q, mu_p, sigma_p)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12,
                         row_heights=[0.5, 0.5],
-                        subplot_titles=("p and q", "the integrands: their areas are the KLs"))
+                        subplot_titles=(_("p and q"),
+                                        _("the integrands: their areas are the KLs")))
     for mu, s, name, color in ((mu_p, sigma_p, "p", P_COLOR), (mu_q, sigma_q, "q", Q_COLOR)):
         fig.add_trace(go.Scatter(x=t, y=gaussian_densities(t, mu, s), mode="lines",
                                  name=f"{name} = N({mu:g}, {s:g}²)", fill="tozeroy",
@@ -157,8 +161,8 @@ def kl_gaussian_figure(mu_p: float, sigma_p: float, mu_q: float, sigma_q: float,
                                  name=name, fill="tozeroy", line={"color": color, "width": 3},
                                  hoverinfo="skip"), row=2, col=1)
     fig.update_xaxes(title_text="x", row=2, col=1)
-    fig.update_yaxes(title_text="density", row=1, col=1)
-    fig.update_yaxes(title_text="nats per unit x", row=2, col=1)
+    fig.update_yaxes(title_text=_("density"), row=1, col=1)
+    fig.update_yaxes(title_text=_("nats per unit x"), row=2, col=1)
     return finish_small(fig, height,
                         legend={"orientation": "h", "x": 0, "y": -0.16, "yanchor": "top"})
 
@@ -193,34 +197,34 @@ def bound_curve_figure(curves: Sequence[BoundCurve], *, parameter: str = "μ",
     for i, c in enumerate(curves[:-1]):
         fig.add_trace(go.Scatter(x=c.values, y=c.elbo, mode="lines", hoverinfo="skip",
                                  line={"color": BOUND_COLOR, "width": 1.5}, opacity=0.45,
-                                 name="earlier bounds", showlegend=i == 0))
+                                 name=_("earlier bounds"), showlegend=i == 0))
     if len(curves) > 1:
         fig.add_trace(go.Scatter(x=[c.at for c in curves], y=[c.log_p_at for c in curves],
-                                 mode="lines+markers", name="the climb so far",
+                                 mode="lines+markers", name=_("the climb so far"),
                                  line={"color": MOVE_COLOR, "width": 1.5, "dash": "dot"},
                                  marker={"size": 8, "color": MOVE_COLOR},
                                  hovertemplate=f"{parameter} = %{{x:.4f}}<br>ln p = %{{y:.4f}}"
                                                "<extra></extra>"))
     fig.add_trace(go.Scatter(x=last.values, y=last.elbo, mode="lines",
-                             name="L(q, θ) with q = p(Z | X, θ_old)",
+                             name=_("L(q, θ) with q = p(Z | X, θ_old)"),
                              line={"color": BOUND_COLOR, "width": 4},
                              hovertemplate=f"{parameter} = %{{x:.4f}}<br>L = %{{y:.4f}}"
                                            "<extra></extra>"))
     fig.add_trace(go.Scatter(x=[last.at], y=[last.log_p_at], mode="markers+text",
                              text=["θ_old: L = ln p"], textposition="bottom right",
                              marker={"size": 14, "color": BOUND_COLOR, "line": {"width": 2}},
-                             name="they touch at θ_old", textfont={"size": FONT_SIZE - 3}))
+                             name=_("they touch at θ_old"), textfont={"size": FONT_SIZE - 3}))
     fig.add_trace(go.Scatter(x=[last.best, last.best], y=[last.elbo_best, last.log_p_best],
-                             mode="markers+text", text=["top of L", "θ_new: ln p"],
+                             mode="markers+text", text=[_("top of L"), "θ_new: ln p"],
                              textposition=["bottom center", "top center"],
                              marker={"size": [14, 14], "color": MOVE_COLOR,
                                      "symbol": ["diamond", "star"]},
-                             name="the M-step's θ_new", textfont={"size": FONT_SIZE - 3}))
+                             name=_("the M-step's θ_new"), textfont={"size": FONT_SIZE - 3}))
     fig.add_annotation(x=last.best, y=last.elbo_best, ax=last.at, ay=last.log_p_at, xref="x",
                        yref="y", axref="x", ayref="y", showarrow=True, arrowhead=3,
                        arrowwidth=3, arrowcolor=MOVE_COLOR, text="")
     fig.update_xaxes(title_text=parameter)
-    fig.update_yaxes(title_text="nats")
+    fig.update_yaxes(title_text=_("nats"))
     return finish_small(fig, height,
                         legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"})
 
@@ -247,8 +251,9 @@ def five_points_figure(points: Sequence[float], orange: tuple[float, float],
     t = np.linspace(*x_range, 601)
     fig = go.Figure()
     titles = []
-    for (mu, sigma), name, color, shift in ((orange, "orange O(x)", ORANGE, -0.12),
-                                            (blue, "blue B(x)", BLUE, 0.12)):
+    for (mu, sigma), word, name, color, shift in (
+            (orange, _("orange"), _("orange O(x)"), ORANGE, -0.12),
+            (blue, _("blue"), _("blue B(x)"), BLUE, 0.12)):
         dens = gaussian_densities(pts, mu, sigma)
         fig.add_trace(go.Scatter(x=t, y=gaussian_densities(t, mu, sigma), mode="lines",
                                  name=f"{name} = N(x | {mu:g}, {sigma:g}²)",
@@ -262,17 +267,20 @@ def five_points_figure(points: Sequence[float], orange: tuple[float, float],
                                  text=[f"{d:.3f}" for d in dens], showlegend=False,
                                  textposition="top center", marker={"color": color, "size": 9},
                                  textfont={"size": FONT_SIZE - 6, "color": color},
-                                 hovertemplate="x = %{x:.0f}<br>density %{y:.4f}<extra></extra>"))
+                                 hovertemplate=_("x = %{x:.0f}<br>density %{y:.4f}"
+                                                 "<extra></extra>")))
         ll = gaussian_log_likelihood(pts, mu, sigma)
-        titles.append(f"<span style='color:{color}'>{name.split()[0]}: likelihood "
-                      f"{np.exp(ll):.3g}, ln = {ll:.3f}</span>")
-    fig.add_trace(go.Scatter(x=pts, y=np.zeros_like(pts), mode="markers", name="the points",
+        titles.append(f"<span style='color:{color}'>"
+                      + _("{name}: likelihood {lik}, ln = {ln}").format(
+                          name=word, lik=f"{np.exp(ll):.3g}", ln=f"{ll:.3f}") + "</span>")
+    fig.add_trace(go.Scatter(x=pts, y=np.zeros_like(pts), mode="markers",
+                             name=_("the points"),
                              marker={"color": "#111111", "size": 14, "symbol": "diamond"},
                              hovertemplate="x = %{x}<extra></extra>"))
     fig.update_layout(title={"text": "<br>".join(titles), "x": 0, "xanchor": "left",
                              "font": {"size": FONT_SIZE}})
     fig.update_xaxes(title_text="x", range=list(x_range))
-    fig.update_yaxes(title_text="density")
+    fig.update_yaxes(title_text=_("density"))
     finish_small(fig, height, legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"})
     fig.update_layout(margin={"t": 90})
     return fig
@@ -290,10 +298,10 @@ def labellings_figure(frame: pd.DataFrame, *, height: int = 360) -> go.Figure:
     colors = [MOVE_COLOR if i == 0 else "#9a9a9a" for i in range(len(frame))]
     fig = go.Figure(go.Bar(x=frame["labels"], y=frame["log_likelihood"],
                            marker={"color": colors},
-                           hovertemplate="%{x}<br>ln likelihood = %{y:.3f}<extra></extra>"))
-    fig.update_xaxes(title_text="labelling (O = orange, B = blue, point by point)",
+                           hovertemplate=_("%{x}<br>ln likelihood = %{y:.3f}<extra></extra>")))
+    fig.update_xaxes(title_text=_("labelling (O = orange, B = blue, point by point)"),
                      tickfont_size=FONT_SIZE - 8, tickangle=-60)
-    fig.update_yaxes(title_text="Σ ln N(x_n | its Gaussian)")
+    fig.update_yaxes(title_text=_("Σ ln N(x_n | its Gaussian)"))
     return finish_small(fig, height, showlegend=False)
 
 
@@ -316,16 +324,17 @@ def normalisation_figure(points: Sequence[float], mu: float, *,
     true = np.array([gaussian_log_likelihood(pts, mu, v) for v in s])
     notes = np.array([np.log(notes_normalised(pts, mu, v)).sum() for v in s])
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=s, y=true, mode="lines", name="ln Π N(x_n | μ, σ²): likelihood",
+    fig.add_trace(go.Scatter(x=s, y=true, mode="lines",
+                             name=_("ln Π N(x_n | μ, σ²): likelihood"),
                              line={"color": LOGP_COLOR, "width": 4}))
     fig.add_trace(go.Scatter(x=s, y=notes, mode="lines", line={"color": MOVE_COLOR, "width": 4,
                                                               "dash": "dash"},
-                             name="ln Π O(x_n) / Σ_m O(x_m): the notes' shares"))
+                             name=_("ln Π O(x_n) / Σ_m O(x_m): the notes' shares")))
     bound = pts.size * np.log(1.0 / pts.size)
     fig.add_hline(y=bound, line={"color": MOVE_COLOR, "dash": "dot"},
                   annotation_text=f"ln (1/{pts.size})^{pts.size} = {bound:.2f}",
                   annotation_position="bottom right")
     fig.update_xaxes(title_text=f"σ (μ = {mu:g})", type="log")
-    fig.update_yaxes(title_text="nats", range=[max(true.min(), bound - 25), bound + 3])
+    fig.update_yaxes(title_text=_("nats"), range=[max(true.min(), bound - 25), bound + 3])
     return finish_small(fig, height,
                         legend={"orientation": "h", "x": 0, "y": -0.25, "yanchor": "top"})

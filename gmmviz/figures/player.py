@@ -18,7 +18,12 @@ Layout of the returned dict (every key is read by the player's script)::
     panels    list of dict, the scatter panels (one, or one per compared start)
     chart     dict, the curve under the figure (NLL, or distortion) with its cursor per step
     html      list of str, the step panel's content at each step
-    legend    list of [colour, text], and ``levels``: the ellipse levels' line styles
+    legend    list of [colour, text], and ``levels``: each ellipse level's [name, line style,
+              width], the style as an index into solid, dash, dot, dashdot (a number, so that
+              no style name reads as a word of the page)
+
+The player's own words (its buttons, hints and legend) come with it at mount, as ``text``
+(:func:`player_words`), in the language in use.
 """
 
 from __future__ import annotations
@@ -40,9 +45,11 @@ from gmmviz.figures._frames import (
     LEVEL_WIDTH,
     check_levels,
     check_steps,
+    step_name,
 )
 from gmmviz.figures._geometry import axis_range, ellipse_xy
 from gmmviz.gaussian import ellipse_axes
+from gmmviz.i18n import N_, _
 
 #: Grid points per axis of the density image.
 DENSITY_GRID = 64
@@ -127,8 +134,8 @@ def mixture_panel(run: object, X: np.ndarray, *, levels: Sequence[float] = (1, 2
     steps, levels = check_steps(run), check_levels(levels)
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape != (run.n_samples, 2):
-        raise InputError(f"The points to draw must have shape ({run.n_samples}, 2) like the "
-                         f"fitted data; got {tuple(X.shape)}.")
+        raise InputError(_("The points to draw must have shape ({n}, 2) like the fitted data; "
+                           "got {shape}.").format(n=run.n_samples, shape=tuple(X.shape)))
     k = run.n_components
     cc = codec(k, palette)
     colors = [component_color(j, palette) for j in range(k)]
@@ -153,19 +160,19 @@ def mixture_panel(run: object, X: np.ndarray, *, levels: Sequence[float] = (1, 2
                                      np.column_stack([s.means, s.weights]),
                                      None if grid is None else _density_image(s, grid),
                                      _axes(s)))
-    ell = [b64(e, "<f4") for e, _, _, _ in params.items]
+    ell = [b64(e, "<f4") for e, *_rest in params.items]
     means = [[[round(float(v), 6) for v in row] if np.all(np.isfinite(row)) else None
-              for row in mw] for _, mw, _, _ in params.items]
+              for row in mw] for _e, mw, *_rest in params.items]
     out = {
         "title": title, "n": len(X), "x": list(map(float, ranges[0])),
         "y": list(map(float, ranges[1])), "pts": b64(X, "<f4"),
         "rgb": np.rint(cc.colors).astype(int).tolist(),
         "codes": [b64(c, "u1") for c in codes.items], "ci": codes.index,
         "ell": ell, "ei": params.index, "nlev": len(levels), "npts": n_points + 1,
-        "means": means, "colors": colors, "axes": [a for _, _, _, a in params.items],
+        "means": means, "colors": colors, "axes": [a for *_rest, a in params.items],
     }
     if grid is not None:
-        logs = np.array([d for _, _, d, _ in params.items])
+        logs = np.array([d for _e, _m, d, _a in params.items])
         finite = logs[np.isfinite(logs)]
         hi = float(finite.max()) if finite.size else 0.0
         lo = hi - 12.0  # e^-12 of the peak: the shading fades out there
@@ -183,7 +190,7 @@ def _nll_chart(runs: Sequence, names: Sequence[str], colors: Sequence[str]) -> d
     """
     steps = max((check_steps(r) for r in runs), key=len)
     xs = [max(s.iteration - 1, 0) if s.kind == "E" else s.iteration for s in steps]
-    return {"kind": "line", "ytitle": "NLL (nats)", "xtitle": "iteration",
+    return {"ytitle": _("NLL (nats)"), "xtitle": _("iteration"),
             "x": xs, "open": [s.kind == "E" for s in steps], "cursor": CURSOR_COLOR,
             "series": [{"name": nm, "color": c,
                         "y": [float(v) if np.isfinite(v) else None for v in r.nll]}
@@ -194,7 +201,7 @@ def bound_chart(table: object) -> dict:
     """log p(X | θ) and the bound L(q, θ) at every half-step (a :func:`gmmviz.bound_table`),
     with the cursor on the current one: the gap between them is the KL divergence."""
     n = len(table)
-    return {"kind": "line", "ytitle": "nats", "xtitle": "half-step", "x": list(range(n)),
+    return {"ytitle": _("nats"), "xtitle": _("half-step"), "x": list(range(n)),
             "open": [False] * n, "cursor": CURSOR_COLOR,
             "series": [{"name": "log p(X | θ)", "color": "#333333",
                         "y": [float(v) for v in table["log_p"]]},
@@ -210,10 +217,39 @@ def bound_step_html(table: object) -> list[str]:
     return [panel.bound_panel(table.iloc[i], describe_step(table, i)) for i in range(len(table))]
 
 
+#: What the Next button leads to, by the next step's kind.
+_NEXT_NAMES = {"E": N_("E-step"), "M": N_("M-step"), "assign": N_("assign"),
+               "update": N_("update")}
+
+
 def _next_names(kinds: Sequence[str]) -> list[str]:
-    names = {"E": "E-step", "M": "M-step", "assign": "assign", "update": "update"}
-    return [names.get(kinds[i + 1], "") if i + 1 < len(kinds) else ""
-            for i in range(len(kinds))]
+    return [_(_NEXT_NAMES[kinds[i + 1]]) if i + 1 < len(kinds) and kinds[i + 1] in _NEXT_NAMES
+            else "" for i in range(len(kinds))]
+
+
+def player_words() -> dict[str, str]:
+    """The player's own words in the language in use: its buttons (``next`` names the step
+    the Next button leads to with ``{s}``), the hints of hands on the data (``chosen`` with
+    ``{k}``), the legend (``ellipse`` with the level ``{s}``) and the names the browser reads.
+    The places are single letters: a page's scan for English words skips them."""
+    return {
+        "play": _("Play"), "pause": _("Pause"), "back": _("Back"), "next_plain": _("Next"),
+        "play_button": _("▶ Play"), "pause_button": _("⏸ Pause"), "back_button": _("◀ Back"),
+        "next_button": _("Next ▶"), "next": _("Next: {s}"),
+        "next_button_to": _("Next: {s} ▶"),
+        "slider": _("Half-step"), "scatter": _("scatter plot of the data"),
+        "curve": _("curve of the run"), "ellipse": _("{s} ellipse"),
+        "means": _("means, size ∝ √π"), "fitting": _("Fitting again…"),
+        "chosen": _("Component {k} chosen: Shift+arrows move its mean, + and − scale its "
+                    "ellipse, R turns it, Esc lets go."),
+        "edit": _("Edit points: click empty space to add a point there, click a point to "
+                  "remove it."),
+        "start": _("Set start: drag a mean, or a round handle on its 1σ ellipse, or press 1 "
+                   "to 9 to choose one."),
+        "drag": _("Drag a mean to start EM from there (or press 1 to 9 to choose one)."),
+        "point": _("point {j} · x = ({x}, {y})"),
+        "remove_point": _("click to remove point {j} · x = ({x}, {y})"),
+    }
 
 
 def _uid(*parts: object) -> str:
@@ -224,8 +260,8 @@ def _uid(*parts: object) -> str:
 
 
 def _legend(colors: Sequence[str], levels: Sequence[float]) -> dict:
-    return {"legend": [[c, f"component {j + 1}"] for j, c in enumerate(colors)],
-            "levels": [[f"{lv:g}σ", LEVEL_DASH[i], LEVEL_WIDTH[i]]
+    return {"legend": [[c, _("component {j}").format(j=j + 1)] for j, c in enumerate(colors)],
+            "levels": [[f"{lv:g}σ", i % len(LEVEL_DASH), LEVEL_WIDTH[i]]
                        for i, lv in enumerate(levels)]}
 
 
@@ -295,10 +331,10 @@ def em_player(run: object, X: np.ndarray | None = None, *, levels: Sequence[floa
         See the module's docstring.
     """
     X = run.X if X is None else np.asarray(X, dtype=float)
-    scatter, _ = mixture_panel(run, X, levels=levels, palette=palette, n_points=n_points,
+    scatter, _resp = mixture_panel(run, X, levels=levels, palette=palette, n_points=n_points,
                                density=density)
     steps = check_steps(run)
-    labels = [s.label for s in steps]
+    labels = [step_name(s) for s in steps]
     lead = f"{title} · " if title else ""
     return {
         "uid": _uid("em", run.nll.tobytes(), scatter["codes"][-1], scatter["ell"][-1],
@@ -338,11 +374,11 @@ def compare_player(runs: Sequence, titles: Sequence[str], X: np.ndarray | None =
     """
     runs, titles = list(runs), list(titles)
     if not 1 <= len(runs) <= 6 or len(titles) != len(runs):
-        raise InputError(f"Compare needs 1 to 6 runs with one title each; got {len(runs)} "
-                         f"runs and {len(titles)} titles.")
+        raise InputError(_("Compare needs 1 to 6 runs with one title each; got {n} runs and "
+                           "{t} titles.").format(n=len(runs), t=len(titles)))
     X = runs[0].X if X is None else np.asarray(X, dtype=float)
     if len({r.n_samples for r in runs}) != 1:
-        raise InputError("The runs to compare must be fitted on the same points.")
+        raise InputError(_("The runs to compare must be fitted on the same points."))
     panels = [mixture_panel(r, X, levels=levels, title=t, palette=palette,
                             n_points=n_points)[0] for r, t in zip(runs, titles, strict=True)]
     longest = max(runs, key=lambda r: len(r.steps))
@@ -354,8 +390,8 @@ def compare_player(runs: Sequence, titles: Sequence[str], X: np.ndarray | None =
         "uid": _uid("compare", [r.nll.tobytes() for r in runs], titles, levels, duration_ms,
                     len(X)),
         "step": 0, "point": None, "duration": int(duration_ms),
-        "labels": [s.label for s in steps],
-        "titles": [s.label for s in steps],
+        "labels": [step_name(s) for s in steps],
+        "titles": [step_name(s) for s in steps],
         "next": _next_names([s.kind for s in steps]),
         "panels": panels, "chart": _nll_chart(runs, titles, colors), "html": html,
         **_legend(panels[0]["colors"], check_levels(levels)),
@@ -370,16 +406,19 @@ def _compare_panel(runs: Sequence, titles: Sequence[str], colors: Sequence[str],
     rows = []
     for r, t, c in zip(runs, titles, colors, strict=True):
         s = r.steps[min(i, len(r.steps) - 1)]
-        held = " (stopped)" if i >= len(r.steps) else ""
+        nll = f"{s.nll:,.2f}"
+        shown = _("{nll} (stopped)").format(nll=nll) if i >= len(r.steps) else nll
         pis = ", ".join(f"{w:.2f}" for w in s.weights)
         rows.append(f'<tr><td style="text-align:left"><span class="gp-swatch" '
                     f'style="background:{c}"></span>{_html.escape(t)}</td>'
-                    f"<td>{s.nll:,.2f}{held}</td><td>{pis}</td></tr>")
+                    f"<td>{_html.escape(shown)}</td><td>{pis}</td></tr>")
     s = max(runs, key=lambda r: len(r.steps)).steps[i]
-    kind = {"init": "Start", "E": f"E-step {s.iteration}", "M": f"M-step {s.iteration}"}
-    return (f'<div class="gp-head"><span class="gp-kind">{kind[s.kind]}</span> '
-            '<span class="gp-detail">every start at the same half-step</span></div>'
-            '<table class="gp-table"><tr><th style="text-align:left">start</th><th>NLL</th>'
+    detail = _("every start at the same half-step")
+    return (f'<div class="gp-head"><span class="gp-kind">{_html.escape(panel.kind_name(s))}'
+            "</span> "
+            f'<span class="gp-detail">{_html.escape(detail)}</span></div>'
+            '<table class="gp-table"><tr><th style="text-align:left">'
+            + _html.escape(_("start")) + "</th><th>NLL</th>"
             "<th>π</th></tr>" + "".join(rows) + "</table>")
 
 
@@ -417,7 +456,7 @@ def kmeans_player(run: object, *, duration_ms: int = 700, regions: bool = True,
     k = steps[0].centers.shape[0]
     colors = [component_color(j, palette) for j in range(k)]
     ranges = axis_range(X, [s.centers for s in steps],
-                        [np.zeros((k, 2, 2)) for _ in steps], [1.0])
+                        [np.zeros((k, 2, 2)) for _s in steps], [1.0])
     codes, params = _Distinct(), _Distinct()
     grid = None
     if regions:
@@ -442,7 +481,7 @@ def kmeans_player(run: object, *, duration_ms: int = 700, regions: bool = True,
         "colors": colors, "square": True,
     }
     if grid is not None:
-        panel_spec["reg"] = [b64(r, "u1") for _, r in params.items]
+        panel_spec["reg"] = [b64(r, "u1") for _c, r in params.items]
         panel_spec["rgrid"] = REGION_GRID
     html = []
     for i, s in enumerate(steps):
@@ -454,11 +493,11 @@ def kmeans_player(run: object, *, duration_ms: int = 700, regions: bool = True,
         else:
             html.append(panel.kmeans_update_panel(s, steps[i - 1], colors))
     j_values = [float(s.distortion) for s in steps[1:]]
-    chart = {"kind": "line", "ytitle": "J", "xtitle": "half-step", "cursor": CURSOR_COLOR,
+    chart = {"ytitle": "J", "xtitle": _("half-step"), "cursor": CURSOR_COLOR,
              "x": [max(i - 1, 0) for i in range(len(steps))],
              "open": [s.kind == "init" for s in steps],
              "series": [{"name": "J", "color": "#333333", "y": j_values or [None]}]}
-    labels = [s.label for s in steps]
+    labels = [step_name(s) for s in steps]
     return {
         "uid": _uid("kmeans", [s.centers.tobytes() for s in steps], regions, duration_ms),
         "step": 0, "point": point, "duration": int(duration_ms), "labels": labels,
@@ -466,8 +505,8 @@ def kmeans_player(run: object, *, duration_ms: int = 700, regions: bool = True,
                    for lab, s in zip(labels, steps, strict=True)],
         "next": _next_names([s.kind for s in steps]),
         "panels": [panel_spec], "chart": chart, "html": html,
-        "legend": [[c, f"cluster {j + 1}"] for j, c in enumerate(colors)], "levels": [],
-        "means_label": "centres, size ∝ √(share of points)",
+        "legend": [[c, _("cluster {j}").format(j=j + 1)] for j, c in enumerate(colors)],
+        "levels": [], "means_label": _("centres, size ∝ √(share of points)"),
     }
 
 

@@ -11,6 +11,8 @@ from plotly.subplots import make_subplots
 
 from gmmviz.bound import bound_table
 from gmmviz.figures._colors import PALETTE
+from gmmviz.figures._frames import label_text
+from gmmviz.i18n import _
 from gmmviz.likelihood import (
     coin_likelihood,
     coin_log_likelihood,
@@ -45,7 +47,7 @@ def _layout(fig: go.Figure, height: int) -> None:
 
 def step_tick_labels(table: pd.DataFrame) -> list[str]:
     """Short x-axis labels per half-step: "start", "E1", "M1", "E2", ..."""
-    return ["start" if k == "init" else f"{k}{i}"
+    return [_("start") if k == "init" else f"{k}{i}"
             for k, i in zip(table["kind"], table["iteration"], strict=True)]
 
 
@@ -84,10 +86,11 @@ def bound_figure(
     x = view["step"].to_numpy()
     fig = make_subplots(
         rows=2, cols=1, shared_xaxes=True, row_heights=[0.64, 0.36], vertical_spacing=0.1,
-        subplot_titles=("log p = L + KL at every half-step",
-                        "The gap KL alone, log scale (after an E-step KL = 0: off the scale)"),
+        subplot_titles=(_("log p = L + KL at every half-step"),
+                        _("The gap KL alone, log scale (after an E-step KL = 0: off the scale)")),
     )
-    hover = [f"{lab}<br>log p = {a:.6g}<br>L = {b:.6g}<br>KL = {c:.4g}" for lab, a, b, c in
+    hover = [f"{label_text(lab)}<br>log p = {a:.6g}<br>L = {b:.6g}<br>KL = {c:.4g}"
+             for lab, a, b, c in
              zip(view["label"], view["log_p"], view["elbo"], view["kl"], strict=True)]
     y_range = _bound_bars(fig, view, hover)
     _kl_panel(fig, x, view["kl"].to_numpy(dtype=float), hover)
@@ -97,9 +100,9 @@ def bound_figure(
     stride = max(1, int(np.ceil(len(x) / 16)))
     fig.update_xaxes(tickvals=x[::stride], ticktext=step_tick_labels(view)[::stride],
                      range=[lo - 0.6, hi + 0.6])
-    fig.update_xaxes(title_text="half-step", row=2, col=1)
-    fig.update_yaxes(title_text="nats", range=y_range, row=1, col=1)
-    fig.update_yaxes(title_text="KL (nats)", type="log", row=2, col=1)
+    fig.update_xaxes(title_text=_("half-step"), row=2, col=1)
+    fig.update_yaxes(title_text=_("nats"), range=y_range, row=1, col=1)
+    fig.update_yaxes(title_text=_("KL (nats)"), type="log", row=2, col=1)
     _layout(fig, height)
     fig.update_layout(
         barmode="overlay", bargap=0.15,
@@ -126,12 +129,12 @@ def _bound_bars(fig: go.Figure, view: pd.DataFrame, hover: list[str]) -> list[fl
     span = max(top - bottom, 1e-9 * max(abs(top), 1.0), 1e-12)
     floor = bottom - 0.12 * span
     fig.add_trace(go.Bar(
-        x=x, y=elbo - floor, base=floor, name="L(q, θ): the lower bound",
+        x=x, y=elbo - floor, base=floor, name=_("L(q, θ): the lower bound"),
         marker={"color": BOUND_COLOR, "opacity": 0.75}, hovertext=hover, hoverinfo="text",
         width=0.8,
     ), row=1, col=1)
     fig.add_trace(go.Bar(
-        x=x, y=view["kl"].to_numpy(dtype=float), base=elbo, name="KL gap",
+        x=x, y=view["kl"].to_numpy(dtype=float), base=elbo, name=_("KL gap"),
         marker={"color": GAP_COLOR}, hovertext=hover, hoverinfo="text", width=0.8,
     ), row=1, col=1)
     fig.add_trace(go.Scatter(
@@ -147,13 +150,14 @@ def _kl_panel(fig: go.Figure, x: np.ndarray, kl: np.ndarray, hover: list[str]) -
     positive = kl > 0
     if positive.any():
         fig.add_trace(go.Scatter(
-            x=x[positive], y=kl[positive], mode="lines+markers", name="KL after the M-step",
+            x=x[positive], y=kl[positive], mode="lines+markers",
+            name=_("KL after the M-step"),
             line={"color": GAP_COLOR, "width": 2}, marker={"size": 10},
             hovertext=[h for h, p in zip(hover, positive, strict=True) if p], hoverinfo="text",
             showlegend=False,
         ), row=2, col=1)
     else:
-        fig.add_annotation(text="KL = 0 at every half-step shown", xref="x2 domain",
+        fig.add_annotation(text=_("KL = 0 at every half-step shown"), xref="x2 domain",
                            yref="y2 domain", x=0.5, y=0.5, showarrow=False,
                            font={"size": FONT_SIZE})
 
@@ -181,7 +185,7 @@ def coin_figure(w: float, heads: int = 1, tails: int = 3, *, height: int = 520) 
     """
     w = float(w)
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.14,
-                        subplot_titles=("Likelihood L(w)", "Log-likelihood log L(w)"))
+                        subplot_titles=(_("Likelihood L(w)"), _("Log-likelihood log L(w)")))
     grid = np.linspace(0.0, 1.0, 401)
     fig.add_trace(go.Scatter(x=grid, y=coin_likelihood(grid, heads, tails), mode="lines",
                              name="L(w)", line={"color": BOUND_COLOR, "width": 4},
@@ -194,14 +198,14 @@ def coin_figure(w: float, heads: int = 1, tails: int = 3, *, height: int = 520) 
     l_star, log_star = _coin_maximum(fig, heads, tails)
     low = float(np.min(log_curve))
     _coin_current(fig, w, heads, tails, low)
-    fig.update_xaxes(title_text="w = probability of heads", range=[0, 1])
+    fig.update_xaxes(title_text=_("w = probability of heads"), range=[0, 1])
     fig.update_yaxes(range=[0, l_star * 1.75], row=1, col=1)
     fig.update_yaxes(range=[low, log_star + 0.25 * (log_star - low)], row=1, col=2)
     _layout(fig, height)
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": -0.2, "xanchor": "left",
                               "yanchor": "top"}, margin={"b": 110})
-    fig.update_annotations(selector={"text": "Likelihood L(w)"}, font_size=FONT_SIZE)
-    fig.update_annotations(selector={"text": "Log-likelihood log L(w)"}, font_size=FONT_SIZE)
+    fig.update_annotations(selector={"text": _("Likelihood L(w)")}, font_size=FONT_SIZE)
+    fig.update_annotations(selector={"text": _("Log-likelihood log L(w)")}, font_size=FONT_SIZE)
     return fig
 
 
@@ -215,14 +219,16 @@ def _coin_maximum(fig: go.Figure, heads: int, tails: int) -> tuple[float, float]
         fig.add_vline(x=w_star, line={"color": MAX_COLOR, "width": 2, "dash": "dash"},
                       row=1, col=col)
         fig.add_trace(go.Scatter(
-            x=[w_star], y=[y_star], mode="markers", name=f"maximum at w = {star_text}",
+            x=[w_star], y=[y_star], mode="markers",
+            name=_("maximum at w = {w}").format(w=star_text),
             marker={"color": MAX_COLOR, "size": 16, "symbol": "star"}, showlegend=col == 1,
-            hovertemplate=f"maximum: w = {star_text}<br>value = %{{y:.4g}}<extra></extra>",
+            hovertemplate=_("maximum: w = {w}<br>value = %{{y:.4g}}<extra></extra>").format(
+                w=star_text),
         ), row=1, col=col)
     fig.add_annotation(
         x=w_star, y=l_star, xref="x", yref="y",
-        text=(f"maximum at w = {star_text}:<br>the data are<br>most probable<br>"
-              f"for a {star_text} coin"),
+        text=_("maximum at w = {w}:<br>the data are<br>most probable<br>for a {w} coin"
+               ).format(w=star_text),
         showarrow=True, arrowhead=2, ax=35, ay=-40, xanchor="left", yanchor="bottom",
         align="left", font={"size": FONT_SIZE - 2, "color": MAX_COLOR},
         bgcolor="rgba(255,255,255,0.85)",
@@ -244,7 +250,8 @@ def _coin_current(fig: go.Figure, w: float, heads: int, tails: int, low: float) 
             "textfont": {"size": FONT_SIZE, "color": "#111111"}}
     lw = coin_likelihood(w, heads, tails)
     fig.add_trace(go.Scatter(
-        x=[w], y=[lw], mode="markers+text", name=f"your w = {w:.2f}", marker=marker,
+        x=[w], y=[lw], mode="markers+text", name=_("your w = {w}").format(w=f"{w:.2f}"),
+        marker=marker,
         text=[f"  {lw:.4f}  "], hovertemplate="w = %{x:.3f}<br>L = %{y:.5f}<extra></extra>",
         **text), row=1, col=1)
     log_w = coin_log_likelihood(w, heads, tails)
@@ -307,14 +314,14 @@ def gaussian_points_figure(
                   annotation_text="μ", annotation_position="top",
                   annotation_font={"size": FONT_SIZE, "color": CURRENT_COLOR})
     fig.update_layout(title={
-        "text": (f"likelihood = product of the {len(dens)} densities = "
-                 f"{np.exp(log_lik):.3g}<br>"
-                 f"log-likelihood = sum of their logs = {log_lik:.3f}"),
+        "text": _("likelihood = product of the {n} densities = {lik}<br>"
+                  "log-likelihood = sum of their logs = {log_lik}").format(
+                      n=len(dens), lik=f"{np.exp(log_lik):.3g}", log_lik=f"{log_lik:.3f}"),
         "x": 0.0, "xanchor": "left", "y": 0.97, "yanchor": "top",
         "font": {"size": FONT_SIZE + 2},
     })
     fig.update_xaxes(title_text="x", range=list(x_range), zeroline=False)
-    fig.update_yaxes(title_text="density", range=[-0.06 * peak, 1.45 * peak])
+    fig.update_yaxes(title_text=_("density"), range=[-0.06 * peak, 1.45 * peak])
     _layout(fig, height)
     fig.update_layout(legend={"orientation": "h", "x": 0, "y": -0.18, "xanchor": "left",
                               "yanchor": "top"}, margin={"t": 100, "b": 110})
@@ -327,7 +334,7 @@ def _stems(fig: go.Figure, pts: np.ndarray, dens: np.ndarray, mu: float, sigma: 
     stem_y = np.column_stack([np.zeros_like(dens), dens, np.full_like(dens, np.nan)]).ravel()
     stem_x = stem_x.astype(float)
     stem_x[2::3] = np.nan
-    fig.add_trace(go.Scatter(x=stem_x, y=stem_y, mode="lines", name="density of each point",
+    fig.add_trace(go.Scatter(x=stem_x, y=stem_y, mode="lines", name=_("density of each point"),
                              line={"color": GAP_COLOR, "width": 4}, hoverinfo="skip"))
     fig.add_trace(go.Scatter(
         x=pts, y=dens, mode="markers+text", showlegend=False,
@@ -340,7 +347,7 @@ def _stems(fig: go.Figure, pts: np.ndarray, dens: np.ndarray, mu: float, sigma: 
         hovertemplate="x = %{x}<br>N(x | μ, σ²) = %{y:.5f}<extra></extra>",
     ))
     fig.add_trace(go.Scatter(
-        x=pts, y=np.zeros_like(pts), mode="markers", name="data points",
+        x=pts, y=np.zeros_like(pts), mode="markers", name=_("data points"),
         marker={"color": "#111111", "size": 15, "symbol": "diamond"},
         hovertemplate="x = %{x}<extra></extra>",
     ))
@@ -386,13 +393,14 @@ def gaussian_log_likelihood_figure(
         line={"width": 2.5},
         colorbar={"title": {"text": "log p", "side": "right"}, "tickfont": {"size": FONT_SIZE - 2}},
         hovertemplate="μ = %{x:.2f}<br>σ = %{y:.2f}<br>log p = %{z:.2f}<extra></extra>",
-        name="log-likelihood",
+        name=_("log-likelihood"),
     ))
-    fig.add_trace(_labelled_point(mu_hat, sigma_hat, f"best: {best:.2f}", "top right",
-                                  name="maximum likelihood",
+    fig.add_trace(_labelled_point(mu_hat, sigma_hat, _("best: {v}").format(v=f"{best:.2f}"),
+                                  "top right", name=_("maximum likelihood"),
                                   marker={"color": MAX_COLOR, "size": 18, "symbol": "star",
                                           "line": {"color": "#111111", "width": 1}}))
-    fig.add_trace(_labelled_point(mu, sigma, f"{here:.2f}", "bottom center", name="your μ, σ",
+    fig.add_trace(_labelled_point(mu, sigma, f"{here:.2f}", "bottom center",
+                                  name=_("your μ, σ"),
                                   marker={"color": CURRENT_COLOR, "size": 16,
                                           "line": {"color": "#111111", "width": 1.5}}))
     fig.update_xaxes(title_text="μ", range=list(mu_range))

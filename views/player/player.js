@@ -17,6 +17,32 @@
 const PLAYERS = new Set();
 let ACTIVE = null; // the player the keys drive: the last one used, else the first on screen
 
+// The player's own words in English; Python sends them in the page's language as data.text.
+const WORDS = {
+  play: "Play", pause: "Pause", back: "Back", next_plain: "Next",
+  play_button: "▶ Play", pause_button: "⏸ Pause", back_button: "◀ Back", next_button: "Next ▶",
+  next: "Next: {s}", next_button_to: "Next: {s} ▶",
+  slider: "Half-step", scatter: "scatter plot of the data", curve: "curve of the run",
+  ellipse: "{s} ellipse", means: "means, size ∝ √π", fitting: "Fitting again…",
+  chosen: "Component {k} chosen: Shift+arrows move its mean, + and − scale its ellipse, R turns it, Esc lets go.",
+  edit: "Edit points: click empty space to add a point there, click a point to remove it.",
+  start: "Set start: drag a mean, or a round handle on its 1σ ellipse, or press 1 to 9 to choose one.",
+  drag: "Drag a mean to start EM from there (or press 1 to 9 to choose one).",
+  point: "point {j} · x = ({x}, {y})",
+  remove_point: "click to remove point {j} · x = ({x}, {y})",
+};
+
+// An ellipse level's line style: Python sends its index (older data: its name).
+const DASHES = ["solid", "dash", "dot", "dashdot"];
+const dashName = (d) => (typeof d === "number" ? DASHES[d] || "solid" : d);
+
+// The word `key` in the player's language (English when Python sent none), its {names} filled.
+function word(player, key, values = {}) {
+  const sent = player && player.data && player.data.text;
+  const text = (sent && typeof sent[key] === "string" && sent[key]) || WORDS[key];
+  return text.replace(/\{(\w+)\}/g, (m, name) => (name in values ? String(values[name]) : m));
+}
+
 function decode(b64, Type) {
   const bin = atob(b64);
   const bytes = new Uint8Array(bin.length);
@@ -69,7 +95,7 @@ class Panel {
     this.root = el("div", { class: "gp-panel" });
     if (spec.title) this.root.append(el("div", { class: "gp-ptitle", text: spec.title }));
     this.wrap = el("div", { class: "gp-canvas-wrap" });
-    this.canvas = el("canvas", { class: "gp-canvas", "aria-label": "scatter plot of the data" });
+    this.canvas = el("canvas", { class: "gp-canvas", "aria-label": word(player, "scatter") });
     this.labels = el("div", { class: "gp-labels" });
     this.wrap.append(this.canvas, this.labels);
     this.root.append(this.wrap);
@@ -305,7 +331,8 @@ class Panel {
       for (let l = 0; l < nlev; l++) {
         const base = ((j * nlev + l) * npts) * 2;
         if (!Number.isFinite(e[base])) continue;
-        const [, dash, width] = styles[l];
+        const [, style, width] = styles[l];
+        const dash = dashName(style);
         ctx.strokeStyle = this.spec.colors[j];
         ctx.lineWidth = width * 0.8;
         ctx.setLineDash(dash === "dash" ? [9, 6] : dash === "dot" ? [2, 5] : dash === "dashdot" ? [9, 4, 2, 4] : []);
@@ -487,7 +514,8 @@ class Panel {
     const [a, b, deg] = m.axes;
     const styles = this.player.data.levels;
     ctx.strokeStyle = this.spec.colors[j];
-    styles.forEach(([label, dash, width]) => {
+    styles.forEach(([label, style, width]) => {
+      const dash = dashName(style);
       const lv = parseFloat(label) || 1;
       ctx.lineWidth = width * 0.8;
       ctx.setLineDash(dash === "dash" ? [9, 6] : dash === "dot" ? [2, 5] : dash === "dashdot" ? [9, 4, 2, 4] : []);
@@ -647,7 +675,7 @@ class Panel {
     this.canvas.style.cursor = "pointer";
     const x = this.pts[2 * j];
     const y = this.pts[2 * j + 1];
-    tip.textContent = `${editing ? "click to remove " : ""}point ${j} · x = (${x.toPrecision(4)}, ${y.toPrecision(4)})`;
+    tip.textContent = word(this.player, editing ? "remove_point" : "point", { j, x: x.toPrecision(4), y: y.toPrecision(4) });
     const host = this.player.root.getBoundingClientRect();
     tip.style.left = `${e.clientX - host.left + 12}px`;
     tip.style.top = `${e.clientY - host.top + 12}px`;
@@ -659,7 +687,7 @@ class Panel {
 class Chart {
   constructor(player) {
     this.player = player;
-    this.canvas = el("canvas", { class: "gp-chart", "aria-label": "curve of the run" });
+    this.canvas = el("canvas", { class: "gp-chart", "aria-label": word(player, "curve") });
   }
 
   draw(i) {
@@ -774,11 +802,11 @@ class Player {
     this.title = el("div", { class: "gp-title", role: "status", "aria-live": "polite" });
     this.grid = el("div", { class: "gp-grid" });
     const btn = (name, text, fn) => el("button", { type: "button", class: "gp-btn", "aria-label": name, title: name, onclick: (e) => { ACTIVE = this; fn(e); } }, text);
-    this.playBtn = btn("Play", "▶ Play", () => this.play());
-    this.pauseBtn = btn("Pause", "⏸ Pause", () => this.pause());
-    this.backBtn = btn("Back", "◀ Back", () => this.go(this.step - 1));
-    this.nextBtn = btn("Next", "Next ▶", () => this.go(this.step + 1));
-    this.slider = el("input", { type: "range", min: "0", max: "0", value: "0", class: "gp-slider", "aria-label": "Half-step" });
+    this.playBtn = btn(WORDS.play, WORDS.play_button, () => this.play());
+    this.pauseBtn = btn(WORDS.pause, WORDS.pause_button, () => this.pause());
+    this.backBtn = btn(WORDS.back, WORDS.back_button, () => this.go(this.step - 1));
+    this.nextBtn = btn(WORDS.next_plain, WORDS.next_button, () => this.go(this.step + 1));
+    this.slider = el("input", { type: "range", min: "0", max: "0", value: "0", class: "gp-slider", "aria-label": WORDS.slider });
     this.slider.addEventListener("input", () => { ACTIVE = this; this.pause(false); this.show(Number(this.slider.value)); this.settled(); });
     this.count = el("span", { class: "gp-count" });
     this.controls = el("div", { class: "gp-controls" }, this.playBtn, this.pauseBtn, this.backBtn, this.nextBtn, this.slider, this.count);
@@ -807,6 +835,7 @@ class Player {
     this.setTriggerValue = setTriggerValue;
     const fresh = data.uid !== this.uid;
     this.data = data;
+    this.applyWords();
     if (this.pending && (fresh || (data.hands && data.hands.seen === this.pending))) this.settle();
     if (fresh && !this.pending) this.startEdit = null;
     this.root.classList.toggle("gp-present", !!data.present);
@@ -832,16 +861,33 @@ class Player {
     if (behind) { this.reported = null; this.settled(); }
   }
 
+  // The buttons' and the controls' words in the language the page sent.
+  applyWords() {
+    const name = (b, key, textKey) => {
+      b.textContent = word(this, textKey);
+      b.setAttribute("aria-label", word(this, key));
+      b.title = word(this, key);
+    };
+    name(this.playBtn, "play", "play_button");
+    name(this.pauseBtn, "pause", "pause_button");
+    name(this.backBtn, "back", "back_button");
+    this.nextBtn.title = word(this, "next_plain");
+    this.slider.setAttribute("aria-label", word(this, "slider"));
+    if (this.chart) this.chart.canvas.setAttribute("aria-label", word(this, "curve"));
+    for (const p of this.panels) p.canvas.setAttribute("aria-label", word(this, "scatter"));
+  }
+
   drawLegend() {
     const d = this.data;
     this.legend.textContent = "";
     for (const [c, text] of d.legend || []) {
       this.legend.append(el("span", { class: "gp-item" }, el("span", { class: "gp-swatch", style: `background:${c}` }), text));
     }
-    for (const [lv, dash] of d.levels || []) {
-      this.legend.append(el("span", { class: "gp-item" }, el("span", { class: `gp-line gp-${dash}` }), `${lv} ellipse`));
+    for (const [lv, style] of d.levels || []) {
+      const dash = dashName(style);
+      this.legend.append(el("span", { class: "gp-item" }, el("span", { class: `gp-line gp-${dash}` }), word(this, "ellipse", { s: lv })));
     }
-    this.legend.append(el("span", { class: "gp-item" }, el("span", { class: "gp-diamond" }), d.means_label || "means, size ∝ √π"));
+    this.legend.append(el("span", { class: "gp-item" }, el("span", { class: "gp-diamond" }), d.means_label || word(this, "means")));
     this.hiddenBox = el("span", { class: "gp-item gp-hidden-labels" });
     this.legend.append(this.hiddenBox);
   }
@@ -859,8 +905,8 @@ class Player {
     this.count.textContent = `${i} / ${n - 1}`;
     this.title.textContent = d.titles[i];
     const next = d.next[i];
-    this.nextBtn.textContent = next ? `Next: ${next} ▶` : "Next ▶";
-    this.nextBtn.setAttribute("aria-label", next ? `Next: ${next}` : "Next");
+    this.nextBtn.textContent = next ? word(this, "next_button_to", { s: next }) : word(this, "next_button");
+    this.nextBtn.setAttribute("aria-label", next ? word(this, "next", { s: next }) : word(this, "next_plain"));
     this.nextBtn.disabled = i >= n - 1;
     this.backBtn.disabled = i <= 0;
     this.playBtn.hidden = this.playing;
@@ -927,14 +973,14 @@ class Player {
 
   hintText() {
     if (!this.data || !this.data.hands) return "";
-    if (this.pending) return "Fitting again…";
+    if (this.pending) return word(this, "fitting");
     const k = this.panels[0] ? this.panels[0].spec.colors.length : 0;
     if (this.canDrag() && this.selected !== null && this.selected < k) {
-      return `Component ${this.selected + 1} chosen: Shift+arrows move its mean, + and − scale its ellipse, R turns it, Esc lets go.`;
+      return word(this, "chosen", { k: this.selected + 1 });
     }
-    if (this.editing()) return "Edit points: click empty space to add a point there, click a point to remove it.";
-    if (this.canDrag() && this.data.hands.start) return "Set start: drag a mean, or a round handle on its 1σ ellipse, or press 1 to 9 to choose one.";
-    if (this.canDrag()) return "Drag a mean to start EM from there (or press 1 to 9 to choose one).";
+    if (this.editing()) return word(this, "edit");
+    if (this.canDrag() && this.data.hands.start) return word(this, "start");
+    if (this.canDrag()) return word(this, "drag");
     return "";
   }
 
