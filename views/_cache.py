@@ -15,6 +15,8 @@ import numpy as np
 import streamlit as st
 
 import gmmviz
+from gmmviz import i18n
+from gmmviz.i18n import _
 from views._work import FIT_PROGRESS, Notice, NoticeKind, Work
 
 T = TypeVar("T")
@@ -32,15 +34,15 @@ def data_digest(X: np.ndarray) -> str:
     return h.hexdigest()
 
 
-@st.cache_data(max_entries=32, show_spinner="Running EM…")
-def _fit_gmm(digest: str, _X: np.ndarray, n_components: int, settings: tuple,
+@st.cache_data(max_entries=32, show_spinner=False)
+def _fit_gmm(digest: str, _X: np.ndarray, n_components: int, settings: tuple, lang: str,
              _progress: Callable[[float, float], None] | None = None) -> Any:
     CALLS["fit_gmm"] += 1
     return gmmviz.fit_gmm(_X, n_components, progress=_progress, **dict(_unplain(settings)))
 
 
-@st.cache_data(max_entries=32, show_spinner="Running K-means…")
-def _fit_kmeans(digest: str, _X: np.ndarray, n_clusters: int, settings: tuple) -> Any:
+@st.cache_data(max_entries=32, show_spinner=False)
+def _fit_kmeans(digest: str, _X: np.ndarray, n_clusters: int, settings: tuple, lang: str) -> Any:
     CALLS["fit_kmeans"] += 1
     return gmmviz.fit_kmeans(_X, n_clusters, **dict(_unplain(settings)))
 
@@ -69,12 +71,16 @@ def cached_fit(X: np.ndarray, n_components: int, **kwargs: Any) -> gmmviz.GMMRun
 
     Raises InputError as fit_gmm does (never cached).
     """
-    return _fit_gmm(data_digest(X), X, int(n_components), _settings(kwargs), FIT_PROGRESS.get())
+    with st.spinner(_("Running EM…")):  # (the run's sentences are in the language in use)
+        return _fit_gmm(data_digest(X), X, int(n_components), _settings(kwargs),
+                        i18n.get_language(), FIT_PROGRESS.get())
 
 
 def cached_kmeans(X: np.ndarray, n_clusters: int, **kwargs: Any) -> gmmviz.KMeansRun:
     """:func:`gmmviz.fit_kmeans`, cached on the data's digest and the settings (32 entries)."""
-    return _fit_kmeans(data_digest(X), X, int(n_clusters), _settings(kwargs))
+    with st.spinner(_("Running K-means…")):
+        return _fit_kmeans(data_digest(X), X, int(n_clusters), _settings(kwargs),
+                           i18n.get_language())
 
 
 def fit_key(X: np.ndarray, n_components: int, **kwargs: Any) -> str:
@@ -85,8 +91,8 @@ def fit_key(X: np.ndarray, n_components: int, **kwargs: Any) -> str:
     return h.hexdigest()
 
 
-@st.cache_resource(max_entries=32, show_spinner="Drawing the figure…")
-def _em_figure(key: str, _run: Any, _X: np.ndarray, options: tuple) -> Any:
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _em_figure(key: str, _run: Any, _X: np.ndarray, options: tuple, lang: str) -> Any:
     # A shared, read-only object: the page only serialises it, so no copy is unpickled per
     # run, and its JSON (the chart's identity, which keeps a clicked point) never changes.
     CALLS["em_figure"] += 1
@@ -99,11 +105,12 @@ def cached_em_figure(run: gmmviz.GMMRun, X: np.ndarray, key: str, **options: Any
     """:func:`gmmviz.figures.em_figure` for ``run``, cached on ``key`` (see :func:`fit_key`)
     and the figure options (levels=..., duration_ms=..., show_density=..., height=...)."""
     plain = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()))
-    return _em_figure(key, run, X, plain)
+    with st.spinner(_("Drawing the figure…")):
+        return _em_figure(key, run, X, plain, i18n.get_language())
 
 
-@st.cache_resource(max_entries=32, show_spinner="Drawing the figure…")
-def _player_data(key: str, _run: Any, _X: np.ndarray, options: tuple) -> dict:
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _player_data(key: str, _run: Any, _X: np.ndarray, options: tuple, lang: str) -> dict:
     CALLS["player"] += 1
     from gmmviz.figures.player import em_player
 
@@ -114,11 +121,13 @@ def cached_player(run: gmmviz.GMMRun, X: np.ndarray, key: str, **options: Any) -
     """:func:`gmmviz.figures.player.em_player` for ``run``, cached on ``key`` and the
     options (levels=..., duration_ms=..., density=...); shared and read-only."""
     plain = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()))
-    return _player_data(key, run, X, plain)
+    with st.spinner(_("Drawing the figure…")):
+        return _player_data(key, run, X, plain, i18n.get_language())
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _step_html(key: str, _run: Any, _X: np.ndarray, point: int | None, source: str) -> list:
+def _step_html(key: str, _run: Any, _X: np.ndarray, point: int | None, source: str,
+               lang: str) -> list:
     from gmmviz.figures.player import em_step_html
 
     return em_step_html(_run, _X, point=point, source=source)
@@ -128,7 +137,7 @@ def cached_step_html(run: gmmviz.GMMRun, X: np.ndarray, key: str, *, point: int 
                      source: str) -> list[str]:
     """The step panel of every half-step (:func:`gmmviz.figures.player.em_step_html`),
     cached on ``key``, the point and the start's source."""
-    return _step_html(key, run, X, point, source)
+    return _step_html(key, run, X, point, source, i18n.get_language())
 
 
 def fit_or_notice(fit: Callable[[], T], work: Work | None = None
@@ -177,6 +186,6 @@ def fit_notice(value: object, notice: Notice | None, *, stale: str) -> None:
     if notice is not None:
         notice.show()
     if value is None and notice is None:
-        st.info("Choose a data set in the sidebar to start.", icon=":material/arrow_back:")
+        st.info(_("Choose a data set in the sidebar to start."), icon=":material/arrow_back:")
     elif value is not None and notice is not None:
         st.caption(stale)

@@ -33,12 +33,14 @@ from views._cache import (  # noqa: F401  (the caches themselves, to clear them)
 from views._data import class_agreement, data_source_controls, true_classes
 from views._em_controls import (
     COV_LABELS,
+    COV_NAMES,
     EM_HELP,
     INIT_HELP,
     EMControls,
     FitRequest,
     gmm_controls,
     init_control,
+    init_help,
     k_control,
     preset_request,
     settings_controls,
@@ -46,7 +48,7 @@ from views._em_controls import (
     start_source,
 )
 from views._equations import equations_block, tex_number
-from views._exports import export_buttons, panels_export_buttons, picture_buttons
+from views._exports import export_buttons, panels_export_buttons, picture_buttons, step_label
 from views._manual import ManualStart, manual_start_editor
 from views._page import page_element, page_top, presenting
 from views._urlstate import (
@@ -83,6 +85,7 @@ __all__ = [
     "FROM_LINK",
     "PLAYER_PARAMS",
     "COV_LABELS",
+    "COV_NAMES",
     "COV_TYPES",
     "EM_HELP",
     "EMControls",
@@ -121,6 +124,7 @@ __all__ = [
     "from_widget",
     "gmm_controls",
     "init_control",
+    "init_help",
     "k_control",
     "manual_start_editor",
     "page_element",
@@ -132,6 +136,7 @@ __all__ = [
     "settings_controls",
     "start_label",
     "start_source",
+    "step_label",
     "sync_url",
     "tex_number",
     "true_classes",

@@ -13,31 +13,40 @@ import pandas as pd
 import streamlit as st
 
 import gmmviz
+from gmmviz import i18n
 from gmmviz.datasets import DEFAULT_FEATURES, REAL_DATASETS, REAL_FEATURES, RealData
-from views._urlstate import DATA_SOURCES, opened_from_link
+from gmmviz.i18n import N_, _
+from views._urlstate import DATA_SOURCES, opened_from_link, shown_labels
 
 DATA_LABELS = {
-    "textbook": "textbook (100 points, 3 clusters)",
-    "faithful": "Old Faithful (272 eruptions)",
-    "iris": "iris (150 flowers, 3 species)",
-    "penguins": "Palmer penguins (342, 3 species)",
-    "blobs": "blobs",
-    "anisotropic": "anisotropic (stretched)",
-    "varied": "varied spreads",
-    "unequal": "unequal sizes",
-    "moons": "two moons",
-    "circles": "circles",
-    "noise": "uniform noise",
-    "outliers": "blobs with outliers",
-    "upload": "upload a CSV file…",
+    "textbook": N_("textbook (100 points, 3 clusters)"),
+    "faithful": N_("Old Faithful (272 eruptions)"),
+    "iris": N_("iris (150 flowers, 3 species)"),
+    "penguins": N_("Palmer penguins (342, 3 species)"),
+    "blobs": N_("blobs"),
+    "anisotropic": N_("anisotropic (stretched)"),
+    "varied": N_("varied spreads"),
+    "unequal": N_("unequal sizes"),
+    "moons": N_("two moons"),
+    "circles": N_("circles"),
+    "noise": N_("uniform noise"),
+    "outliers": N_("blobs with outliers"),
+    "upload": N_("upload a CSV file…"),
+}
+#: The data sets' short names, as a caption names them ("iris", "Old Faithful", "blobs").
+DATA_NAMES = {
+    "textbook": N_("textbook"), "faithful": N_("Old Faithful"), "iris": N_("iris"),
+    "penguins": N_("Palmer penguins"), "blobs": N_("blobs"), "anisotropic": N_("anisotropic"),
+    "varied": N_("varied"), "unequal": N_("unequal"), "moons": N_("moons"),
+    "circles": N_("circles"), "noise": N_("noise"), "outliers": N_("outliers"),
 }
 #: A real data set's columns as the column select box shows them.
 FEATURE_LABELS = {
-    "eruptions": "eruption duration (min)", "waiting": "waiting time (min)",
-    "sepal_length": "sepal length (cm)", "sepal_width": "sepal width (cm)",
-    "petal_length": "petal length (cm)", "petal_width": "petal width (cm)",
-    "bill_length_mm": "bill length (mm)", "bill_depth_mm": "bill depth (mm)",
-    "flipper_length_mm": "flipper length (mm)", "body_mass_g": "body mass (g)",
+    "eruptions": N_("eruption duration (min)"), "waiting": N_("waiting time (min)"),
+    "sepal_length": N_("sepal length (cm)"), "sepal_width": N_("sepal width (cm)"),
+    "petal_length": N_("petal length (cm)"), "petal_width": N_("petal width (cm)"),
+    "bill_length_mm": N_("bill length (mm)"), "bill_depth_mm": N_("bill depth (mm)"),
+    "flipper_length_mm": N_("flipper length (mm)"), "body_mass_g": N_("body mass (g)"),
 }
 #: Data sets whose number of points is their own (the input is shown, disabled).
 FIXED_SIZE = ("textbook", *REAL_DATASETS)
@@ -48,7 +57,7 @@ _REAL_SHOWN = "_gmmviz_real_data"  # the RealData the data controls last handed 
 @st.cache_data(max_entries=32, show_spinner=False)
 def cached_dataset(name: str, n_samples: int, random_state: int) -> np.ndarray:
     """The preset data set's points, shape (n_samples, 2) (textbook: always 100)."""
-    X, _ = gmmviz.datasets.make(name, n_samples=n_samples, random_state=random_state)
+    X, _labels = gmmviz.datasets.make(name, n_samples=n_samples, random_state=random_state)
     return X
 
 
@@ -69,42 +78,49 @@ def preset(name: str, n_samples: int, random_state: int,
     return X, preset_description(name, X, random_state)
 
 
-@st.cache_data(max_entries=8, show_spinner="Reading the file…")
+@st.cache_data(max_entries=8, show_spinner=False)
+def _read_upload(content: bytes, lang: str) -> pd.DataFrame:
+    return gmmviz.load_points(content)
+
+
 def read_upload(content: bytes) -> pd.DataFrame:
     """The numeric columns of an uploaded file (see :func:`gmmviz.load_points`)."""
-    return gmmviz.load_points(content)
+    with st.spinner(_("Reading the file…")):
+        return _read_upload(content, i18n.get_language())
 
 
 def upload_points(df: pd.DataFrame, x_column: str, y_column: str) -> np.ndarray:
     """Points (n, 2) from two columns of an uploaded table; InputError if they are one column."""
     if x_column == y_column:
-        raise gmmviz.InputError(
-            f"x and y are the same column ({x_column!r}): choose two different columns."
-        )
+        raise gmmviz.InputError(_(
+            "x and y are the same column ({column!r}): choose two different columns."
+        ).format(column=x_column))
     return df[[x_column, y_column]].to_numpy(dtype=float)
 
 
 def seed_control() -> int:
     """The random seed's number input (URL parameter ``seed``)."""
     return int(st.number_input(
-        "Random seed", min_value=0, max_value=2**31 - 1, step=1, key="seed",
-        help="Seeds the generated data set and the random starts: the same seed gives the "
-             "same picture.",
+        _("Random seed"), min_value=0, max_value=2**31 - 1, step=1, key="seed",
+        help=_("Seeds the generated data set and the random starts: the same seed gives the "
+               "same picture."),
     ))
 
 
 def preset_description(source: str, X: np.ndarray, seed: int) -> str:
     """A short caption of a generated data set, e.g. "blobs, 500 points, seed 0"."""
     if source == "textbook":
-        return "the textbook's 100 points"
-    return f"{source}, {X.shape[0]:,} points, seed {seed}"
+        return _("the textbook's 100 points")
+    return _("{name}, {n} points, seed {seed}").format(
+        name=_(DATA_NAMES.get(source, source)), n=f"{X.shape[0]:,}", seed=seed)
 
 
 def real_description(data: RealData) -> str:
     """A short caption of a real data set, e.g. "iris: petal length vs petal width, 150 points"."""
-    title = DATA_LABELS[data.name].split(" (")[0]
-    x, y = (FEATURE_LABELS[c].split(" (")[0] for c in data.features)
-    return f"{title}: {x} vs {y}, {data.X.shape[0]:,} points"
+    title = _(DATA_LABELS[data.name]).split(" (")[0]
+    x, y = (_(FEATURE_LABELS[c]).split(" (")[0] for c in data.features)
+    return _("{title}: {x} vs {y}, {n} points").format(title=title, x=x, y=y,
+                                                        n=f"{data.X.shape[0]:,}")
 
 
 def data_source_controls() -> tuple[np.ndarray | None, str]:
@@ -122,8 +138,8 @@ def data_source_controls() -> tuple[np.ndarray | None, str]:
         A short caption such as "blobs, 500 points, seed 0".
     """
     source = st.selectbox(
-        "Data", DATA_SOURCES, key="data", format_func=DATA_LABELS.get,
-        help="The points to cluster: a generated data set, or your own CSV file.",
+        _("Data"), DATA_SOURCES, key="data", format_func=shown_labels(DATA_LABELS),
+        help=_("The points to cluster: a generated data set, or your own CSV file."),
     )
     st.session_state.pop(_REAL_SHOWN, None)
     if source == "upload":
@@ -131,10 +147,10 @@ def data_source_controls() -> tuple[np.ndarray | None, str]:
         _no_features()
         return _upload_controls()
     st.number_input(
-        "Number of points", min_value=10, max_value=50_000, step=100, key="n",
+        _("Number of points"), min_value=10, max_value=50_000, step=100, key="n",
         disabled=source in FIXED_SIZE,
-        help="How many points to generate (the textbook and the real data sets have their "
-             "own).",
+        help=_("How many points to generate (the textbook and the real data sets have their "
+               "own)."),
     )
     seed = seed_control()
     if source in REAL_DATASETS:
@@ -184,21 +200,23 @@ def _feature_controls(name: str) -> tuple[str, ...] | None:
     if chosen and (not usable or (from_link and len(chosen) != 2)):
         if from_link:
             st.warning(
-                f"The link's value features={','.join(chosen)!r} was not used (it must name two "
-                f"different columns of {name}: {', '.join(columns)}); showing the default "
-                f"features={','.join(DEFAULT_FEATURES[name])} instead.",
+                _("The link's value features={value!r} was not used (it must name two "
+                  "different columns of {name}: {columns}); showing the default "
+                  "features={default} instead.").format(
+                    value=",".join(chosen), name=name, columns=", ".join(columns),
+                    default=",".join(DEFAULT_FEATURES[name])),
                 icon=":material/link_off:")
         chosen = []
     # (re)assigned on every run so that the choice survives a visit to another page
     st.session_state["features"] = chosen or list(DEFAULT_FEATURES[name])
     picked = st.multiselect(
-        "Columns: x, then y", columns, key="features", max_selections=2,
-        format_func=FEATURE_LABELS.get,
-        help="Which two measurements to cluster: the first is plotted horizontally, the second "
-             "vertically.",
+        _("Columns: x, then y"), columns, key="features", max_selections=2,
+        format_func=shown_labels(FEATURE_LABELS),
+        help=_("Which two measurements to cluster: the first is plotted horizontally, the "
+               "second vertically."),
     )
     if len(picked) < 2:
-        st.info("Choose a second column: the first is x, the second y.",
+        st.info(_("Choose a second column: the first is x, the second y."),
                 icon=":material/view_column:")
         return None
     return tuple(picked)
@@ -221,17 +239,18 @@ def class_agreement(run: gmmviz.GMMRun, X: np.ndarray) -> None:
     if data is None:
         return
     ari = gmmviz.outcomes.adjusted_rand_index(data.labels, run.labels_)
-    st.caption(
-        f"**Against the {len(data.label_names)} species** ({', '.join(data.label_names)}): "
-        f"adjusted Rand index **{ari:.2f}** for the fit's hard labels (1: the species exactly, "
-        "0: no better than chance). The species are never shown to EM.")
+    st.caption(_(
+        "**Against the {n} species** ({names}): "
+        "adjusted Rand index **{ari}** for the fit's hard labels (1: the species exactly, "
+        "0: no better than chance). The species are never shown to EM.").format(
+            n=len(data.label_names), names=", ".join(data.label_names), ari=f"{ari:.2f}"))
 
 
 def _upload_controls() -> tuple[np.ndarray | None, str]:
     """The file uploader and the x and y columns; (points, caption) of the last good file."""
     file = st.file_uploader(
-        "CSV file", key="upload",
-        help="A text file with one point per row; numeric columns are offered for x and y.",
+        _("CSV file"), key="upload",
+        help=_("A text file with one point per row; numeric columns are offered for x and y."),
     )
     good = st.session_state.get(_UPLOAD_GOOD)
     if file is not None and (good is None or good[0] != file.file_id):
@@ -240,14 +259,15 @@ def _upload_controls() -> tuple[np.ndarray | None, str]:
         except gmmviz.InputError as e:
             st.error(f"{file.name}: {e}", icon=":material/error:")
             if good is not None:
-                st.caption(f"Still showing {good[1]}.")
+                st.caption(_("Still showing {name}.").format(name=good[1]))
         else:
             good = (file.file_id, file.name, df)
             st.session_state[_UPLOAD_GOOD] = good
     if good is None:
-        st.info("Upload a CSV file with at least two numeric columns.", icon=":material/upload:")
+        st.info(_("Upload a CSV file with at least two numeric columns."),
+                icon=":material/upload:")
         return None, ""
-    _, name, df = good
+    _id, name, df = good
     _dropped_notes(df)
     x_col, y_col = _column_controls(list(df.columns))
     try:
@@ -255,7 +275,8 @@ def _upload_controls() -> tuple[np.ndarray | None, str]:
     except gmmviz.InputError as e:
         st.error(str(e))
         return None, ""
-    return X, f"{name}: {x_col} vs {y_col}, {X.shape[0]:,} points"
+    return X, _("{name}: {x} vs {y}, {n} points").format(name=name, x=x_col, y=y_col,
+                                                          n=f"{X.shape[0]:,}")
 
 
 def _dropped_notes(df: pd.DataFrame) -> None:
@@ -263,9 +284,11 @@ def _dropped_notes(df: pd.DataFrame) -> None:
     dropped_rows = df.attrs.get("dropped_rows", 0)
     dropped_cols = df.attrs.get("dropped_columns", [])
     if dropped_rows:
-        st.info(f"{dropped_rows:,} row(s) without a number in every column were left out.")
+        st.info(_("{n} row(s) without a number in every column were left out.").format(
+            n=f"{dropped_rows:,}"))
     if dropped_cols:
-        st.info(f"Columns without numbers were left out: {', '.join(map(str, dropped_cols))}.")
+        st.info(_("Columns without numbers were left out: {columns}.").format(
+            columns=", ".join(map(str, dropped_cols))))
 
 
 def _column_controls(columns: list[str]) -> tuple[str, str]:
@@ -274,8 +297,8 @@ def _column_controls(columns: list[str]) -> tuple[str, str]:
         # (re)assigned on every run so that the choice survives a visit to another page
         kept = st.session_state.get(key)
         st.session_state[key] = kept if kept in columns else columns[min(i, len(columns) - 1)]
-    x_col = st.selectbox("x column", columns, key="xcol",
-                         help="The numeric column plotted horizontally.")
-    y_col = st.selectbox("y column", columns, key="ycol",
-                         help="The numeric column plotted vertically.")
+    x_col = st.selectbox(_("x column"), columns, key="xcol",
+                         help=_("The numeric column plotted horizontally."))
+    y_col = st.selectbox(_("y column"), columns, key="ycol",
+                         help=_("The numeric column plotted vertically."))
     return x_col, y_col

@@ -16,6 +16,7 @@ import streamlit as st
 
 import gmmviz
 from gmmviz.budget import Request
+from gmmviz.i18n import N_, _
 from gmmviz.starts import (
     FIXED_STARTS_K,
     GMM_START_LABELS,
@@ -28,35 +29,54 @@ from gmmviz.starts import (
 from views._cache import cached_fit, fit_key
 from views._data import preset
 from views._manual import manual_start_editor
-from views._urlstate import COV_TYPES, INIT_CHOICES
+from views._urlstate import COV_TYPES, INIT_CHOICES, shown_labels
 from views._work import ITERATIONS, Lever, Work, with_points
 
-#: The fixed starts' values, one line each ("notes A: μ (-2, -1), ...; π ...; Σ = I").
-FIXED_START_LINES = "\n".join(
-    f"- {start_label(name)}: {start_values(name)}" for name in NOTES_STARTS)
-INIT_HELP = (
+
+def fixed_start_lines() -> str:
+    """The fixed starts' values, one line each ("notes A: μ (-2, -1), ...; π ...; Σ = I"), in
+    the language in use."""
+    return "\n".join(f"- {start_label(name)}: {start_values(name)}" for name in NOTES_STARTS)
+
+
+#: The start's help; ``{lines}`` is :func:`fixed_start_lines` (see :func:`init_help`).
+INIT_HELP_TEXT = N_(
     "Where EM starts. The notes' and the textbook's fixed values (k = 3 only):\n\n"
-    f"{FIXED_START_LINES}\n\n"
+    "{lines}\n\n"
     "random: k data points as means; random responsibilities: a random soft assignment then "
     "an M-step; k-means: the clusters of a K-means fit; k-means++: spread-out seeds; "
     "identical: every component the same; manual: your own π, μ, Σ."
 )
+
+
+def init_help() -> str:
+    """The start's help, in the language in use."""
+    return _(INIT_HELP_TEXT).format(lines=fixed_start_lines())
+
+
+#: The start's help in English (kept for the pages that read it as a constant).
+FIXED_START_LINES = fixed_start_lines()
+INIT_HELP = INIT_HELP_TEXT.format(lines=FIXED_START_LINES)
 COV_LABELS = {
-    "full": "full (any ellipse)",
-    "diag": "diagonal (axis-aligned)",
-    "spherical": "spherical (circles)",
-    "tied": "tied (one shared ellipse)",
+    "full": N_("full (any ellipse)"),
+    "diag": N_("diagonal (axis-aligned)"),
+    "spherical": N_("spherical (circles)"),
+    "tied": N_("tied (one shared ellipse)"),
 }
+#: The covariance types' short names, as a header shows them.
+COV_NAMES = {"full": N_("full"), "diag": N_("diag"), "spherical": N_("spherical"),
+             "tied": N_("tied")}
 #: The controls' help, by URL parameter; a page fitting several mixtures words its own.
 EM_HELP = {
-    "k": "How many Gaussians the mixture has.",
-    "cov": "The shape each Gaussian may take: any ellipse, axis-aligned, round, or one "
-           "ellipse shared by all.",
-    "iters": "EM stops after this many iterations (each one E-step and one M-step) at most.",
-    "tol": "EM stops when the NLL per point changes by less than this; 0 runs every "
-           "iteration.",
-    "reg": "Added to each covariance's diagonal so that no Gaussian collapses onto a point; "
-           "0 lets a collapse stop the run.",
+    "k": N_("How many Gaussians the mixture has."),
+    "cov": N_("The shape each Gaussian may take: any ellipse, axis-aligned, round, or one "
+              "ellipse shared by all."),
+    "iters": N_("EM stops after this many iterations (each one E-step and one M-step) at "
+                "most."),
+    "tol": N_("EM stops when the NLL per point changes by less than this; 0 runs every "
+              "iteration."),
+    "reg": N_("Added to each covariance's diagonal so that no Gaussian collapses onto a "
+              "point; 0 lets a collapse stop the run."),
 }
 
 
@@ -187,24 +207,26 @@ def preset_request(values: Mapping[str, Any]) -> FitRequest | None:
 
 def k_control(help_text: str = EM_HELP["k"]) -> int:
     """The number of components (key "k")."""
-    return int(st.slider("Number of components k", min_value=1, max_value=10, step=1,
-                         key="k", help=help_text))
+    return int(st.slider(_("Number of components k"), min_value=1, max_value=10, step=1,
+                         key="k", help=_(help_text)))
 
 
-def init_control(k: int, *, key: str = "init", label: str = "Initialization") -> str:
+def init_control(k: int, *, key: str = "init", label: str = N_("Initialization")) -> str:
     """A start's select box (key "init"), with the fixed start's values under it; a fixed
     start with k other than 3 says why it gives way to k-means. Returns the start chosen (URL
     spelling)."""
-    init_name = st.selectbox(label, INIT_CHOICES, key=key, format_func=GMM_START_LABELS.get,
-                             help=INIT_HELP)
+    init_name = st.selectbox(_(label), INIT_CHOICES, key=key,
+                             format_func=shown_labels(GMM_START_LABELS),
+                             help=init_help())
     if start_values(init_name) is not None:
         st.caption(start_values(init_name))
     used = start_used(init_name, k)
     if used.fell_back:
         st.warning(
-            f"The starting values of {start_label(init_name)} are for k = {FIXED_STARTS_K} "
-            f"only, and k is {k}: using {start_label(used.init)} instead. Set k to "
-            f"{FIXED_STARTS_K} to use them.", icon=":material/info:",
+            _("The starting values of {start} are for k = {fixed} only, and k is {k}: using "
+              "{used} instead. Set k to {fixed} to use them.").format(
+                start=start_label(init_name), fixed=FIXED_STARTS_K, k=k,
+                used=start_label(used.init)), icon=":material/info:",
         )
     return init_name
 
@@ -212,14 +234,15 @@ def init_control(k: int, *, key: str = "init", label: str = "Initialization") ->
 def settings_controls(helps: Mapping[str, str] = EM_HELP) -> dict[str, Any]:
     """Covariance type, max iterations, tolerance and reg_covar (keys "cov", "iters", "tol",
     "reg"), as fit_gmm's keyword arguments."""
-    cov = st.selectbox("Covariance type", COV_TYPES, key="cov", format_func=COV_LABELS.get,
-                       help=helps["cov"])
-    max_iter = st.number_input("Max iterations", min_value=0, max_value=500, step=5,
-                               key="iters", help=helps["iters"])
-    tol = st.number_input("Tolerance", min_value=0.0, max_value=1.0, step=1e-4, format="%g",
-                          key="tol", help=helps["tol"])
+    shown = {name: _(text) for name, text in helps.items()}  # in the language in use
+    cov = st.selectbox(_("Covariance type"), COV_TYPES, key="cov",
+                       format_func=shown_labels(COV_LABELS), help=shown["cov"])
+    max_iter = st.number_input(_("Max iterations"), min_value=0, max_value=500, step=5,
+                               key="iters", help=shown["iters"])
+    tol = st.number_input(_("Tolerance"), min_value=0.0, max_value=1.0, step=1e-4, format="%g",
+                          key="tol", help=shown["tol"])
     reg = st.number_input("reg_covar", min_value=0.0, max_value=10.0, step=1e-3, format="%g",
-                          key="reg", help=helps["reg"])
+                          key="reg", help=shown["reg"])
     return {"covariance_type": cov, "max_iter": int(max_iter), "tol": float(tol),
             "reg_covar": float(reg)}
 
@@ -254,11 +277,16 @@ SEEDED = ("random", "random-resp", "kmeans", "kmeans-pp")
 def start_source(request: FitRequest) -> str:
     """Where the run's start comes from, in a sentence, for the player's start panel."""
     if request.manual_start is not None:
-        return "Your own values, from the manual start's table."
+        return _("Your own values, from the manual start's table.")
     init = request.init
-    label = GMM_START_LABELS.get(init, init)
-    seeded = f" (seed {request.random_state})" if init in SEEDED else ""
+    label = _(GMM_START_LABELS.get(init, init))
+    seeded = init in SEEDED
     if init != request.init_name:
-        return (f"{start_label(request.init_name)} needs k = 3; with k = "
-                f"{request.n_components} the start is {label}{seeded} instead.")
-    return f"{label}{seeded}."
+        text = (_("{start} needs k = 3; with k = {k} the start is {label} (seed {seed}) "
+                  "instead.") if seeded else
+                _("{start} needs k = 3; with k = {k} the start is {label} instead."))
+        return text.format(start=start_label(request.init_name), k=request.n_components,
+                           label=label, seed=request.random_state)
+    if seeded:
+        return _("{label} (seed {seed}).").format(label=label, seed=request.random_state)
+    return f"{label}."

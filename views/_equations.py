@@ -6,34 +6,37 @@ import math
 
 import streamlit as st
 
+from gmmviz.i18n import N_, _
+
 #: Each part: (sentence, its equations) pairs, drawn in order.
 _EQUATIONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "e": ((
-        "**E-step** — each point's responsibilities: how much each component explains it, "
-        "given the current parameters.",
+        N_("**E-step** — each point's responsibilities: how much each component explains it, "
+           "given the current parameters."),
         (r"\gamma_{nk} = \frac{\pi_k\,\mathcal{N}(x_n \mid \mu_k, \Sigma_k)}"
          r"{\sum_{j=1}^{K} \pi_j\,\mathcal{N}(x_n \mid \mu_j, \Sigma_j)}",),
     ),),
     "m": ((
-        "**M-step** — each component is refitted to the points, each point counted with its "
-        "responsibility.",
+        N_("**M-step** — each component is refitted to the points, each point counted with "
+           "its responsibility."),
         (r"N_k = \sum_{n=1}^{N} \gamma_{nk}, \qquad \pi_k = \frac{N_k}{N}, \qquad "
          r"\mu_k = \frac{1}{N_k} \sum_{n=1}^{N} \gamma_{nk}\, x_n",
          r"\Sigma_k = \frac{1}{N_k} \sum_{n=1}^{N} \gamma_{nk}\,"
          r"(x_n - \mu_k)(x_n - \mu_k)^{\top}"),
     ),),
     "nll": ((
-        "**Negative log-likelihood** — what EM lowers at every step (lower is a better fit).",
+        N_("**Negative log-likelihood** — what EM lowers at every step (lower is a better "
+           "fit)."),
         (r"\mathrm{NLL}(\theta) = -\sum_{n=1}^{N} \log \sum_{k=1}^{K} "
          r"\pi_k\,\mathcal{N}(x_n \mid \mu_k, \Sigma_k)",),
     ),),
     "kmeans": (
-        ("**Assignment step** — each point joins its nearest centre.",
+        (N_("**Assignment step** — each point joins its nearest centre."),
          (r"r_{nk} = \begin{cases} 1 & k = \arg\min_j \lVert x_n - \mu_j \rVert^2 "
           r"\\ 0 & \text{otherwise} \end{cases}",)),
-        ("**Update step** — each centre moves to the mean of its points.",
+        (N_("**Update step** — each centre moves to the mean of its points."),
          (r"\mu_k = \frac{\sum_n r_{nk}\, x_n}{\sum_n r_{nk}}",)),
-        ("**Distortion** — what K-means lowers at every step.",
+        (N_("**Distortion** — what K-means lowers at every step."),
          (r"J = \sum_{n=1}^{N} \sum_{k=1}^{K} r_{nk}\, \lVert x_n - \mu_k \rVert^2",)),
     ),
 }
@@ -47,9 +50,9 @@ def equations_block(kind: str = "em") -> None:
         raise ValueError(f"unknown equations kind {kind!r}")
     for part in parts:
         for sentence, equations in _EQUATIONS[part]:
-            st.markdown(sentence)
+            st.markdown(_(sentence))
             for tex in equations:
-                st.latex(tex)
+                st.latex(tex.replace(r"\text{otherwise}", r"\text{" + _("otherwise") + "}"))
 
 
 def tex_number(log_value: float) -> str:

@@ -16,13 +16,24 @@ import pandas as pd
 import streamlit as st
 
 import gmmviz
+from gmmviz.i18n import N_, _
 
-CSV_HELP = ("The points with their responsibilities γ and hard labels at {what}: one row per "
+CSV_HELP = N_("The points with their responsibilities γ and hard labels at {what}: one row per "
             "point, columns x, y, resp_1 … resp_k (each row sums to 1) and label (the "
             "component with the largest γ).")
-JSON_HELP = ("The whole run: its settings, the data, and every half-step's π, μ, Σ, NLL, ELBO "
+JSON_HELP = N_("The whole run: its settings, the data, and every half-step's π, μ, Σ, NLL, ELBO "
              "and KL. In Python, gmmviz.load_run(path) reads it back, and gmmviz.em_figure "
              "redraws this animation.")
+
+
+def step_label(step: gmmviz.GMMStep) -> str:
+    """A half-step's caption, as ``step.label`` gives it ("Iteration 3 · E-step:
+    responsibilities updated"), in the language in use."""
+    if step.kind == "init":
+        return _("Start")
+    if step.kind == "E":
+        return _("Iteration {i} · E-step: responsibilities updated").format(i=step.iteration)
+    return _("Iteration {i} · M-step: π, μ, Σ updated").format(i=step.iteration)
 
 
 def _step_index(run: gmmviz.GMMRun, step: int | None) -> int:
@@ -40,16 +51,17 @@ def export_buttons(run: gmmviz.GMMRun, description: str, *, step: int | None = N
     Widget keys: ``{key_prefix}_csv`` and ``{key_prefix}_json``.
     """
     i = _step_index(run, step)
-    what = "the final half-step" if i == len(run.steps) - 1 else f"“{run.steps[i].label}”"
+    what = (_("the final half-step") if i == len(run.steps) - 1 else
+            f"“{step_label(run.steps[i])}”")
     csv_col, json_col = columns if columns is not None else st.columns(2)
     csv_col.download_button(
-        "Responsibilities (CSV)", data=lambda: run.to_frame(i).to_csv(),
+        _("Responsibilities (CSV)"), data=lambda: run.to_frame(i).to_csv(),
         file_name=f"{file_stem}-step{i}.csv", mime="text/csv", on_click="ignore",
-        icon=":material/table:", key=f"{key_prefix}_csv", help=CSV_HELP.format(what=what))
+        icon=":material/table:", key=f"{key_prefix}_csv", help=_(CSV_HELP).format(what=what))
     json_col.download_button(
-        "Whole run (JSON)", data=lambda: run.to_json(source=description),
+        _("Whole run (JSON)"), data=lambda: run.to_json(source=description),
         file_name=f"{file_stem}.json", mime="application/json", on_click="ignore",
-        icon=":material/data_object:", key=f"{key_prefix}_json", help=JSON_HELP)
+        icon=":material/data_object:", key=f"{key_prefix}_json", help=_(JSON_HELP))
 
 
 def panels_csv(runs: Sequence[gmmviz.GMMRun], titles: Sequence[str]) -> str:
@@ -79,16 +91,16 @@ def panels_export_buttons(runs: Sequence[gmmviz.GMMRun], titles: Sequence[str],
     """
     csv_col, zip_col, png_col, gif_col = st.columns(4)
     csv_col.download_button(
-        "Every panel's responsibilities (CSV)", data=lambda: panels_csv(runs, titles),
+        _("Every panel's responsibilities (CSV)"), data=lambda: panels_csv(runs, titles),
         file_name="gmmviz-compare.csv", mime="text/csv", on_click="ignore",
         icon=":material/table:", key=f"{key_prefix}_csv",
-        help=CSV_HELP.format(what="each run's final half-step") + " The panel column names "
-             "the run.")
+        help=_("{csv_help} The panel column names the run.").format(
+            csv_help=_(CSV_HELP).format(what=_("each run's final half-step"))))
     zip_col.download_button(
-        "Every run (zip of JSON)", data=lambda: panels_zip(runs, titles, description),
+        _("Every run (zip of JSON)"), data=lambda: panels_zip(runs, titles, description),
         file_name="gmmviz-compare.zip", mime="application/zip", on_click="ignore",
         icon=":material/folder_zip:", key=f"{key_prefix}_zip",
-        help="One JSON file per panel. " + JSON_HELP)
+        help=_("One JSON file per panel. {json_help}").format(json_help=_(JSON_HELP)))
     _panels_pictures(runs, titles, png_col, gif_col, key_prefix)
 
 
@@ -113,22 +125,23 @@ def _panels_pictures(runs: Sequence[gmmviz.GMMRun], titles: Sequence[str], png_c
         return out.getvalue()
 
     png_col.download_button(
-        "Every panel's picture (PNG)", data=pngs, file_name="gmmviz-compare-png.zip",
+        _("Every panel's picture (PNG)"), data=pngs, file_name="gmmviz-compare-png.zip",
         mime="application/zip", on_click="ignore", icon=":material/image:",
-        key=f"{key_prefix}_png", help="Each panel at its final half-step, 2560 × 1440, in a zip.")
+        key=f"{key_prefix}_png",
+        help=_("Each panel at its final half-step, 2560 × 1440, in a zip."))
     made_key = f"{_GIF}_{key_prefix}"
     fingerprint = tuple(r.nll.tobytes() for r in runs)
     made = st.session_state.get(made_key)
     if made is not None and made[0] == fingerprint:
         gif_col.download_button(
-            "Every panel's animation (GIF)", data=made[1], file_name="gmmviz-compare-gif.zip",
+            _("Every panel's animation (GIF)"), data=made[1], file_name="gmmviz-compare-gif.zip",
             mime="application/zip", on_click="ignore", icon=":material/gif_box:",
-            key=f"{key_prefix}_gif", help="One looping GIF per panel, 1280 × 720, in a zip.")
-    elif gif_col.button("Make the panels' GIFs", icon=":material/gif_box:",
+            key=f"{key_prefix}_gif", help=_("One looping GIF per panel, 1280 × 720, in a zip."))
+    elif gif_col.button(_("Make the panels' GIFs"), icon=":material/gif_box:",
                         key=f"{key_prefix}_make_gif",
-                        help="Draw every half-step of every panel into one GIF each (1280 × "
-                             "720), for slides; a bar shows how far it has got."):
-        bar = gif_col.progress(0.0, text="Drawing the frames…")
+                        help=_("Draw every half-step of every panel into one GIF each (1280 × "
+                               "720), for slides; a bar shows how far it has got.")):
+        bar = gif_col.progress(0.0, text=_("Drawing the frames…"))
         total = sum(len(r.steps) for r in runs)
         out, done = io.BytesIO(), 0
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
@@ -136,7 +149,8 @@ def _panels_pictures(runs: Sequence[gmmviz.GMMRun], titles: Sequence[str], png_c
                 gif = io.BytesIO()
                 gmmviz.write_gif(run, None, gif, title=title, progress=lambda d, _t, base=done:
                                  bar.progress(min((base + d) / total, 1.0),
-                                              text=f"Frame {base + d} of {total}"))
+                                              text=_("Frame {i} of {n}").format(
+                                                  i=base + d, n=total)))
                 done += len(run.steps)
                 z.writestr(f"{_slug(i, title)}.gif", gif.getvalue())
         st.session_state[made_key] = (fingerprint, out.getvalue())
@@ -162,24 +176,28 @@ def picture_buttons(run: gmmviz.GMMRun, X: Any, step: int, *, fit_key: str,
         return out.getvalue()
 
     png_col.download_button(
-        "Picture (PNG)", data=png, file_name=f"gmmviz-step{i}.png", mime="image/png",
+        _("Picture (PNG)"), data=png, file_name=f"gmmviz-step{i}.png", mime="image/png",
         on_click="ignore", icon=":material/image:", key=f"{key_prefix}_png",
-        help=f"“{run.steps[i].label}” as a 2560 × 1440 picture, for a slide.")
+        help=_("“{label}” as a 2560 × 1440 picture, for a slide.").format(
+            label=step_label(run.steps[i])))
     made_key = f"{_GIF}_{key_prefix}"
     fingerprint = (fit_key, tuple(levels), int(duration_ms))
     made = st.session_state.get(made_key)
     if made is not None and made[0] == fingerprint:
         gif_col.download_button(
-            "Animation (GIF)", data=made[1], file_name="gmmviz-em.gif", mime="image/gif",
+            _("Animation (GIF)"), data=made[1], file_name="gmmviz-em.gif", mime="image/gif",
             on_click="ignore", icon=":material/gif_box:", key=f"{key_prefix}_gif",
-            help=f"{len(run.steps)} frames at 1280 × 720, {duration_ms} ms each; it loops.")
-    elif gif_col.button("Make a GIF", icon=":material/gif_box:", key=f"{key_prefix}_make_gif",
-                        help=f"Draw the {len(run.steps)} half-steps at 1280 × 720 into an "
-                             "animated GIF for slides; a bar shows how far it has got."):
-        bar = gif_col.progress(0.0, text="Drawing the frames…")
+            help=_("{n} frames at 1280 × 720, {ms} ms each; it loops.").format(
+                n=len(run.steps), ms=duration_ms))
+    elif gif_col.button(_("Make a GIF"), icon=":material/gif_box:", key=f"{key_prefix}_make_gif",
+                        help=_("Draw the {n} half-steps at 1280 × 720 into an animated GIF for "
+                               "slides; a bar shows how far it has got.").format(
+                                   n=len(run.steps))):
+        bar = gif_col.progress(0.0, text=_("Drawing the frames…"))
         out = io.BytesIO()
         gmmviz.write_gif(run, X, out, duration_ms=duration_ms, levels=levels,
                          progress=lambda done, total: bar.progress(
-                             done / max(total, 1), text=f"Frame {done} of {total}"))
+                             done / max(total, 1), text=_("Frame {i} of {n}").format(
+                                 i=done, n=total)))
         st.session_state[made_key] = (fingerprint, out.getvalue())
         st.rerun()

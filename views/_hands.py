@@ -26,6 +26,7 @@ import streamlit as st
 import gmmviz
 from gmmviz import edits, manual
 from gmmviz.edits import PointEdits
+from gmmviz.i18n import N_, _
 from views import _player
 from views._cache import data_digest
 
@@ -38,7 +39,7 @@ _SHOWN = "_hands_shown"  # what the player was handed (Handed)
 _REFUSED = "_hands_refused"  # why the last change on the player was not made
 _TABLE = "manual_table"  # the manual start table's widget key (views._manual)
 
-KEYS_CAPTION = (
+KEYS_CAPTION = N_(
     "**Edit points:** click empty space to add a point exactly there, click a point to remove "
     "it; Undo and Redo step through every change. **Set start:** drag a mean ◆ (at the start, "
     "or at any half-step with Set start on) and, with Set start on, the round handles on its "
@@ -96,14 +97,17 @@ def _edited(X: np.ndarray, values: dict[str, Any], from_link: bool) -> PointEdit
     linked, beyond = PointEdits.of(values.get("add") or (), values.get("drop") or ()).within(n)
     if from_link and beyond:
         shown = ", ".join(f"{i}" if len(str(i)) < 12 else f"{str(i)[:9]}…" for i in beyond[:5])
-        st.warning(f"The link's value drop names point{'s' if len(beyond) > 1 else ''} "
-                   f"{shown}{', …' if len(beyond) > 5 else ''} that the data do not have "
-                   f"({n:,} points: 0 to {n - 1}); {'they were' if len(beyond) > 1 else 'it was'}"
-                   " not used.", icon=":material/link_off:")
+        shown += ", …" if len(beyond) > 5 else ""
+        text = (_("The link's value drop names points {shown} that the data do not have "
+                  "({n} points: 0 to {last}); they were not used.") if len(beyond) > 1 else
+                _("The link's value drop names point {shown} that the data do not have "
+                  "({n} points: 0 to {last}); it was not used."))
+        st.warning(text.format(shown=shown, n=f"{n:,}", last=n - 1),
+                   icon=":material/link_off:")
     if linked.n_samples(n) < 1:
         if from_link:
-            st.warning("The link's value drop removes every point of the data; it was not "
-                       "used.", icon=":material/link_off:")
+            st.warning(_("The link's value drop removes every point of the data; it was not "
+                         "used."), icon=":material/link_off:")
         linked = PointEdits(linked.add, ())
     digest = data_digest(X)
     history = st.session_state.get(_HISTORY)
@@ -129,7 +133,7 @@ def linked_data(X: np.ndarray | None, description: str, values: dict[str, Any]
     the data are left out."""
     if X is None:
         return X, description
-    change, _ = PointEdits.of(values.get("add") or (), values.get("drop") or ()).within(len(X))
+    change, _b = PointEdits.of(values.get("add") or (), values.get("drop") or ()).within(len(X))
     if len(change.drop) >= len(X):
         return X, description  # an edit that removes every point is not shared
     return edited_data(X, description, change)
@@ -185,7 +189,8 @@ def on_edit(player_key: str) -> Any:
         except gmmviz.InputError as e:
             st.session_state[_REFUSED] = str(e)
         except (KeyError, TypeError, ValueError, IndexError):
-            st.session_state[_REFUSED] = "The change on the figure could not be read; try again."
+            st.session_state[_REFUSED] = _("The change on the figure could not be read; try "
+                                           "again.")
     return apply
 
 
@@ -235,22 +240,22 @@ def controls(player_key: str) -> None:
         st.warning(refused, icon=":material/pan_tool:")
     mode_col, start_col, undo_col, redo_col, what_col = st.columns(
         [1.45, 1.3, 0.95, 0.95, 2.3], vertical_alignment="center")
-    mode_col.toggle("Edit points", key=EDIT_MODE,
-                    help="Click empty space in the figure to add a point there, click a point "
-                         "to remove it; the fit follows at once.")
-    start_col.toggle("Set start", key=START_MODE,
-                     help="Drag any mean, or the handles on its 1σ ellipse, at any half-step: "
-                          "EM starts over from the half-step's π with your μ and Σ (the "
-                          "manual start).")
-    undo_col.button("Undo", key=UNDO, icon=":material/undo:", width="stretch",
+    mode_col.toggle(_("Edit points"), key=EDIT_MODE,
+                    help=_("Click empty space in the figure to add a point there, click a "
+                           "point to remove it; the fit follows at once."))
+    start_col.toggle(_("Set start"), key=START_MODE,
+                     help=_("Drag any mean, or the handles on its 1σ ellipse, at any "
+                            "half-step: EM starts over from the half-step's π with your μ and "
+                            "Σ (the manual start)."))
+    undo_col.button(_("Undo"), key=UNDO, icon=":material/undo:", width="stretch",
                     disabled=history is None or history.at == 0,
                     on_click=_step_history, args=(-1, player_key),
-                    help="Take back the last point added or removed.")
-    redo_col.button("Redo", key=REDO, icon=":material/redo:", width="stretch",
+                    help=_("Take back the last point added or removed."))
+    redo_col.button(_("Redo"), key=REDO, icon=":material/redo:", width="stretch",
                     disabled=history is None or history.at >= len(history.items) - 1,
                     on_click=_step_history, args=(1, player_key),
-                    help="Make again the change Undo took back.")
+                    help=_("Make again the change Undo took back."))
     change = history.current if history is not None else PointEdits()
-    what_col.caption(f"**Edited:** {change.describe()}." if change else
-                     "The data as they came: no point added or removed by hand.")
-    st.caption(KEYS_CAPTION)
+    what_col.caption(_("**Edited:** {what}.").format(what=change.describe()) if change else
+                     _("The data as they came: no point added or removed by hand."))
+    st.caption(_(KEYS_CAPTION))

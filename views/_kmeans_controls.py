@@ -13,18 +13,29 @@ import numpy as np
 import streamlit as st
 
 import gmmviz
+from gmmviz.i18n import N_, _
 from gmmviz.starts import KMEANS_FALLBACK, KMEANS_START_LABELS, kmeans_start_used
 from views._cache import cached_kmeans
 from views._urlstate import EXPLORER, Param
 
 #: URL value -> fit_kmeans' init.
 KINIT_NAMES = {"notes": "notes", "kmeans-pp": "k-means++", "random": "random"}
+#: The starts as the select box shows them (in English; :func:`kinit_label` in the language
+#: in use).
 KINIT_LABELS = {
     "notes": f"{KMEANS_START_LABELS['notes']} (k = 3)",
     "kmeans-pp": KMEANS_START_LABELS["k-means++"],
     "random": KMEANS_START_LABELS["random"],
 }
-KINIT_HELP = (
+
+
+def kinit_label(kinit: str) -> str:
+    """A K-means start (URL value) as the select box shows it, in the language in use."""
+    label = KMEANS_START_LABELS.get(KINIT_NAMES.get(kinit, kinit), kinit)
+    return f"{_(label)} (k = 3)" if kinit == "notes" else _(label)
+
+
+KINIT_HELP = N_(
     "Where the centres start. The textbook's centres: (-2, 1), (-2, 0), (-2, -1), as in the "
     "notes (k = 3 only); k-means++: spread-out seeds, each new one drawn far from the others; "
     "random: k distinct data points. The random starts change with the seed."
@@ -55,22 +66,24 @@ def kmeans_controls() -> dict[str, Any]:
         ``start`` (the :class:`gmmviz.starts.StartUsed`, for a header) and ``max_iter``.
     """
     k = int(st.slider(
-        "Number of clusters k", min_value=1, max_value=10, step=1, key="k",
-        help="How many clusters (centres) K-means looks for.",
+        _("Number of clusters k"), min_value=1, max_value=10, step=1, key="k",
+        help=_("How many clusters (centres) K-means looks for."),
     ))
-    kinit = st.selectbox("Start", tuple(KINIT_NAMES), key="kinit",
-                         format_func=KINIT_LABELS.get, help=KINIT_HELP)
+    kinit = st.selectbox(_("Start"), tuple(KINIT_NAMES), key="kinit",
+                         format_func={v: kinit_label(v) for v in KINIT_NAMES}.get,
+                         help=_(KINIT_HELP))
     start = kmeans_start_used(KINIT_NAMES[kinit], k)
     if start.fell_back:
         st.warning(
-            f"The textbook's centres are for k = 3 only, and k is {k}: using "
-            f"{KMEANS_START_LABELS[start.init]} instead. Set k to 3 to use them.",
+            _("The textbook's centres are for k = 3 only, and k is {k}: using {used} instead. "
+              "Set k to 3 to use them.").format(k=k, used=_(KMEANS_START_LABELS[start.init])),
             icon=":material/info:",
         )
         kinit = NOTES_FALLBACK
     st.number_input(
-        "Max iterations", min_value=0, max_value=500, step=5, key="iters",
-        help="Stop after this many iterations (each one assign and one update step) at most.",
+        _("Max iterations"), min_value=0, max_value=500, step=5, key="iters",
+        help=_("Stop after this many iterations (each one assign and one update step) at "
+               "most."),
     )
     return {"n_clusters": k, "init": start.init, "kinit": kinit, "start": start,
             "max_iter": int(st.session_state["iters"])}

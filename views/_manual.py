@@ -10,6 +10,7 @@ import streamlit as st
 
 import gmmviz
 from gmmviz import manual
+from gmmviz.i18n import _
 
 
 class ManualStart(NamedTuple):
@@ -35,19 +36,19 @@ def manual_start_editor(
     ``error`` set.
     """
     base = pd.DataFrame(_first_rows(k, X, start), columns=list(manual.COLUMNS),
-                        index=pd.RangeIndex(1, k + 1, name="component"))
+                        index=pd.RangeIndex(1, k + 1, name=_("component")))
     number = st.column_config.NumberColumn
-    st.markdown("**Manual start** — one row per component; edit any cell.")
+    st.markdown(_("**Manual start** — one row per component; edit any cell."))
     table = st.data_editor(
         base, key=key, num_rows="fixed", width="stretch",
         column_config={
-            "pi": number("π", help="Weight of the component (renormalised to sum to 1).",
+            "pi": number("π", help=_("Weight of the component (renormalised to sum to 1)."),
                          format="%.4g"),
-            "mu_x": number("μ x", help="Mean, x coordinate.", format="%.4g"),
-            "mu_y": number("μ y", help="Mean, y coordinate.", format="%.4g"),
-            "s_xx": number("Σ xx", help="Variance of x (above 0).", format="%.4g"),
-            "s_xy": number("Σ xy", help="Covariance of x and y.", format="%.4g"),
-            "s_yy": number("Σ yy", help="Variance of y (above 0).", format="%.4g"),
+            "mu_x": number("μ x", help=_("Mean, x coordinate."), format="%.4g"),
+            "mu_y": number("μ y", help=_("Mean, y coordinate."), format="%.4g"),
+            "s_xx": number("Σ xx", help=_("Variance of x (above 0)."), format="%.4g"),
+            "s_xy": number("Σ xy", help=_("Covariance of x and y."), format="%.4g"),
+            "s_yy": number("Σ yy", help=_("Variance of y (above 0)."), format="%.4g"),
         },
     )
     edited = table.to_dict("records")
@@ -80,9 +81,11 @@ def _first_rows(k: int, X: np.ndarray | None, start: list[str] | None) -> list[d
     except gmmviz.InputError:
         shown = ",".join(start)
         shown = shown if len(shown) <= 60 else shown[:57] + "…"
-        st.warning(f"The manual start start={shown!r} was not used: {why} The table starts "
-                   f"from the default rows for k = {k} instead.", icon=":material/link_off:")
+        st.warning(_("The manual start start={shown!r} was not used: {why} The table starts "
+                     "from the default rows for k = {k} instead.").format(
+                         shown=shown, why=why, k=k), icon=":material/link_off:")
     else:
-        st.info(f"The manual start (start) had {len(start) // n_cols} rows and k is {k}: the "
-                "table starts from the default rows instead.", icon=":material/table_rows:")
+        st.info(_("The manual start (start) had {rows} rows and k is {k}: the table starts "
+                  "from the default rows instead.").format(rows=len(start) // n_cols, k=k),
+                icon=":material/table_rows:")
     return default

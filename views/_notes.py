@@ -10,6 +10,7 @@ from typing import Any
 import streamlit as st
 
 import gmmviz
+from gmmviz.i18n import _
 from views import _common as ui
 from views import _hands
 
@@ -27,9 +28,9 @@ def sidebar_run(values: dict[str, Any], slot: str, last_key: str
         The data's caption.
     """
     with st.sidebar:
-        st.header("Data")
+        st.header(_("Data"))
         X, description = _hands.linked_data(*ui.data_source_controls(), values)
-        st.header("EM settings")
+        st.header(_("EM settings"))
         controls = ui.gmm_controls(values, X, description)
     request = controls.request
     fit, work = (None, None) if request is None else (
@@ -38,11 +39,11 @@ def sidebar_run(values: dict[str, Any], slot: str, last_key: str
     if notice is not None:
         notice.show()
         if run is not None:
-            st.caption("Still showing the last run that worked.")
+            st.caption(_("Still showing the last run that worked."))
     elif controls.error is not None:
         st.error(controls.error, icon=":material/error:")
     if run is None:
-        st.info("Choose data and settings in the sidebar to run EM.", icon=":material/tune:")
+        st.info(_("Choose data and settings in the sidebar to run EM."), icon=":material/tune:")
     return run, controls, description
 
 
@@ -62,12 +63,13 @@ def stepper(label: str, key: str, options: Sequence[int], help_text: str,
         st.caption(f"{label}: {format_func(options[0])}")
         return options[0]
     b1, b2, b3 = st.columns([1, 10, 1], vertical_alignment="bottom")
-    b1.button("◀", key=f"{key}_prev", on_click=_move, args=(key, -1, options), help="Back one",
+    b1.button("◀", key=f"{key}_prev", on_click=_move, args=(key, -1, options),
+              help=_("Back one"),
               disabled=int(st.session_state[key]) <= options[0], width="stretch")
     value = int(b2.select_slider(label, options=options, key=key, format_func=format_func,
                                  help=help_text))
     b3.button("▶", key=f"{key}_next", on_click=_move, args=(key, 1, options),
-              help="Forward one", disabled=value >= options[-1], width="stretch")
+              help=_("Forward one"), disabled=value >= options[-1], width="stretch")
     return value
 
 

@@ -19,6 +19,7 @@ import streamlit as st
 from gmmviz import edits, i18n
 from gmmviz.datasets import DATASETS, REAL_DATASETS, REAL_FEATURES
 from gmmviz.em import COVARIANCE_TYPES
+from gmmviz.i18n import _
 from gmmviz.starts import GMM_START_LABELS, START_ALIASES
 
 #: The data controls' choices: the textbook's set, the real ones, the generated ones, an upload.
@@ -59,31 +60,33 @@ class Param:
         if self.kind == "choice":
             raw = self.aliases.get(raw, raw)
             if raw not in self.choices:
-                raise ValueError(f"it must be one of {', '.join(self.choices)}")
+                raise ValueError(_("it must be one of {choices}").format(
+                    choices=", ".join(self.choices)))
             return raw
         if self.kind in _READERS:
             return self._read_part(raw)
         if self.kind == "list":
             items = [self.aliases.get(s, s) for s in raw.split(",") if s]
             if self.choices and any(s not in self.choices for s in items):
-                raise ValueError(f"each value must be one of {', '.join(self.choices)}")
-            self._check_range(len(items), "the number of values")
+                raise ValueError(_("each value must be one of {choices}").format(
+                    choices=", ".join(self.choices)))
+            self._check_range(len(items), count=True)
             return items
         value: float | int
         try:
             value = int(raw) if self.kind == "int" else float(raw)
         except ValueError:
-            raise ValueError(f"it must be {'a whole number' if self.kind == 'int' else 'a number'}"
-                             ) from None
+            raise ValueError(_("it must be a whole number") if self.kind == "int" else
+                             _("it must be a number")) from None
         if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError("it must be a finite number")
-        self._check_range(value, "it")
+            raise ValueError(_("it must be a finite number"))
+        self._check_range(value)
         return value
 
     def _read_part(self, raw: str) -> Any:
         """A "points" or "indices" value: its valid part (None when empty), PartlyUsed when
         only a part is valid, ValueError when none is."""
-        read, _ = _READERS[self.kind]
+        read, _write = _READERS[self.kind]
         value, problems = read(raw, int(self.high))
         if self.kind == "points":
             value = tuple((float(x), float(y)) for x, y in value)
@@ -93,11 +96,14 @@ class Param:
             raise PartlyUsed(value, "; ".join(problems))
         return value or None
 
-    def _check_range(self, value: float, what: str) -> None:
+    def _check_range(self, value: float, *, count: bool = False) -> None:
+        """ValueError when ``value`` (the number of values, with ``count``) is out of range."""
         if (self.low is not None and value < self.low) or (
             self.high is not None and value > self.high
         ):
-            raise ValueError(f"{what} must be between {_fmt(self.low)} and {_fmt(self.high)}")
+            text = (_("the number of values must be between {low} and {high}") if count else
+                    _("it must be between {low} and {high}"))
+            raise ValueError(text.format(low=_fmt(self.low), high=_fmt(self.high)))
 
     def encode(self, value: Any) -> str:
         if self.kind in _READERS:
@@ -105,6 +111,14 @@ class Param:
         if self.kind == "list":
             return ",".join(str(v) for v in value)
         return _fmt(value) if self.kind == "float" else str(value)
+
+
+def shown_labels(labels: Mapping[str, str]) -> Any:
+    """A select box's ``format_func`` showing ``labels`` (option -> N_-marked label) in the
+    language in use now: the labels are translated here, once, so that the function gives
+    the same words when it is called outside the page's run (as AppTest calls it)."""
+    shown = {option: _(label) for option, label in labels.items()}
+    return lambda option: shown.get(option, option)
 
 
 def _fmt(x: float | None) -> str:
@@ -177,16 +191,20 @@ def parse_query(
             values[name] = param.parse(str(raw).strip())
         except PartlyUsed as part:
             values[name] = part.value
-            warnings.append(
-                f"Part of the link's value {name}={_shown(raw)} was not used ({part}); "
-                f"using {name}={_shown(param.encode(part.value))[1:-1]} instead."
-            )
+            warnings.append(_(
+                "Part of the link's value {name}={raw} was not used ({why}); "
+                "using {name}={value} instead."
+            ).format(name=name, raw=_shown(raw), why=part,
+                     value=_shown(param.encode(part.value))[1:-1]))
         except ValueError as why:
             values[name] = param.default
-            instead = ("it was left out" if param.default is None else
-                       f"showing the default {name}={param.encode(param.default)} instead")
-            warnings.append(f"The link's value {name}={_shown(raw)} was not used ({why}); "
-                            f"{instead}.")
+            if param.default is None:
+                text = _("The link's value {name}={raw} was not used ({why}); it was left out.")
+            else:
+                text = _("The link's value {name}={raw} was not used ({why}); showing the "
+                         "default {name}={default} instead.")
+            default = "" if param.default is None else param.encode(param.default)
+            warnings.append(text.format(name=name, raw=_shown(raw), why=why, default=default))
     return values, warnings
 
 

@@ -27,6 +27,7 @@ from typing import Any
 import streamlit as st
 
 from gmmviz import budget
+from gmmviz.i18n import N_, _
 
 #: Point-component-iterations above which work counts as long (about 1 s of EM here): it
 #: shows a progress bar and a Stop button.
@@ -76,11 +77,12 @@ class Lever:
         value = getattr(verdict, self.setting.value) // self.per
         if value < self.lowest:
             return None
-        return Offer(f"Use {value:,} {self.unit}", _set_widget, (self.key, value))
+        return Offer(_("Use {value} {unit}").format(value=f"{value:,}", unit=_(self.unit)),
+                     _set_widget, (self.key, value))
 
 
-ITERATIONS = Lever("iters", "iterations")
-POINTS = Lever("n", "points", Setting.POINTS, lowest=10)
+ITERATIONS = Lever("iters", N_("iterations"))
+POINTS = Lever("n", N_("points"), Setting.POINTS, lowest=10)
 
 
 def with_points(*levers: Lever) -> tuple[Lever, ...]:
@@ -184,9 +186,9 @@ class Work:
     name: str
     slot: str
     levers: tuple[Lever, ...] = ()
-    runs: str = "runs"
+    runs: str = N_("runs")
     what: str | None = None
-    label: str = "Running EM…"
+    label: str = N_("Running EM…")
     reports: bool = False
     bar: bool = True
     one_fit: bool = False
@@ -206,8 +208,9 @@ class Work:
         """Why the work is not started (it was stopped, or it is over the budget), or None."""
         stopped = st.session_state.get(_STOPPED, {}).get(self.slot)
         if stopped == self.name:
-            return Notice(NoticeKind.STOPPED, f"Stopped before it finished: {self.described}.",
-                          (Offer("Run it", _run_again, (self.slot,)),), self.slot)
+            return Notice(NoticeKind.STOPPED,
+                          _("Stopped before it finished: {what}.").format(what=self.described),
+                          (Offer(_("Run it"), _run_again, (self.slot,)),), self.slot)
         if stopped is not None:
             _run_again(self.slot)  # a setting changed: the stopped request is not asked for
         verdict = budget.check_all(self.limits)
@@ -215,10 +218,10 @@ class Work:
             return None
         share = (f"{verdict.share:,.0f}" if verdict.share >= 10 else f"{verdict.share:.2g}")
         offers = tuple(o for o in (lever.offer(verdict) for lever in self.levers) if o)
-        text = (f"{self.described} is about {share} times what one page computes at once, so "
-                "it was not run.")
+        text = _("{what} is about {share} times what one page computes at once, so it was "
+                 "not run.").format(what=self.described, share=share)
         if self.levers and not offers:
-            text += " Choose a smaller data set."
+            text = _("{text} Choose a smaller data set.").format(text=text)
         return Notice(NoticeKind.OVER_BUDGET, text, offers, self.slot)
 
     @contextmanager
@@ -227,16 +230,16 @@ class Work:
         in one place, removed when it finishes; else a spinner when it reports (if ``bar``)."""
         if not self.long:
             spin = self.reports and self.bar and not self.one_fit  # a fit has its own
-            with st.spinner(self.label) if spin else nullcontext():
+            with st.spinner(_(self.label)) if spin else nullcontext():
                 yield
             return
         area = st.empty()
         with area.container():
             if self.bar:
-                self._bar = st.progress(0.0, text=self.label)
-            st.button("Stop", key=f"{self.slot}_stop", on_click=_stop,
+                self._bar = st.progress(0.0, text=_(self.label))
+            st.button(_("Stop"), key=f"{self.slot}_stop", on_click=_stop,
                       args=(self.slot, self.name), icon=":material/stop_circle:",
-                      help="Stop this work; the page keeps showing what it showed before.")
+                      help=_("Stop this work; the page keeps showing what it showed before."))
         token = FIT_PROGRESS.set(self.progress if self.one_fit else None)
         try:
             yield
@@ -253,4 +256,4 @@ class Work:
         frac = min(max(done / total, 0.0), 1.0)
         if frac - self._shown >= 0.01 or frac == 1.0:
             self._shown = frac
-            self._bar.progress(frac, text=f"{self.label} {100 * frac:.0f}%")
+            self._bar.progress(frac, text=f"{_(self.label)} {100 * frac:.0f}%")

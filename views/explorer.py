@@ -17,8 +17,9 @@ import pandas as pd
 import streamlit as st
 
 import gmmviz
-from gmmviz import outcomes
+from gmmviz import i18n, outcomes
 from gmmviz.figures import PALETTE, animation_html, responsibility_bars
+from gmmviz.i18n import N_, _
 from gmmviz.numbers import format_number
 from views import _common as ui
 from views import _hands, _player
@@ -26,9 +27,9 @@ from views import _hands, _player
 SCHEMA = ui.EXPLORER_SCHEMA
 FIGURE_HEIGHT = 600
 PRESENTATION_HEIGHT = 780
-TITLE = "EM for a Gaussian mixture, step by step"
+TITLE = N_("EM for a Gaussian mixture, step by step")
 # Lazy tabs: only the open one runs, so the page's figure draws before anything below it.
-TABS = ["Inspect a point", "π, μ, Σ at a step", "The equations"]
+TABS = [N_("Inspect a point"), N_("π, μ, Σ at a step"), N_("The equations")]
 _LAST_GOOD = "_explorer_last_good"  # (request, run) of the last fit that worked
 _INSPECT = "_explorer_inspect"  # a point was clicked or chosen: show its numbers
 PLAYER = "em_player"  # the player's key: it reports its half-step and clicked point under it
@@ -69,15 +70,15 @@ def _sidebar(values: dict[str, Any], manual_area: Any) -> tuple[dict[str, Any], 
     """The data, EM and display controls; the URL follows them. Returns the current values
     and what the EM controls ask for."""
     with st.sidebar:
-        st.header("Data")
+        st.header(_("Data"))
         X, description = ui.data_source_controls()
         if X is not None:
             change = _hands.edited(X, values, from_link=bool(st.session_state.get(ui.FROM_LINK)),
                                    warnings=manual_area)
             X, description = _hands.edited_data(X, description, change)
-        st.header("EM")
+        st.header(_("EM"))
         controls = ui.gmm_controls(values, X, description, manual_area=manual_area)
-        st.header("Display")
+        st.header(_("Display"))
         _display_controls()
     values = ui.current_values(values, SCHEMA)
     values["start"] = controls.start
@@ -89,16 +90,17 @@ def _sidebar(values: dict[str, Any], manual_area: Any) -> tuple[dict[str, Any], 
 
 def _display_controls() -> None:
     st.multiselect(
-        "Ellipse levels", ["1", "2", "3"], key="levels", format_func=lambda s: f"{s} σ",
-        help="Draw each component's ellipse at 1, 2 and/or 3 standard deviations from its mean.",
+        _("Ellipse levels"), ["1", "2", "3"], key="levels", format_func=lambda s: f"{s} σ",
+        help=_("Draw each component's ellipse at 1, 2 and/or 3 standard deviations from its "
+               "mean."),
     )
     st.slider(
-        "Animation speed (ms per frame)", min_value=50, max_value=3000, step=50, key="speed",
-        help="How long each half-step stays on screen while playing; smaller is faster.",
+        _("Animation speed (ms per frame)"), min_value=50, max_value=3000, step=50, key="speed",
+        help=_("How long each half-step stays on screen while playing; smaller is faster."),
     )
     st.toggle(
-        "Show the mixture density", key="density",
-        help="Shade the mixture density p(x) of the current step behind the points.",
+        _("Show the mixture density"), key="density",
+        help=_("Shade the mixture density p(x) of the current step behind the points."),
     )
 
 
@@ -119,7 +121,7 @@ def _nothing_yet(shown: Shown) -> None:
     if shown.notice is not None:
         shown.notice.show()
     elif shown.table_error is None:
-        st.info("Choose a data set in the sidebar to start.", icon=":material/arrow_back:")
+        st.info(_("Choose a data set in the sidebar to start."), icon=":material/arrow_back:")
 
 
 def _header(head: list[Any], shown: Shown) -> None:
@@ -128,8 +130,9 @@ def _header(head: list[Any], shown: Shown) -> None:
     request, run = shown.request, shown.run
     with title:
         st.caption(
-            f"**Data:** {request.description} · **k** = {run.n_components} · **start:** "
-            f"{request.start.label} · **covariance:** {run.covariance_type}"
+            _("**Data:** {data} · **k** = {k} · **start:** {start} · **covariance:** {cov}")
+            .format(data=request.description, k=run.n_components, start=request.start.label,
+                    cov=_(ui.COV_NAMES.get(run.covariance_type, run.covariance_type)))
         )
     if st.session_state.get("present") is not True:  # presentation mode: the figure first
         with status:
@@ -137,11 +140,11 @@ def _header(head: list[Any], shown: Shown) -> None:
     with metric:
         final, first = run.final, run.steps[0]
         st.metric(
-            "Final NLL",
+            _("Final NLL"),
             format_number(final.nll),
             delta=format_number(final.nll - first.nll, signed=True), delta_color="inverse",
-            help="Negative log-likelihood of the data at the final parameters, in nats; EM "
-                 "lowers it at every iteration.",
+            help=_("Negative log-likelihood of the data at the final parameters, in nats; EM "
+                   "lowers it at every iteration."),
         )
 
 
@@ -149,28 +152,28 @@ def _outcome(run: gmmviz.GMMRun) -> None:
     """Why the run stopped, and what to do about it."""
     t, kind = run.n_iter_, run.stop_kind
     if kind is gmmviz.StopKind.CONVERGED:
-        st.success(f"**Converged at iteration {t}**: the NLL per point moved less than "
-                   f"tol = {run.tol:g}.")
+        st.success(_("**Converged at iteration {t}**: the NLL per point moved less than "
+                     "tol = {tol}.").format(t=t, tol=f"{run.tol:g}"))
     elif kind is gmmviz.StopKind.COLLAPSED:
-        st.error(
-            f"**Stopped: {run.stop_reason}.** A Gaussian squeezed onto one point (or onto a "
+        st.error(_(
+            "**Stopped: {reason}.** A Gaussian squeezed onto one point (or onto a "
             "line) has an unbounded density there, so the likelihood runs off to infinity and "
             "EM cannot go on. To avoid it, raise **reg_covar** (e.g. to 1e-3), choose another "
             "**initialization** or seed, or lower **k**."
-        )
+        ).format(reason=run.stop_reason))
     elif run.max_iter == 0:
-        st.warning("**Max iterations is 0**: only the start is shown.")
+        st.warning(_("**Max iterations is 0**: only the start is shown."))
     elif kind is gmmviz.StopKind.MAX_ITER and run.tol == 0:
-        st.info(f"**Ran all {t} iterations** (tol = 0 never stops early).")
+        st.info(_("**Ran all {t} iterations** (tol = 0 never stops early).").format(t=t))
     elif kind is gmmviz.StopKind.MAX_ITER:
         change = outcomes.last_change_per_point(run.nll, run.n_samples)
-        st.warning(
-            f"**Stopped at max iterations ({t}) before converging**: the NLL per point still "
-            f"changed by {change:.2g} in the last iteration (tol = {run.tol:g}). Raise **Max "
+        st.warning(_(
+            "**Stopped at max iterations ({t}) before converging**: the NLL per point still "
+            "changed by {change} in the last iteration (tol = {tol}). Raise **Max "
             "iterations** to let EM finish."
-        )
+        ).format(t=t, change=f"{change:.2g}", tol=f"{run.tol:g}"))
     else:
-        st.warning(f"**Stopped at iteration {t}**: {run.stop_reason}.")
+        st.warning(_("**Stopped at iteration {t}**: {reason}.").format(t=t, reason=run.stop_reason))
 
 
 def _messages(shown: Shown) -> None:
@@ -179,22 +182,23 @@ def _messages(shown: Shown) -> None:
         if shown.notice is not None:
             shown.notice.show()
         if shown.stale:
-            st.caption("The figure shows the last run that worked; change the settings to "
-                       "update it.")
+            st.caption(_("The figure shows the last run that worked; change the settings to "
+                         "update it."))
         light = outcomes.light_components(shown.run.final.weights)
         if light and shown.run.n_components > 1:
-            st.warning(
-                f"Component{'s' if len(light) > 1 else ''} "
-                f"{', '.join(str(j + 1) for j in light)} ended with almost no weight "
-                "(π < 1%): it explains hardly any points. Lower **k** or choose another start."
-            )
+            text = (_("Components {which} ended with almost no weight (π < 1%): it explains "
+                      "hardly any points. Lower **k** or choose another start.")
+                    if len(light) > 1 else
+                    _("Component {which} ended with almost no weight (π < 1%): it explains "
+                      "hardly any points. Lower **k** or choose another start."))
+            st.warning(text.format(which=", ".join(str(j + 1) for j in light)))
 
 
 # ----------------------------------------------------------------------------- the figure
 def _levels(values: dict[str, Any]) -> tuple[int, ...]:
     levels = tuple(sorted(int(s) for s in values["levels"]))
     if not levels:
-        st.caption("No ellipse level is chosen in the sidebar: drawing the 1 σ ellipses.")
+        st.caption(_("No ellipse level is chosen in the sidebar: drawing the 1 σ ellipses."))
         levels = (1,)
     return levels
 
@@ -208,7 +212,7 @@ def _linked_view(values: dict[str, Any]) -> None:
     if values["point"] is not None:
         st.session_state["point"] = values["point"]
         st.session_state[_INSPECT] = True
-        st.session_state["explorer_tab"] = TABS[0]
+        st.session_state["explorer_tab"] = _(TABS[0])
 
 
 def _step_and_point(shown: Shown) -> tuple[int, int | None]:
@@ -219,12 +223,14 @@ def _step_and_point(shown: Shown) -> tuple[int, int | None]:
     if isinstance(step, int) and step > last and not st.session_state.get(ui.FROM_LINK):
         step = last  # a new, shorter run: its last half-step
     elif isinstance(step, int) and step > last:
-        st.warning(f"The half-step {step} is beyond this run's last one ({last}); showing the "
-                   "start instead.", icon=":material/link_off:")
+        st.warning(_("The half-step {step} is beyond this run's last one ({last}); showing "
+                     "the start instead.").format(step=step, last=last),
+                   icon=":material/link_off:")
         step = 0
     if isinstance(point, int) and point >= n:
-        st.warning(f"Point {point} does not exist: the data have {n:,} points (0 to {n - 1}). "
-                   "Showing the most uncertain point instead.", icon=":material/link_off:")
+        st.warning(_("Point {point} does not exist: the data have {n} points (0 to {last}). "
+                     "Showing the most uncertain point instead.").format(
+                         point=point, n=f"{n:,}", last=n - 1), icon=":material/link_off:")
         point = None
     _player.set_view(PLAYER, step, point)
     return (step if isinstance(step, int) else 0), point
@@ -263,16 +269,16 @@ def _share_row(shown: Shown, values: dict[str, Any], step: int) -> None:
             height=FIGURE_HEIGHT)
         return animation_html(fig)
 
-    st.caption("**Keys:** → or Page Down steps forward, ← or Page Up back, Space plays or "
-               "pauses. The address bar holds every setting and the half-step: copy it to "
-               "share or bookmark this moment of the demo.")
+    st.caption(_("**Keys:** → or Page Down steps forward, ← or Page Up back, Space plays or "
+                 "pauses. The address bar holds every setting and the half-step: copy it to "
+                 "share or bookmark this moment of the demo."))
     html_col, csv_col, json_col, png_col, gif_col = st.columns(5)
     html_col.download_button(
-        "Animation (HTML)", data=standalone,
+        _("Animation (HTML)"), data=standalone,
         file_name="gmmviz-em.html", mime="text/html", on_click="ignore",
         icon=":material/download:",
-        help="A standalone HTML file with Play, Pause and the slider; it opens offline in any "
-             "browser.",
+        help=_("A standalone HTML file with Play, Pause and the slider; it opens offline in "
+               "any browser."),
     )
     ui.export_buttons(shown.run, request.description, step=step, key_prefix="explorer_export",
                       columns=(csv_col, json_col))
@@ -286,7 +292,7 @@ def _show_inspected(n_samples: int, point: int | None) -> None:
     """The number box holds the player's point; a click opens the point's tab."""
     if _player.clicked(PLAYER) and point is not None:
         st.session_state["point"] = point
-        st.session_state["explorer_tab"] = TABS[0]  # a click shows the point's numbers
+        st.session_state["explorer_tab"] = _(TABS[0])  # a click shows the point's numbers
         st.session_state[_INSPECT] = True
     typed = st.session_state.get("point", 0)
     if not (isinstance(typed, int) and 0 <= typed < n_samples):
@@ -297,7 +303,9 @@ def _details(shown: Shown, step: int, point: int | None) -> None:
     """The tabs below the figure, at the player's half-step: a point's numbers, the
     parameters, the equations."""
     _show_inspected(shown.request.X.shape[0], point)
-    tab_point, tab_params, tab_eq = st.tabs(TABS, key="explorer_tab", on_change="rerun")
+    _tab_in_language()
+    tab_point, tab_params, tab_eq = st.tabs([_(t) for t in TABS], key="explorer_tab",
+                                            on_change="rerun")
     if tab_point.open is not False:
         with tab_point:
             _inspect_tab(shown, step)
@@ -307,6 +315,20 @@ def _details(shown: Shown, step: int, point: int | None) -> None:
     if tab_eq.open:
         with tab_eq:
             ui.equations_block("em")
+
+
+def _tab_in_language() -> None:
+    """The open tab, kept across a change of language: its label in the language in use."""
+    open_tab = st.session_state.get("explorer_tab")
+    shown = [_(t) for t in TABS]
+    if open_tab is None or open_tab in shown:
+        return
+    for lang in i18n.LANGUAGES:
+        with i18n.language(lang):
+            labels = [_(t) for t in TABS]
+        if open_tab in labels:
+            st.session_state["explorer_tab"] = shown[labels.index(open_tab)]
+            return
 
 
 def _point_typed() -> None:
@@ -322,22 +344,24 @@ def _inspect_tab(shown: Shown, step: int) -> None:
     pick, bars_col, bayes_col = st.columns([0.9, 1.6, 2.1], gap="medium")
     with pick:
         st.number_input(
-            "Point number", min_value=0, max_value=int(X.shape[0]) - 1, step=1, key="point",
-            help="Which data point to explain; clicking a point in the figure selects it too.",
+            _("Point number"), min_value=0, max_value=int(X.shape[0]) - 1, step=1, key="point",
+            help=_("Which data point to explain; clicking a point in the figure selects it "
+                   "too."),
             on_change=_point_typed,
         )
         n = int(st.session_state["point"])
         st.markdown(f"x = ({X[n][0]:.4g}, {X[n][1]:.4g})")
     if not st.session_state.get(_INSPECT):
         # Until a point is chosen the tab stays light, so the page's figure draws sooner.
-        bars_col.info("Click a point in the figure, or type its number, to see its "
-                      "responsibilities and Bayes' rule with its numbers filled in.",
+        bars_col.info(_("Click a point in the figure, or type its number, to see its "
+                        "responsibilities and Bayes' rule with its numbers filled in."),
                       icon=":material/ads_click:")
         return
     at = shown.run.steps[step]
     log_num, log_den, gamma = gmmviz.bayes_terms(X[n], at)
     with bars_col:
-        bars = responsibility_bars(gamma, title=f"γ of point {n}, {_step_name(at)}",
+        bars = responsibility_bars(gamma, title=_("γ of point {n}, {step}").format(
+                                       n=n, step=_step_name(at)),
                                    height=300)
         st.plotly_chart(bars, key="resp_bars", width="stretch",
                         config={"displayModeBar": False, "staticPlot": True})
@@ -348,15 +372,17 @@ def _inspect_tab(shown: Shown, step: int) -> None:
 def _step_name(step: Any) -> str:
     """"Iteration 2 · E-step" or "the start", for captions."""
     if step.kind == "init":
-        return "the start"
-    return f"Iteration {step.iteration} · {step.kind}-step"
+        return _("the start")
+    if step.kind == "E":
+        return _("Iteration {i} · E-step").format(i=step.iteration)
+    return _("Iteration {i} · M-step").format(i=step.iteration)
 
 
 def _bayes_rule(n: int, log_num: np.ndarray, log_den: float, gamma: np.ndarray,
                 step: Any) -> None:
     """Bayes' rule for point ``n`` with its numerators, denominator and responsibilities."""
-    st.markdown(f"**Bayes' rule for point {n}**, with the parameters of "
-                f"{_step_name(step)}:")
+    st.markdown(_("**Bayes' rule for point {n}**, with the parameters of {step}:").format(
+        n=n, step=_step_name(step)))
     st.latex(r"\gamma_{nk} = \frac{\pi_k\,\mathcal{N}(x_n \mid \mu_k, \Sigma_k)}"
              r"{\sum_j \pi_j\,\mathcal{N}(x_n \mid \mu_j, \Sigma_j)}")
     den = ui.tex_number(log_den)
@@ -368,7 +394,7 @@ def _bayes_rule(n: int, log_num: np.ndarray, log_den: float, gamma: np.ndarray,
     st.latex(r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}")
     if len(log_num) <= 5:
         terms = " + ".join(ui.tex_number(float(lv)) for lv in log_num)
-        st.caption("The denominator is the sum of the numerators:")
+        st.caption(_("The denominator is the sum of the numerators:"))
         st.latex(terms + " = " + den)
 
 
@@ -377,7 +403,7 @@ def _parameters_tab(shown: Shown, step: int) -> None:
     run = shown.run
     at = run.steps[step]
     table = pd.DataFrame({
-        "component": [f"● {j + 1}" for j in range(run.n_components)],
+        _("component"): [f"● {j + 1}" for j in range(run.n_components)],
         "π": at.weights,
         "μ x": at.means[:, 0],
         "μ y": at.means[:, 1],
@@ -387,14 +413,16 @@ def _parameters_tab(shown: Shown, step: int) -> None:
     })
     colours = [PALETTE[j % len(PALETTE)] for j in range(run.n_components)]
     styled = table.style.format("{:.4g}", subset=table.columns[1:]).apply(
-        lambda col: [f"color: {c}; font-weight: 700" for c in colours], subset=["component"]
+        lambda col: [f"color: {c}; font-weight: 700" for c in colours],
+        subset=[_("component")]
     )
     # a plain HTML table: light to load, so the page's figure draws sooner
     st.html(styled.hide(axis="index").set_table_attributes('class="gmmviz-params"')
             .set_table_styles([{"selector": "td, th", "props": "padding: 0.3rem 0.9rem;"
                                 " text-align: right; font-size: 1rem;"}]).to_html())
-    st.caption(f"At the figure's half-step: {at.label} · NLL = {at.nll:,.3f}. Step through the "
-               "figure to list another half-step.")
+    st.caption(_("At the figure's half-step: {label} · NLL = {nll}. Step through the "
+                 "figure to list another half-step.").format(label=ui.step_label(at),
+                                                             nll=f"{at.nll:,.3f}"))
 
 
 # ----------------------------------------------------------------------------- the page
@@ -408,7 +436,7 @@ def _page() -> None:
     alone = _first_run_alone(values)
     if alone is None:
         ui.assign_widget_keys(values, SCHEMA)
-    ui.page_top(TITLE, present=None if alone is None else values["present"] == "1",
+    ui.page_top(_(TITLE), present=None if alone is None else values["present"] == "1",
                 toggle=alone is None)
     # The header row is filled once the run is known: the manual start's table under it decides it.
     head = st.columns([2.1, 2.2, 1.0], vertical_alignment="center")
