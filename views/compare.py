@@ -11,8 +11,9 @@ import streamlit as st
 import gmmviz
 from gmmviz import budget, outcomes, selection
 from gmmviz.figures import compare as cf
+from gmmviz.i18n import N_, _
 from gmmviz.numbers import format_number as num
-from gmmviz.starts import GMM_START_LABELS, start_values
+from gmmviz.starts import GMM_START_LABELS, start_values, url_init
 from views import _common as ui
 from views import _hands, _player
 from views._compare_tabs import (
@@ -49,21 +50,30 @@ SCHEMA: dict[str, ui.Param] = {
     "riters": ui.Param(200, "int", low=1, high=2000),
     "rtol": ui.Param(1e-5, "float", low=0.0, high=1.0),
 }
+#: The k control's help, worded for every run on the page.
+K_HELP = N_("How many Gaussians every mixture on this page has.")
 #: The EM controls' help, worded for every run on the page.
 SHARED_HELP = {
     **ui.EM_HELP,
-    "k": "How many Gaussians every mixture on this page has.",
-    "iters": "Every run stops after this many iterations (E-step plus M-step) at most.",
-    "tol": "A run stops when its NLL per point changes by less than this; 0 plays every "
-           "iteration.",
-    "reg": "Added to each covariance's diagonal so that no Gaussian collapses onto a point.",
+    "k": K_HELP,
+    "iters": N_("Every run stops after this many iterations (E-step plus M-step) at most."),
+    "tol": N_("A run stops when its NLL per point changes by less than this; 0 plays every "
+              "iteration."),
+    "reg": N_("Added to each covariance's diagonal so that no Gaussian collapses onto a "
+              "point."),
 }
-TABS = ("Side by side", "Restarts", "Identical starts", "Choosing k")
+TABS = (N_("Side by side"), N_("Restarts"), N_("Identical starts"), N_("Choosing k"))
 _WRITTEN = "_compare_panels_written"  # (panels, seeds) this page last put in session state
 _LAST_PANELS = "_compare_last_panels"  # the Panels of the last side by side that worked
 PLAYER = "compare_player"  # the side by side runs, stepped together
 #: The number of panels, offered when the panels are more work than a page computes at once.
-PANELS = ui.Lever("n_panels", "panels", ui.Setting.RUNS, lowest=2)
+PANELS = ui.Lever("n_panels", N_("panels"), ui.Setting.RUNS, lowest=2)
+
+
+def _start_name(init: str) -> str:
+    """A start's short label in the page's language, e.g. "notes B" for "notes-b"."""
+    name = url_init(init)
+    return _(GMM_START_LABELS.get(name, name)).split(" (")[0]
 
 
 class Panel(NamedTuple):
@@ -99,8 +109,9 @@ def _panels_follow_the_link(values: dict[str, Any]) -> None:
     seeds = (seeds + list(range(len(seeds), cf.MAX_PANELS)))[:len(panels)]
     from_link = st.session_state.get(_WRITTEN) != (values["panels"], values["seeds"])
     if from_link and bad_seeds:
-        st.warning(f"The link's seeds {', '.join(map(repr, bad_seeds))} are not whole numbers "
-                   f"from 0 to {MAX_SEED}; using the panel's number instead.",
+        st.warning(_("The link's seeds {seeds} are not whole numbers from 0 to {max_seed}; "
+                     "using the panel's number instead.").format(
+                         seeds=", ".join(map(repr, bad_seeds)), max_seed=MAX_SEED),
                    icon=":material/link_off:")
     widgets = {"n_panels": len(panels)}
     for p, (init_name, seed) in enumerate(zip(panels, seeds, strict=True)):
@@ -114,23 +125,24 @@ def _sidebar(values: dict[str, Any]) -> Shared:
     """The data (with the explorer's points added or removed by hand) and the EM settings
     every run shares, and the animation's speed."""
     with st.sidebar:
-        st.header("Data")
+        st.header(_("Data"))
         X, description = _hands.linked_data(*ui.data_source_controls(), values)
-        st.header("EM, shared by every run")
-        k = ui.k_control(SHARED_HELP["k"])
-        settings = ui.settings_controls(SHARED_HELP)
-        st.slider("Animation speed (ms per frame)", min_value=50, max_value=3000, step=50,
-                  key="speed", help="How long each half-step stays on screen while playing.")
+        st.header(_("EM, shared by every run"))
+        k = ui.k_control(_(K_HELP))
+        settings = ui.settings_controls({name: _(text) for name, text in SHARED_HELP.items()})
+        st.slider(_("Animation speed (ms per frame)"), min_value=50, max_value=3000, step=50,
+                  key="speed", help=_("How long each half-step stays on screen while playing."))
     return Shared(X, description, k, settings)
 
 
 def _title(shared: Shared) -> None:
-    if ui.page_top("Compare starts: where EM begins decides where it ends"):
+    if ui.page_top(_("Compare starts: where EM begins decides where it ends")):
         return  # presentation mode: the panels first
-    st.caption(f"**Data:** {shared.description or 'none yet'} · **k** = {shared.n_components} "
-               f"· **covariance:** {shared.settings['covariance_type']}. EM only ever walks "
-               "downhill in NLL from its start, so different starts can end in different "
-               "local optima.")
+    st.caption(_("**Data:** {data} · **k** = {k} · **covariance:** {cov}. EM only ever walks "
+                 "downhill in NLL from its start, so different starts can end in different "
+                 "local optima.").format(data=shared.description or _("none yet"),
+                                         k=shared.n_components,
+                                         cov=shared.settings["covariance_type"]))
 
 
 # ----------------------------------------------------------------------------- Side by side
@@ -142,7 +154,7 @@ def _side_by_side(shared: Shared, values: dict[str, Any]) -> list[str]:
         inits, seeds = _panel_controls()
     manual = None
     if "manual" in inits:
-        with st.expander("Manual start (used by every panel set to manual)", expanded=True):
+        with st.expander(_("Manual start (used by every panel set to manual)"), expanded=True):
             manual = ui.manual_start_editor(shared.n_components, shared.X, values["start"],
                                             key="compare_manual_table")
     start = manual.start if manual is not None else list(values["start"])
@@ -150,15 +162,15 @@ def _side_by_side(shared: Shared, values: dict[str, Any]) -> list[str]:
         return start
     requests = _panel_requests(shared, inits, seeds, manual)
     if not requests:
-        st.error("No run could be drawn: change the settings named above.")
+        st.error(_("No run could be drawn: change the settings named above."))
         return start
     work = ui.Work(
         (requests[0][1].size(len(requests)),), "|".join(r.key for _, r in requests), "panels",
-        ui.with_points(ui.ITERATIONS, PANELS), runs="panels",
-        label="Running EM for every panel…", reports=True)
+        ui.with_points(ui.ITERATIONS, PANELS), runs=_("panels"),
+        label=_("Running EM for every panel…"), reports=True)
     fitted, notice = ui.fit_or_last_good(_LAST_PANELS, lambda: _fit_panels(requests, work), work)
-    ui.fit_notice(fitted, notice, stale="The panels show the last runs that worked; change the "
-                                        "settings to update them.")
+    ui.fit_notice(fitted, notice, stale=_("The panels show the last runs that worked; change "
+                                          "the settings to update them."))
     if fitted is None:
         return start
     for text in fitted.left_out if notice is None else ():
@@ -186,18 +198,19 @@ def _starts_summary() -> str:
     for p in range(n):
         init = st.session_state.get(f"panel_init_{p}")
         if init is None:
-            return "The panels' starts and seeds"
+            return _("The panels' starts and seeds")
         seed = st.session_state.get(f"panel_seed_{p}")
-        label = GMM_START_LABELS.get(init, init).split(" (")[0]
-        names.append(f"{label} (seed {seed})" if init in SEEDED else label)
-    return "Starts: " + " · ".join(names) + " — change them here"
+        label = _start_name(init)
+        names.append(_("{start} (seed {seed})").format(start=label, seed=seed)
+                     if init in SEEDED else label)
+    return _("Starts: {starts} — change them here").format(starts=" · ".join(names))
 
 
 def _panel_controls() -> tuple[list[str], list[int]]:
     """The number of panels, and each panel's start and seed; the URL follows them."""
     n_panels = int(st.columns([1, 4])[0].number_input(
-        "Number of panels", min_value=2, max_value=cf.MAX_PANELS, step=1, key="n_panels",
-        help="How many runs to play side by side (2 to 6), each from its own start."))
+        _("Number of panels"), min_value=2, max_value=cf.MAX_PANELS, step=1, key="n_panels",
+        help=_("How many runs to play side by side (2 to 6), each from its own start.")))
     for p in range(n_panels):
         if f"panel_init_{p}" not in st.session_state:  # a panel added just now
             st.session_state[f"panel_init_{p}"] = EXTRA_PANELS[p]
@@ -208,13 +221,14 @@ def _panel_controls() -> tuple[list[str], list[int]]:
         with cols[p % len(cols)]:
             # the start's name takes the column's width, so that none is cut short
             inits.append(st.selectbox(
-                f"Start of panel {p + 1}", ui.INIT_CHOICES, key=f"panel_init_{p}",
-                format_func=GMM_START_LABELS.get, help=ui.INIT_HELP))
+                _("Start of panel {p}").format(p=p + 1), ui.INIT_CHOICES, key=f"panel_init_{p}",
+                format_func=lambda v: _(GMM_START_LABELS.get(v, v)), help=_(ui.INIT_HELP)))
             a, b = st.columns([2, 3], vertical_alignment="center")
             seeds.append(int(a.number_input(
-                f"Seed {p + 1}", min_value=0, max_value=MAX_SEED, step=1,
+                _("Seed {p}").format(p=p + 1), min_value=0, max_value=MAX_SEED, step=1,
                 key=f"panel_seed_{p}",
-                help="Seeds this panel's random start (random, k-means and k-means++ starts).")))
+                help=_("Seeds this panel's random start (random, k-means and k-means++ "
+                       "starts)."))))
             if start_values(inits[-1]) is not None:
                 b.caption(start_values(inits[-1]))
     st.session_state["panels"] = inits
@@ -229,21 +243,21 @@ def _panel_requests(shared: Shared, inits: list[str], seeds: list[int],
     why, and a fixed start with k other than 3 says what it starts from instead."""
     requests, problems = [], []
     for p, (init_name, seed) in enumerate(zip(inits, seeds, strict=True)):
-        title = ui.start_label(init_name)
+        title = _start_name(init_name)
         request = shared.request(init_name, seed)
         used = request.start
         if used.fell_back:
-            problems.append(f"Panel {p + 1} starts from {used.label}, and k is "
-                            f"{shared.n_components}.")
-            title = f"{ui.start_label(used.init)} (for {title})"
+            problems.append(_("Panel {p} starts from {start}, and k is {k}.").format(
+                p=p + 1, start=used.label, k=shared.n_components))
+            title = _("{start} (for {title})").format(start=_start_name(used.init), title=title)
         if init_name == "manual":
             if manual is None or manual.values is None:
-                problems.append(f"Panel {p + 1}: the manual table is not usable, so the panel "
-                                "is left out.")
+                problems.append(_("Panel {p}: the manual table is not usable, so the panel is "
+                                  "left out.").format(p=p + 1))
                 continue
             request = dataclasses.replace(request, manual_start=manual.values)
         if request.init in RESTART_INITS:
-            title = f"{title} · seed {seed}"
+            title = _("{title} · seed {seed}").format(title=title, seed=seed)
         requests.append((f"{p + 1} · {title}", request))
     for text in problems:
         st.warning(text, icon=":material/warning:")
@@ -259,26 +273,33 @@ def _fit_panels(requests: list[tuple[str, ui.FitRequest]], work: ui.Work) -> Pan
         if notice is None:
             panels.append(Panel(request, title, run))
         else:
-            left_out.append(f"Panel {title}: {notice.text}")
+            left_out.append(_("Panel {title}: {reason}").format(title=title, reason=notice.text))
         work.progress(i + 1, len(requests))
     if not panels:
-        raise gmmviz.InputError("No run could be drawn: " + " ".join(left_out))
+        raise gmmviz.InputError(_("No run could be drawn: {reasons}").format(
+            reasons=" ".join(left_out)))
     return Panels(panels, left_out)
 
 
 def _lesson(panels: list[Panel], verdict: outcomes.StartsVerdict) -> None:
     """Which run ends lowest and which highest."""
     best, worst = panels[verdict.best], panels[verdict.worst]
-    lesson = (
-        f"▶ **Play** moves every panel at once; a run that stopped early holds its last "
-        f"step. After at most {best.request.max_iter} iterations, **{best.title}** has "
-        f"the lowest NLL ({num(verdict.final_nll[verdict.best])})")
     if verdict.outcome is outcomes.StartsOutcome.SAME_END:
-        st.markdown(lesson + "; every run reached practically the same NLL.")
+        st.markdown(_(
+            "▶ **Play** moves every panel at once; a run that stopped early holds its last "
+            "step. After at most {iters} iterations, **{best}** has the lowest NLL "
+            "({best_nll}); every run reached practically the same NLL.").format(
+                iters=best.request.max_iter, best=best.title,
+                best_nll=num(verdict.final_nll[verdict.best])))
         return
-    st.markdown(lesson + f" and **{worst.title}** the highest "
-                f"({num(verdict.final_nll[verdict.worst])}, {num(verdict.gap)} nats worse): same "
-                "data, same model, same algorithm; only the start differs.")
+    st.markdown(_(
+        "▶ **Play** moves every panel at once; a run that stopped early holds its last step. "
+        "After at most {iters} iterations, **{best}** has the lowest NLL ({best_nll}) and "
+        "**{worst}** the highest ({worst_nll}, {gap} nats worse): same data, same model, same "
+        "algorithm; only the start differs.").format(
+            iters=best.request.max_iter, best=best.title,
+            best_nll=num(verdict.final_nll[verdict.best]), worst=worst.title,
+            worst_nll=num(verdict.final_nll[verdict.worst]), gap=num(verdict.gap)))
 
 
 def _run_on(panels: list[Panel], verdict: outcomes.StartsVerdict) -> None:
@@ -288,9 +309,10 @@ def _run_on(panels: list[Panel], verdict: outcomes.StartsVerdict) -> None:
     ends = [dataclasses.replace(p.request, **outcomes.TO_CONVERGENCE) for p in (worst, best)]
     size = ends[0].size(2, animated=False)
     work = ui.Work((size,), ends[0].key + ends[1].key, "run_on",
-                   what=f"Running {worst.title} and {best.title} on to convergence "
-                        f"({budget.describe(size)} at most)",
-                   label="Running two runs on to convergence…", reports=True)
+                   what=_("Running {worst} and {best} on to convergence ({size} at "
+                          "most)").format(worst=worst.title, best=best.title,
+                                          size=budget.describe(size)),
+                   label=_("Running two runs on to convergence…"), reports=True)
 
     def run_on() -> list[gmmviz.GMMRun]:
         runs = []
@@ -307,22 +329,24 @@ def _run_on(panels: list[Panel], verdict: outcomes.StartsVerdict) -> None:
     verdict = outcomes.compare_starts([p.run for p in panels], converged=(end_worst, end_best))
     nw, nb = verdict.converged_nll
     if verdict.outcome is outcomes.StartsOutcome.WORSE_OPTIMUM:
-        text = (f"Run to convergence, **{worst.title}** settles at NLL {num(nw)}, still above "
-                f"the {num(nb)} of **{best.title}**: it is stuck in a **worse local optimum**, "
-                "not just slower. Where EM starts decides which optimum it climbs to.")
+        text = _("Run to convergence, **{worst}** settles at NLL {worst_nll}, still above the "
+                 "{best_nll} of **{best}**: it is stuck in a **worse local optimum**, not just "
+                 "slower. Where EM starts decides which optimum it climbs to.").format(
+                     worst=worst.title, worst_nll=num(nw), best_nll=num(nb), best=best.title)
     else:
-        text = (f"Run to convergence, **{worst.title}** reaches NLL {num(nw)}, like "
-                f"**{best.title}** ({num(nb)}): here it was only a slower climb, not a worse "
-                "optimum.")
+        text = _("Run to convergence, **{worst}** reaches NLL {worst_nll}, like **{best}** "
+                 "({best_nll}): here it was only a slower climb, not a worse optimum.").format(
+                     worst=worst.title, worst_nll=num(nw), best_nll=num(nb), best=best.title)
     if worst.request.init in COLUMN_STARTS:
-        text = (f"**{worst.title}** puts all three means in a column at x = −2, at the left "
-                "edge of the data. " + text)
+        text = _("**{worst}** puts all three means in a column at x = −2, at the left edge of "
+                 "the data.").format(worst=worst.title) + " " + text
     st.info(text, icon=":material/school:")
-    st.caption(
-        f"Run to convergence means until the NLL per point changes by less than "
-        f"{outcomes.TO_CONVERGENCE['tol']:g}. The explorer stops at its tolerance "
-        f"({ui.EXPLORER['tol'].default:g} by default), a little before the optimum, so for "
-        "the same start it can show an NLL a few hundredths higher.")
+    st.caption(_(
+        "Run to convergence means until the NLL per point changes by less than {tol}. The "
+        "explorer stops at its tolerance ({default} by default), a little before the optimum, "
+        "so for the same start it can show an NLL a few hundredths higher.").format(
+            tol=f"{outcomes.TO_CONVERGENCE['tol']:g}",
+            default=f"{ui.EXPLORER['tol'].default:g}"))
 
 
 def _nll_and_table(panels: list[Panel], best: int) -> None:
@@ -355,22 +379,25 @@ def _nll_and_table(panels: list[Panel], best: int) -> None:
                                                      "ARI": "{:.2f}"}),
         hide_index=True, width="stretch",
         column_config={
-            "run": text(help="The panel: its number, its start and its seed."),
-            "final NLL": number(width="small", help="Negative log-likelihood at the run's last "
-                                                    "parameters (lower is better)."),
+            "run": text(_("run"), help=_("The panel: its number, its start and its seed.")),
+            "final NLL": number(_("final NLL"), width="small",
+                                help=_("Negative log-likelihood at the run's last parameters "
+                                       "(lower is better).")),
             "BIC": number(width="small",
-                          help="2·NLL + p·log N: here it differs between runs only through "
-                               "the NLL, since k and the covariance type are shared."),
-            "iterations": number(width="small"),
+                          help=_("2·NLL + p·log N: here it differs between runs only through "
+                                 "the NLL, since k and the covariance type are shared.")),
+            "iterations": number(_("iterations"), width="small"),
             "ARI": number(width="small",
-                          help="Adjusted Rand index of the run's hard labels against the "
-                               "species (1: the species exactly, 0: no better than chance); "
-                               "the species are never given to EM."),
-            "outcome": text(help="Converged, ran every iteration, or why it stopped."),
-            "best": text(width="small", help="★ marks the run with the lowest final NLL."),
+                          help=_("Adjusted Rand index of the run's hard labels against the "
+                                 "species (1: the species exactly, 0: no better than chance); "
+                                 "the species are never given to EM.")),
+            "outcome": text(_("outcome"),
+                            help=_("Converged, ran every iteration, or why it stopped.")),
+            "best": text(_("best"), width="small",
+                         help=_("★ marks the run with the lowest final NLL.")),
         })
-    st.caption("The highlighted row has the lowest final NLL. Each run's colour matches its "
-               "panel title and its NLL curve.")
+    st.caption(_("The highlighted row has the lowest final NLL. Each run's colour matches its "
+                 "panel title and its NLL curve."))
 
 
 # ----------------------------------------------------------------------------- the page
@@ -381,7 +408,8 @@ def _page() -> None:
     ui.page_element()
     shared = _sidebar(values)
     _title(shared)
-    side, restarts, identical, choosing_k = st.tabs(TABS, key="compare_tab", on_change="rerun")
+    side, restarts, identical, choosing_k = st.tabs([_(t) for t in TABS], key="compare_tab",
+                                                    on_change="rerun")
     start = list(values["start"])
     if side.open is not False:
         with side:
@@ -396,7 +424,8 @@ def _page() -> None:
         with choosing_k:
             choosing_k_tab(shared, values)
     if shared.X is None:
-        st.info("Choose or upload data in the sidebar to start.", icon=":material/arrow_back:")
+        st.info(_("Choose or upload data in the sidebar to start."), icon=":material/arrow_back:")
+
     values = ui.current_values(values, SCHEMA)
     values["start"] = start
     ui.sync_url(values, SCHEMA)
