@@ -15,6 +15,7 @@ from gmmviz.five_points import (
     mixture_log_likelihood,
     notes_normalised,
 )
+from gmmviz.i18n import _
 from gmmviz.likelihood import gaussian_densities, gaussian_log_likelihood, gaussian_mle
 from views import _common as ui
 
@@ -43,40 +44,39 @@ def _to_best() -> None:
 
 
 def _controls() -> tuple[tuple[float, float], tuple[float, float]]:
-    st.markdown(":orange[**orange O(x)**]")
-    mo = st.slider("μ of orange", *MU_RANGE, step=0.05, key="mo")
-    so = st.slider("σ of orange", *SIGMA_RANGE, step=0.05, key="so")
-    st.markdown(":blue[**blue B(x)**]")
-    mb = st.slider("μ of blue", *MU_RANGE, step=0.05, key="mb")
-    sb = st.slider("σ of blue", *SIGMA_RANGE, step=0.05, key="sb")
+    st.markdown(":orange[**{label}**]".format(label=_("orange O(x)")))
+    mo = st.slider(_("μ of orange"), *MU_RANGE, step=0.05, key="mo")
+    so = st.slider(_("σ of orange"), *SIGMA_RANGE, step=0.05, key="so")
+    st.markdown(":blue[**{label}**]".format(label=_("blue B(x)")))
+    mb = st.slider(_("μ of blue"), *MU_RANGE, step=0.05, key="mb")
+    sb = st.slider(_("σ of blue"), *SIGMA_RANGE, step=0.05, key="sb")
     a, b = st.columns(2)
-    a.button("As the notes", key="notes_values", on_click=_reset, width="stretch",
-             help="Orange over the middle of the points, blue off to the left.")
-    b.button("Orange at its best", key="orange_best", on_click=_to_best, width="stretch",
-             help="The maximum-likelihood μ and σ of the five points.")
+    a.button(_("As the notes"), key="notes_values", on_click=_reset, width="stretch",
+             help=_("Orange over the middle of the points, blue off to the left."))
+    b.button(_("Orange at its best"), key="orange_best", on_click=_to_best, width="stretch",
+             help=_("The maximum-likelihood μ and σ of the five points."))
     return (float(mo), float(so)), (float(mb), float(sb))
 
 
 def _normalisation(orange: tuple[float, float]) -> None:
-    st.subheader("The notes' normalisation, corrected")
-    st.info(
+    st.subheader(_("The notes' normalisation, corrected"))
+    st.info(_(
         "The notes write the probability of point 1 under orange as "
         "O(1) / (O(1) + O(4) + O(5) + O(6) + O(9)). That divides by the sum over the five "
         "points seen, which the model never does: the probability (density) of a point is "
         "O(x) itself. The shares always sum to 1 whatever the Gaussian, and their product is "
         "largest when all five are 1/5, i.e. for an ever wider Gaussian anywhere on the line, "
-        "so maximising it would not find the data's centre. This page uses the densities.",
+        "so maximising it would not find the data's centre. This page uses the densities."),
         icon=":material/error:")
     left, right = st.columns([2, 3], gap="large")
     with left:
         dens = gaussian_densities(NOTES_POINTS, *orange)
         shares = notes_normalised(NOTES_POINTS, *orange)
-        st.dataframe(pd.DataFrame({"x": NOTES_POINTS, "O(x): the density": dens,
-                                   "O(x) / Σ O: the notes' share": shares}),
+        density, share = _("O(x): the density"), _("O(x) / Σ O: the notes' share")
+        st.dataframe(pd.DataFrame({"x": NOTES_POINTS, density: dens, share: shares}),
                      hide_index=True, width="stretch", column_config={
-                         "O(x): the density": st.column_config.NumberColumn(format="%.5f"),
-                         "O(x) / Σ O: the notes' share": st.column_config.NumberColumn(
-                             format="%.5f")})
+                         density: st.column_config.NumberColumn(format="%.5f"),
+                         share: st.column_config.NumberColumn(format="%.5f")})
     with right:
         st.plotly_chart(normalisation_figure(NOTES_POINTS, orange[0], height=340),
                         key="normalisation_figure", width="stretch",
@@ -84,17 +84,17 @@ def _normalisation(orange: tuple[float, float]) -> None:
 
 
 def _labellings(orange: tuple[float, float], blue: tuple[float, float]) -> None:
-    st.subheader("Each point orange or blue: the likelihood of every labelling")
+    st.subheader(_("Each point orange or blue: the likelihood of every labelling"))
     frame = labellings(NOTES_POINTS, (orange, blue))
     best = frame.iloc[0]
-    st.markdown(
-        f"Labelling each point with one of the two Gaussians gives 2⁵ = {len(frame)} "
-        f"labellings; the likelihood of one is the product of each point's density under its "
-        f"own Gaussian. The most likely, **{best['labels']}** (ln = "
-        f"{best['log_likelihood']:.3f}), gives every point its more likely Gaussian — the "
-        "hard assignment. Weighting every labelling by Π π and summing over all of them is the "
-        f"mixture's likelihood with π = (½, ½): ln p(X) = "
-        f"**{mixture_log_likelihood(NOTES_POINTS, (orange, blue)):.3f}**, the sum over z.")
+    st.markdown(_(
+        "Labelling each point with one of the two Gaussians gives 2⁵ = {n} labellings; the "
+        "likelihood of one is the product of each point's density under its own Gaussian. The "
+        "most likely, **{labels}** (ln = {ln}), gives every point its more likely Gaussian — "
+        "the hard assignment. Weighting every labelling by Π π and summing over all of them is "
+        "the mixture's likelihood with π = (½, ½): ln p(X) = **{mixture}**, the sum over z."
+    ).format(n=len(frame), labels=best["labels"], ln=f"{best['log_likelihood']:.3f}",
+             mixture=f"{mixture_log_likelihood(NOTES_POINTS, (orange, blue)):.3f}"))
     st.plotly_chart(labellings_figure(frame, height=330), key="labellings_figure",
                     width="stretch", config={"displaylogo": False, "displayModeBar": False})
 
@@ -104,9 +104,10 @@ def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
     ui.page_element()
-    ui.page_top("Five points, orange and blue")
-    st.caption(f"The notes' points {POINTS_TEXT} under two Gaussians. Each point's probability "
-               "is its density; the likelihood of a Gaussian is their product.")
+    ui.page_top(_("Five points, orange and blue"))
+    st.caption(_("The notes' points {points} under two Gaussians. Each point's probability "
+                 "is its density; the likelihood of a Gaussian is their product.").format(
+                     points=POINTS_TEXT))
     figure, controls = st.columns([3, 1], gap="medium")
     with controls:
         orange, blue = _controls()
@@ -115,11 +116,18 @@ def _page() -> None:
                         key="five_points_figure", width="stretch",
                         config={"displaylogo": False, "scrollZoom": False})
         lo, lb = (gaussian_log_likelihood(NOTES_POINTS, *g) for g in (orange, blue))
-        better = "orange" if lo >= lb else "blue"
         mu_hat, sigma_hat = gaussian_mle(NOTES_POINTS)
-        st.markdown(f"ln likelihood: orange **{lo:.3f}**, blue **{lb:.3f}**: the **{better}** "
-                    "Gaussian makes the five points more probable, as the one nearer the "
-                    f"maximum likelihood (μ = {mu_hat:g}, σ = {sigma_hat:.2f}).")
+        numbers = {"orange": f"{lo:.3f}", "blue": f"{lb:.3f}", "mu": f"{mu_hat:g}",
+                   "sigma": f"{sigma_hat:.2f}"}
+        if lo >= lb:
+            sentence = _("ln likelihood: orange **{orange}**, blue **{blue}**: the **orange** "
+                         "Gaussian makes the five points more probable, as the one nearer the "
+                         "maximum likelihood (μ = {mu}, σ = {sigma}).")
+        else:
+            sentence = _("ln likelihood: orange **{orange}**, blue **{blue}**: the **blue** "
+                         "Gaussian makes the five points more probable, as the one nearer the "
+                         "maximum likelihood (μ = {mu}, σ = {sigma}).")
+        st.markdown(sentence.format(**numbers))
     _normalisation(orange)
     _labellings(orange, blue)
     ui.sync_url(values, SCHEMA)

@@ -12,32 +12,36 @@ import gmmviz
 from gmmviz.bound import bound_table, describe_step, zoom_window
 from gmmviz.figures.player import bound_chart, bound_step_html
 from gmmviz.figures.teaching import bound_figure, step_tick_labels
+from gmmviz.i18n import N_, _
 from gmmviz.numbers import format_number as num
 from views import _common as ui
 from views import _notes as notes
 from views import _player
+from views._em_controls import COV_NAMES
+from views._urlstate import shown_labels
 
-ZOOM_LABELS = {"near": "this iteration and the next", "all": "the whole run"}
+ZOOM_LABELS = {"near": N_("this iteration and the next"), "all": N_("the whole run")}
 SCHEMA: dict[str, ui.Param] = {
     **ui.EXPLORER_SCHEMA,
     "half": ui.Param(4, "int", low=0, high=1000, help="the half-step shown"),
     "zoom": ui.Param("near", "choice", tuple(ZOOM_LABELS)),
 }
-KIND_TEXT = {"init": "start", "E": "E-step: q = posterior", "M": "M-step: θ maximises L"}
+KIND_TEXT = {"init": N_("start"), "E": N_("E-step: q = posterior"),
+             "M": N_("M-step: θ maximises L")}
 _LAST_RUN = "_lower_bound_run"
 PLAYER = "bound_player"  # the player's key: it reports the half-step the user settled on
 
 
 def _intro() -> None:
     """The idea in a paragraph, under the player."""
-    st.markdown(
+    st.markdown(_(
         "EM never lowers the likelihood. The reason is a **lower bound**: for any guess q of "
         "which component made each point, a quantity L(q, θ) sits below log p(X | θ), and the "
         "distance between them is a KL divergence. The **E-step** makes the bound touch "
         "(KL = 0); the **M-step** pushes the bound up, and log p, resting on top of it, has to "
         "rise with it. Step through the half-steps of the run above and watch the gap open and "
         "close."
-    )
+    ))
 
 
 def _half_step(run: gmmviz.GMMRun, table: pd.DataFrame, description: str, key: str,
@@ -46,15 +50,18 @@ def _half_step(run: gmmviz.GMMRun, table: pd.DataFrame, description: str, key: s
     half-step's numbers; returns the half-step it shows (``linked``: the link's, when the
     run's values came from a link)."""
     n_rows = len(table)
-    st.caption(f"{description} · k = {run.n_components} · {run.covariance_type} covariances "
-               f"· {run.n_iter_} iterations, {run.stop_reason}.")
+    cov = run.covariance_type
+    st.caption(_("{description} · k = {k} · {cov} covariances · {n} iterations, {reason}.")
+               .format(description=description, k=run.n_components,
+                       cov=_(COV_NAMES.get(cov, cov)), n=run.n_iter_, reason=run.stop_reason))
     view = _player.view(PLAYER)
     half = linked if st.session_state.get(ui.FROM_LINK) or view.step is None else view.step
     half = min(max(int(half), 0), n_rows - 1)
     _player.set_view(PLAYER, half, None)
     st.session_state["half"] = half
     if n_rows == 1:
-        st.info("The run has no iterations (max iterations is 0): only the start is shown.")
+        st.info(_("The run has no iterations (max iterations is 0): only the start is "
+                  "shown."))
     data = ui.cached_player(run, run.X, key, levels=(1, 2), duration_ms=700, density=False)
     _player.player({**data, "chart": bound_chart(table), "html": bound_step_html(table),
                     "step": half, "point": None}, key=PLAYER,
@@ -72,14 +79,15 @@ def _chart(table: pd.DataFrame, half: int) -> None:
     row = table.iloc[half]
     chart, numbers = st.columns([4, 1], gap="medium")
     with numbers:
-        zoom = st.radio("Show", tuple(ZOOM_LABELS), key="zoom", format_func=ZOOM_LABELS.get,
-                        help="The first M-steps gain the most; zoom in to see the later, "
-                             "smaller gaps.")
+        zoom = st.radio(_("Show"), tuple(ZOOM_LABELS), key="zoom",
+                        format_func=shown_labels(ZOOM_LABELS),
+                        help=_("The first M-steps gain the most; zoom in to see the later, "
+                               "smaller gaps."))
         st.metric("log p(X | θ)", num(row["log_p"], 3),
                   delta=None if half == 0 else f"{row['d_log_p']:+.4g}")
         st.metric("L(q, θ)", num(row["elbo"], 3),
                   delta=None if half == 0 else f"{row['d_elbo']:+.4g}")
-        st.metric("KL gap", f"{row['kl']:.4g}",
+        st.metric(_("KL gap"), f"{row['kl']:.4g}",
                   delta=None if half == 0 else f"{row['d_kl']:+.4g}", delta_color="inverse")
     window = zoom_window(table, half) if zoom == "near" else None
     with chart:
@@ -88,44 +96,46 @@ def _chart(table: pd.DataFrame, half: int) -> None:
 
 
 def _argument() -> None:
-    st.subheader("The argument")
+    st.subheader(_("The argument"))
     left, right = st.columns(2, gap="large")
     with left:
-        st.markdown("Take any distribution q(Z) over the assignments Z. Multiply and divide by "
-                    "q inside the sum, then move the log inside it: the log is concave, so by "
-                    "**Jensen's inequality** the result can only be smaller.")
+        st.markdown(_("Take any distribution q(Z) over the assignments Z. Multiply and divide "
+                      "by q inside the sum, then move the log inside it: the log is concave, so "
+                      "by **Jensen's inequality** the result can only be smaller."))
         st.latex(r"\begin{aligned} \log p(X \mid \theta)"
                  r" &= \log \sum_Z q(Z)\,\frac{p(X, Z \mid \theta)}{q(Z)} \\"
                  r" &\ge \sum_Z q(Z) \log \frac{p(X, Z \mid \theta)}{q(Z)} \\"
                  r" &= \mathcal{L}(q, \theta) \end{aligned}")
-        st.markdown("What the bound falls short by is exactly a KL divergence, never negative:")
+        st.markdown(_("What the bound falls short by is exactly a KL divergence, never "
+                      "negative:"))
         st.latex(r"\log p(X \mid \theta) = \mathcal{L}(q, \theta)"
                  r" + \mathrm{KL}\big(q \,\|\, p(Z \mid X, \theta)\big)")
     with right:
-        st.markdown("**E-step** — set q to the posterior (the responsibilities γ): the gap "
-                    "closes.")
+        st.markdown(_("**E-step** — set q to the posterior (the responsibilities γ): the gap "
+                      "closes."))
         st.latex(r"\begin{aligned} q(Z) &= p(Z \mid X, \theta^{\text{old}}) \\"
                  r" \Rightarrow\; \mathrm{KL} = 0, \;\; \mathcal{L}(q, \theta^{\text{old}})"
                  r" &= \log p(X \mid \theta^{\text{old}}) \end{aligned}")
-        st.markdown("**M-step** — hold q fixed and move θ to the top of the bound.")
+        st.markdown(_("**M-step** — hold q fixed and move θ to the top of the bound."))
         st.latex(r"\begin{aligned} \theta^{\text{new}} &= \arg\max_\theta \mathcal{L}(q, \theta)"
                  r" \\ \Rightarrow\; \mathcal{L}(q, \theta^{\text{new}}) &\ge "
                  r"\mathcal{L}(q, \theta^{\text{old}}) \end{aligned}")
-        st.markdown("**So log p never falls:** the new likelihood is the raised bound plus a "
-                    "gap that cannot be negative.")
+        st.markdown(_("**So log p never falls:** the new likelihood is the raised bound plus "
+                      "a gap that cannot be negative."))
         st.latex(r"\begin{aligned} \log p(X \mid \theta^{\text{new}})"
                  r" &= \mathcal{L}(q, \theta^{\text{new}}) + \mathrm{KL} \\"
                  r" &\ge \mathcal{L}(q, \theta^{\text{old}})"
                  r" = \log p(X \mid \theta^{\text{old}}) \end{aligned}")
-    st.caption("With reg_covar > 0 the M-step adds a little to every covariance, so it no "
-               "longer maximises L exactly; set reg_covar to 0 to see the argument hold to the "
-               "last digit.")
+    st.caption(_("With reg_covar > 0 the M-step adds a little to every covariance, so it no "
+                 "longer maximises L exactly; set reg_covar to 0 to see the argument hold to "
+                 "the last digit."))
 
 
 def _numbers(table: pd.DataFrame, half: int) -> None:
     """Every half-step's log p, L and KL and their changes, the current one highlighted."""
-    st.subheader("The numbers, half-step by half-step")
-    shown = table.assign(half=step_tick_labels(table), what=table["kind"].map(KIND_TEXT))[
+    st.subheader(_("The numbers, half-step by half-step"))
+    what = table["kind"].map(lambda kind: _(KIND_TEXT[kind]))
+    shown = table.assign(half=step_tick_labels(table), what=what)[
         ["half", "what", "log_p", "elbo", "kl", "d_log_p", "d_elbo", "d_kl"]]
     number = st.column_config.NumberColumn
     # the start has no change to show: its Δ cells are a dash (na_rep), not "None"
@@ -136,8 +146,8 @@ def _numbers(table: pd.DataFrame, half: int) -> None:
     st.dataframe(
         styled, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)),
         column_config={
-            "half": st.column_config.TextColumn("half-step"),
-            "what": st.column_config.TextColumn("what happened"),
+            "half": st.column_config.TextColumn(_("half-step")),
+            "what": st.column_config.TextColumn(_("what happened")),
             "log_p": number("log p"),
             "elbo": number("L"),
             "kl": number("KL"),
@@ -151,17 +161,18 @@ def _numbers(table: pd.DataFrame, half: int) -> None:
 def _explorer_link(query: dict[str, str]) -> None:
     explorer_query = {name: text for name, text in query.items() if name in ui.EXPLORER_SCHEMA}
     try:
-        st.page_link("views/explorer.py", label="Open this run in the explorer",
+        st.page_link("views/explorer.py", label=_("Open this run in the explorer"),
                      icon=":material/scatter_plot:", query_params=explorer_query)
     except StreamlitPageNotFoundError:  # the page run on its own, outside the app's navigation
-        st.markdown(f"[Open this run in the explorer](/?{urlencode(explorer_query)})")
+        st.markdown("[{label}](/?{query})".format(label=_("Open this run in the explorer"),
+                                                  query=urlencode(explorer_query)))
 
 
 # ----------------------------------------------------------------------------- the page
 def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
-    ui.page_top("Why EM climbs")
+    ui.page_top(_("Why EM climbs"))
     run, controls, description = notes.sidebar_run(values, "lower_bound", _LAST_RUN)
     if run is None:
         _intro()
