@@ -69,7 +69,7 @@ def test_page_opens_with_its_figure_and_writes_its_url(page):
     assert_ok(at, error=True)
     assert not at.warning, text(at.warning)
     assert charts(at)
-    assert sorted(query(at)) == sorted([*SCHEMA_OF[page], "present"])  # every page: present
+    assert sorted(query(at)) == sorted([*SCHEMA_OF[page], "present", "lang"])  # every page
 
 
 @pytest.mark.parametrize("page", NOTES_PAGES)

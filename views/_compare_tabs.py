@@ -23,6 +23,7 @@ from gmmviz.numbers import format_number as num
 from gmmviz.starts import GMM_START_LABELS
 from views import _common as ui
 from views import _player
+from views._urlstate import shown_labels
 
 #: The random starts: they change with the seed.
 RESTART_INITS = ("random", "random-resp", "kmeans-pp", "kmeans")
@@ -179,7 +180,7 @@ def _restart_controls(shared: Shared) -> tuple[int, ui.FitRequest]:
         help=_("How many random starts to run (restart i uses seed = the data seed + i).")))
     rinit = c2.selectbox(
         _("Random start"), RESTART_INITS, key="rinit",
-        format_func=lambda v: _(GMM_START_LABELS.get(v, v)),
+        format_func=shown_labels(GMM_START_LABELS),
         help=_("How each restart picks its starting values."))
     r_iter = int(c3.number_input(
         _("Max iterations"), min_value=1, max_value=2000, step=50, key="riters",
@@ -426,7 +427,7 @@ def _open_in_explorer(ks: list[int], best_k: int, shared: Shared,
     a.selectbox(_("k to open"), ks, key="pick_k",
                 help=_("The number of components to open in the explorer."))
     b.selectbox(_("Covariance type to open"), ui.COV_TYPES, key="pick_cov",
-                format_func=lambda c: _(ui.COV_LABELS.get(c, c)),
+                format_func=shown_labels(ui.COV_LABELS),
                 help=_("The covariance type to open in the explorer."))
     query = {
         "data": values["data"], "n": str(int(st.session_state.get("n", values["n"]))),

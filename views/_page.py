@@ -98,6 +98,8 @@ _PRESENT_JS = """
 export default function ({ data }) {
   const on = !!(data && data.present);
   document.body.classList.toggle("gmmviz-present", on);
+  document.body.classList.toggle("gmmviz-lang-ko", !!(data && data.lang === "ko"));
+  document.documentElement.lang = (data && data.lang) || "en";
   let tries = 0;
   const fold = () => {
     const bar = document.querySelector('[data-testid="stSidebar"]');
@@ -116,8 +118,23 @@ export default function ({ data }) {
   return () => clearTimeout(timer);
 }
 """
+#: Streamlit's own words on the file uploader ("Upload", "200MB per file"), in Korean while the
+#: page is (Streamlit has no catalogue of its own).
+KOREAN_CSS = """body.gmmviz-lang-ko [data-testid='stFileUploaderDropzone'] button p,
+body.gmmviz-lang-ko [data-testid='stFileUploaderDropzoneInstructions'] span {
+  font-size: 0;
+}
+body.gmmviz-lang-ko [data-testid='stFileUploaderDropzone'] button p::after {
+  content: "업로드";
+  font-size: 1rem;
+}
+body.gmmviz-lang-ko [data-testid='stFileUploaderDropzoneInstructions'] span::after {
+  content: "파일당 최대 200MB";
+  font-size: 0.875rem;
+}
+"""
 _presentation = st.components.v2.component(
-    "gmmviz_presentation", js=_PRESENT_JS, css=PRESENT_CSS, isolate_styles=False)
+    "gmmviz_presentation", js=_PRESENT_JS, css=PRESENT_CSS + KOREAN_CSS, isolate_styles=False)
 
 PRESENT_HELP = N_("For a projector: the figure, its controls and the step panel fill the "
                   "screen, the sidebar folds away and the text grows. The keys still step "
@@ -141,7 +158,7 @@ def page_top(title: str, *, present: bool | None = None, toggle: bool = True) ->
                                  format_func=i18n.LANGUAGES.get, required=True,
                                  label_visibility="collapsed", help=_(LANGUAGE_HELP))
     on = bool(st.session_state.get("present")) if present is None else present
-    _presentation(key="presentation", data={"present": on})
+    _presentation(key="presentation", data={"present": on, "lang": i18n.get_language()})
     return on
 
 

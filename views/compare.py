@@ -26,6 +26,7 @@ from views._compare_tabs import (
     restarts_tab,
 )
 from views._em_controls import SEEDED
+from views._urlstate import shown_labels
 
 DEFAULT_PANELS = ["notes-a", "notes-b", "kmeans"]
 #: The fixed starts whose three means stand in one column at x = -2.
@@ -222,7 +223,7 @@ def _panel_controls() -> tuple[list[str], list[int]]:
             # the start's name takes the column's width, so that none is cut short
             inits.append(st.selectbox(
                 _("Start of panel {p}").format(p=p + 1), ui.INIT_CHOICES, key=f"panel_init_{p}",
-                format_func=lambda v: _(GMM_START_LABELS.get(v, v)), help=_(ui.INIT_HELP)))
+                format_func=shown_labels(GMM_START_LABELS), help=ui.init_help()))
             a, b = st.columns([2, 3], vertical_alignment="center")
             seeds.append(int(a.number_input(
                 _("Seed {p}").format(p=p + 1), min_value=0, max_value=MAX_SEED, step=1,
