@@ -241,7 +241,7 @@ def settings_controls(helps: Mapping[str, str] = EM_HELP) -> dict[str, Any]:
                                key="iters", help=shown["iters"])
     tol = st.number_input(_("Tolerance"), min_value=0.0, max_value=1.0, step=1e-4, format="%g",
                           key="tol", help=shown["tol"])
-    reg = st.number_input("reg_covar", min_value=0.0, max_value=10.0, step=1e-3, format="%g",
+    reg = st.number_input(_("reg_covar"), min_value=0.0, max_value=10.0, step=1e-3, format="%g",
                           key="reg", help=shown["reg"])
     return {"covariance_type": cov, "max_iter": int(max_iter), "tol": float(tol),
             "reg_covar": float(reg)}
