@@ -139,3 +139,38 @@ def test_switching_the_language_keeps_every_other_setting():
     assert after.pop("lang") == "ko" and before.pop("lang") == "en"
     assert after == before
     assert has_hangul(" ".join(str(h.value) for h in at.markdown))
+
+
+# ----------------------------------------------------------------------------- pictures
+def _glyph(font, char: str) -> bytes:
+    return bytes(font.getmask(char))
+
+
+def test_korean_pictures_draw_hangul_with_a_font_that_has_it():
+    from gmmviz.figures import _raster
+
+    font, _greek = _raster._font_for("반복 2 · E 단계", 24)
+    # a syllable is drawn as itself: not as the empty box of a code point no font has, and
+    # not as the same shape as another syllable
+    assert _glyph(font, "반") != _glyph(font, "\U0010fffd")
+    assert _glyph(font, "반") != _glyph(font, "복")
+    assert any(_glyph(font, "반"))
+
+
+def test_a_korean_picture_and_animation_carry_the_korean_words():
+    from gmmviz.datasets import textbook
+    from gmmviz.figures import animation_html
+
+    X, _y = textbook()
+    run = gmmviz.fit_gmm(X, 3, max_iter=3)
+    pictures = {}
+    for lang in ("en", "ko"):
+        with i18n.language(lang):
+            out = io.BytesIO()
+            gmmviz.write_png(run, X, 2, out, scale=1.0)
+            pictures[lang] = out.getvalue()
+            figure = gmmviz.em_figure(run, X)
+            assert has_hangul(figure.to_json()) == (lang == "ko")
+            assert "Noto Sans CJK KR" in animation_html(figure)  # its Hangul has a font
+    assert pictures["en"][:8] == pictures["ko"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert pictures["en"] != pictures["ko"]  # the title and axes in the other language
