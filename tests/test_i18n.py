@@ -174,3 +174,16 @@ def test_a_korean_picture_and_animation_carry_the_korean_words():
             assert "Noto Sans CJK KR" in animation_html(figure)  # its Hangul has a font
     assert pictures["en"][:8] == pictures["ko"][:8] == b"\x89PNG\r\n\x1a\n"
     assert pictures["en"] != pictures["ko"]  # the title and axes in the other language
+
+
+@pytest.mark.parametrize(("page", "key", "tab"), [("compare", "compare_tab", "Restarts"),
+                                                  ("explorer", "explorer_tab", "The equations")])
+def test_switching_the_language_keeps_the_open_tab(page, key, tab):
+    at = _open(page, "en")
+    at.session_state[key] = tab
+    at.run()
+    assert_ok(at)
+    at.segmented_control(key="lang").set_value("ko").run()
+    assert_ok(at)
+    with i18n.language("ko"):
+        assert at.session_state[key] == i18n._(tab) != tab

@@ -50,7 +50,7 @@ from views._em_controls import (
 from views._equations import equations_block, tex_number
 from views._exports import export_buttons, panels_export_buttons, picture_buttons, step_label
 from views._manual import ManualStart, manual_start_editor
-from views._page import page_element, page_top, presenting
+from views._page import page_element, page_top, presenting, tab_in_language
 from views._urlstate import (
     COV_TYPES,
     EDIT_PARAMS,
@@ -130,6 +130,7 @@ __all__ = [
     "page_element",
     "page_top",
     "presenting",
+    "tab_in_language",
     "panels_export_buttons",
     "picture_buttons",
     "preset_request",

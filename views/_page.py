@@ -165,3 +165,18 @@ def page_top(title: str, *, present: bool | None = None, toggle: bool = True) ->
 def presenting() -> bool:
     """Whether the page is in presentation mode (call after :func:`page_top`)."""
     return st.session_state.get("present") is True
+
+
+def tab_in_language(key: str, tabs: tuple[str, ...] | list[str]) -> None:
+    """Keep the open tab of ``st.tabs(..., key=key)`` across a change of language: its label
+    (one of the N_-marked ``tabs``) in the language in use. Call before the tabs."""
+    open_tab = st.session_state.get(key)
+    shown = [_(t) for t in tabs]
+    if open_tab is None or open_tab in shown:
+        return
+    for lang in i18n.LANGUAGES:
+        with i18n.language(lang):
+            labels = [_(t) for t in tabs]
+        if open_tab in labels:
+            st.session_state[key] = shown[labels.index(open_tab)]
+            return

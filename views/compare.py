@@ -409,6 +409,7 @@ def _page() -> None:
     ui.page_element()
     shared = _sidebar(values)
     _title(shared)
+    ui.tab_in_language("compare_tab", TABS)
     side, restarts, identical, choosing_k = st.tabs([_(t) for t in TABS], key="compare_tab",
                                                     on_change="rerun")
     start = list(values["start"])

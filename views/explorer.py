@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 import gmmviz
-from gmmviz import i18n, outcomes
+from gmmviz import outcomes
 from gmmviz.figures import PALETTE, animation_html, responsibility_bars
 from gmmviz.i18n import N_, _
 from gmmviz.numbers import format_number
@@ -303,7 +303,7 @@ def _details(shown: Shown, step: int, point: int | None) -> None:
     """The tabs below the figure, at the player's half-step: a point's numbers, the
     parameters, the equations."""
     _show_inspected(shown.request.X.shape[0], point)
-    _tab_in_language()
+    ui.tab_in_language("explorer_tab", TABS)
     tab_point, tab_params, tab_eq = st.tabs([_(t) for t in TABS], key="explorer_tab",
                                             on_change="rerun")
     if tab_point.open is not False:
@@ -315,20 +315,6 @@ def _details(shown: Shown, step: int, point: int | None) -> None:
     if tab_eq.open:
         with tab_eq:
             ui.equations_block("em")
-
-
-def _tab_in_language() -> None:
-    """The open tab, kept across a change of language: its label in the language in use."""
-    open_tab = st.session_state.get("explorer_tab")
-    shown = [_(t) for t in TABS]
-    if open_tab is None or open_tab in shown:
-        return
-    for lang in i18n.LANGUAGES:
-        with i18n.language(lang):
-            labels = [_(t) for t in TABS]
-        if open_tab in labels:
-            st.session_state["explorer_tab"] = shown[labels.index(open_tab)]
-            return
 
 
 def _point_typed() -> None:
