@@ -50,7 +50,7 @@ _SKIP_KEYS = frozenset({"color", "colors", "colour", "fill", "stroke", "css", "j
                         "js_content", "css_content", "js_source_path", "css_source_path",
                         "component_name", "form_id", "arrow_data", "bytes", "data_uri",
                         "image", "png", "raster", "icon", "theme", "selection_mode",
-                        "width", "height", "alignment", "gap", "pinned"})
+                        "width", "height", "alignment", "gap", "pinned", "lang"})
 
 
 def has_hangul(text: str) -> bool:
