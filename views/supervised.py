@@ -11,11 +11,13 @@ import streamlit as st
 import gmmviz
 from gmmviz.datasets import DATASETS
 from gmmviz.figures.notes import supervised_figure
+from gmmviz.i18n import _
 from gmmviz.supervised import LabelsOrNone, labels_or_none
 from views import _common as ui
 from views import _notes as notes
 from views._data import DATA_LABELS, seed_control
-from views._em_controls import fit_init
+from views._em_controls import fit_init, init_help
+from views._urlstate import shown_labels
 
 SCHEMA: dict[str, ui.Param] = {
     "data": ui.Param("textbook", "choice", tuple(DATASETS)),
@@ -36,18 +38,21 @@ def _labelled(name: str, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _sidebar() -> tuple[str, int, int, str, str]:
     with st.sidebar:
-        st.header("Data, with its labels")
-        name = st.selectbox("Data", DATASETS, key="data", format_func=DATA_LABELS.get,
-                            help="A generated data set: every point comes with the class it "
-                                 "was generated from.")
-        n = st.number_input("Number of points", min_value=10, max_value=50_000, step=100,
+        st.header(_("Data, with its labels"))
+        name = st.selectbox(_("Data"), DATASETS, key="data",
+                            format_func=shown_labels(DATA_LABELS),
+                            help=_("A generated data set: every point comes with the class it "
+                                   "was generated from."))
+        n = st.number_input(_("Number of points"), min_value=10, max_value=50_000, step=100,
                             key="n", disabled=name == "textbook")
         seed = seed_control()
-        st.header("The mixture, without them")
-        init = st.selectbox("Initialization", INITS, key="init",
-                            format_func=ui.INIT_LABELS.get, help=ui.INIT_HELP)
-        cov = st.selectbox("Covariance type", ui.COV_TYPES, key="cov",
-                           format_func=ui.COV_LABELS.get, help=ui.EM_HELP["cov"])
+        st.header(_("The mixture, without them"))
+        init = st.selectbox(_("Initialization"), INITS, key="init",
+                            format_func=shown_labels(ui.INIT_LABELS), help=init_help())
+        cov_help = ui.EM_HELP["cov"]
+        cov = st.selectbox(_("Covariance type"), ui.COV_TYPES, key="cov",
+                           format_func=shown_labels(ui.COV_LABELS), help=_(cov_help))
+
     return name, int(n), seed, init, cov
 
 
@@ -64,52 +69,57 @@ def _compare(name: str, n: int, seed: int, init: str, cov: str
         return X, run, labels_or_none(X, y, run, reg_covar=run.reg_covar)
 
     result, notice = ui.fit_or_last_good(_LAST_GOOD, fit)
-    ui.fit_notice(result, notice, stale="Still showing the last data that worked.")
+    ui.fit_notice(result, notice, stale=_("Still showing the last data that worked."))
     if result is not None and fit_init(init, result[1].n_components) != init:
-        st.caption(f"The notes' starts are for 3 components and these data have "
-                   f"{result[1].n_components} classes: the mixture starts from k-means.")
+        st.caption(_("The notes' starts are for 3 components and these data have "
+                     "{k} classes: the mixture starts from k-means.").format(
+                         k=result[1].n_components))
     return result
 
 
 def _numbers(run: gmmviz.GMMRun, r: LabelsOrNone) -> None:
     left, right = st.columns(2, gap="large")
     with left:
-        st.markdown("**With labels** — one Gaussian fitted to each class's own points")
+        st.markdown(_("**With labels** — one Gaussian fitted to each class's own points"))
         a, b, c = st.columns(3)
-        a.metric("accuracy", f"{r.accuracy_classifier:.1%}",
-                 help="Points the classifier puts in their own class (Bayes' rule).")
-        b.metric("adjusted Rand", f"{r.ari_classifier:.3f}",
-                 help="1: the same grouping as the classes; about 0: unrelated.")
+        a.metric(_("accuracy"), f"{r.accuracy_classifier:.1%}",
+                 help=_("Points the classifier puts in their own class (Bayes' rule)."))
+        b.metric(_("adjusted Rand"), f"{r.ari_classifier:.3f}",
+                 help=_("1: the same grouping as the classes; about 0: unrelated."))
         c.metric("ln p(X, Z | θ)", f"{r.log_lik_classes:.2f}",
-                 help="Each point under its own class's Gaussian: Z is known.")
+                 help=_("Each point under its own class's Gaussian: Z is known."))
     with right:
-        st.markdown(f"**Without labels** — a mixture of k = {run.n_components} fitted by EM")
+        st.markdown(_("**Without labels** — a mixture of k = {k} fitted by EM").format(
+            k=run.n_components))
         a, b, c = st.columns(3)
-        a.metric("accuracy", f"{r.accuracy_mixture:.1%}",
-                 help="Each component stands for the class it shares the most points with.")
-        b.metric("adjusted Rand", f"{r.ari_mixture:.3f}",
-                 help="Whatever the components' order: 1 when they recover the classes.")
+        a.metric(_("accuracy"), f"{r.accuracy_mixture:.1%}",
+                 help=_("Each component stands for the class it shares the most points with."))
+        b.metric(_("adjusted Rand"), f"{r.ari_mixture:.3f}",
+                 help=_("Whatever the components' order: 1 when they recover the classes."))
         c.metric("ln p(X | θ)", f"{r.log_lik_mixture:.2f}",
-                 help="ln Σ_Z p(X, Z | θ): Z is summed over, not known.")
+                 help=_("ln Σ_Z p(X, Z | θ): Z is summed over, not known."))
 
 
 def _explanation() -> None:
     left, right = st.columns(2, gap="large")
     with left:
-        st.markdown("Unsupervised learning : clustering = supervised learning : classification "
-                    "(the notes' first line). With the complete data [X, Z], the classes Z are "
-                    "seen and the log-likelihood is maximised directly: each class's π, μ and "
-                    "Σ come from its own points. Clustering sees X alone, so Z is summed out "
-                    "inside the log, and that sum is what EM is for.")
-        st.latex(r"\text{classification: } \ln p(X, Z \mid \theta) \qquad "
-                 r"\text{clustering: } \ln p(X \mid \theta) = \ln \sum_Z p(X, Z \mid \theta)")
+        st.markdown(_("Unsupervised learning : clustering = supervised learning : "
+                      "classification (the notes' first line). With the complete data [X, Z], "
+                      "the classes Z are seen and the log-likelihood is maximised directly: "
+                      "each class's π, μ and Σ come from its own points. Clustering sees X "
+                      "alone, so Z is summed out inside the log, and that sum is what EM is "
+                      "for."))
+        st.latex(_(r"\text{{classification: }} \ln p(X, Z \mid \theta) \qquad "
+                   r"\text{{clustering: }} \ln p(X \mid \theta) = \ln \sum_Z p(X, Z \mid \theta)"
+                   ).format())
+
     with right:
-        st.markdown("The likelihood is the classifier too (the notes' last paragraph): a "
-                    "new point goes to the class under which it is most probable, by Bayes' "
-                    "rule — the shaded regions on the left. A mixture's components can recover "
-                    "classes only as far as the classes are Gaussian-shaped blobs: try the "
-                    "moons, the circles or the uniform noise. The adjusted Rand index compares "
-                    "groupings whatever their labels' names.")
+        st.markdown(_("The likelihood is the classifier too (the notes' last paragraph): a "
+                      "new point goes to the class under which it is most probable, by Bayes' "
+                      "rule — the shaded regions on the left. A mixture's components can "
+                      "recover classes only as far as the classes are Gaussian-shaped blobs: "
+                      "try the moons, the circles or the uniform noise. The adjusted Rand index "
+                      "compares groupings whatever their labels' names."))
         st.latex(r"\hat c(x) = \arg\max_c\; \pi_c\, \mathcal{N}(x \mid \mu_c, \Sigma_c)")
 
 
@@ -118,9 +128,9 @@ def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values: dict[str, Any] = ui.url_state(SCHEMA)
     ui.page_element()
-    ui.page_top("With labels and without")
-    st.caption("Left: classification, a Gaussian per class from the labelled points. Right: "
-               "clustering, the mixture EM fits to the same points without their labels.")
+    ui.page_top(_("With labels and without"))
+    st.caption(_("Left: classification, a Gaussian per class from the labelled points. Right: "
+                 "clustering, the mixture EM fits to the same points without their labels."))
     name, n, seed, init, cov = _sidebar()
     result = _compare(name, n, seed, init, cov)
     if result is not None:
@@ -129,8 +139,9 @@ def _page() -> None:
                         key="supervised_figure", width="stretch",
                         config={"displaylogo": False, "scrollZoom": False})
         _numbers(run, r)
-    notes.the_notes("Classification and clustering, in the notes' words", _explanation,
+    notes.the_notes(_("Classification and clustering, in the notes' words"), _explanation,
                     expanded=True)
+
     ui.sync_url(values, SCHEMA)
 
 
