@@ -62,8 +62,8 @@ GMM_START_LABELS: dict[str, str] = {
     "textbook-b": N_("textbook B"),
     "random": N_("random"),
     "random-resp": N_("random responsibilities"),
-    "kmeans": "k-means",
-    "kmeans-pp": "k-means++",
+    "kmeans": N_("k-means"),
+    "kmeans-pp": N_("k-means++"),
     "identical": N_("identical"),
     "manual": N_("manual (edit the table)"),
 }
