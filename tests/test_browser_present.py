@@ -1,7 +1,7 @@
-"""Presentation mode in headless Chromium, on every page at a projector's 1280 x 720 and at
-1920 x 1080: the figure, its controls and the step panel on screen without scrolling, the
-sidebar folded away, nothing over the title, text of at least 18 px; leaving the mode restores
-the page."""
+"""Presentation mode in headless Chromium, on every page at a projector's 1280 x 720 (in English
+and in Korean) and at 1920 x 1080: the figure, its controls and the step panel on screen without
+scrolling, the sidebar folded away, nothing over the title, text of at least 18 px; leaving the
+mode restores the page."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ pytestmark = pytest.mark.browser
 
 PAGES = ["", "compare", "supervised", "kmeans", "gaussian", "hard_em", "latent", "mstep",
          "limit", "jensen", "kl", "bound_curve", "lower_bound", "likelihood", "five_points"]
-SIZES = [(1280, 720), (1920, 1080)]
+#: The projector's size in Korean too (the words' lengths differ), and the larger in English.
+CASES = [("en", (1280, 720)), ("en", (1920, 1080)), ("ko", (1280, 720))]
 FIGURE = (f"{PLAYER} canvas.gp-canvas, .js-plotly-plot .nsewdrag, "
           "[data-testid='stDataFrame']")
 
@@ -42,11 +43,12 @@ def _open(browser, url: str, size: tuple[int, int]):
     return context, page, errors
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize(("lang", "size"), CASES,
+                         ids=lambda c: c if isinstance(c, str) else f"{c[0]}x{c[1]}")
 @pytest.mark.parametrize("path", PAGES)
-def test_presentation_mode_fits_the_screen(browser, app_url, path, size):
+def test_presentation_mode_fits_the_screen(browser, app_url, path, lang, size):
     width, height = size
-    context, page, errors = _open(browser, f"{app_url}/{path}?present=1", size)
+    context, page, errors = _open(browser, f"{app_url}/{path}?present=1&lang={lang}", size)
     try:
         assert page.evaluate("document.body.classList.contains('gmmviz-present')")
         # the sidebar is folded away and Streamlit's top bar is hidden
@@ -66,8 +68,9 @@ def test_presentation_mode_fits_the_screen(browser, app_url, path, size):
         first_is_player = page.evaluate(
             "([fig, player]) => !!document.querySelector(fig)?.closest(player)", [FIGURE, PLAYER])
         if first_is_player:  # the page's figure is the player: its controls and panel too
-            for sel in (f"{PLAYER} button[aria-label=Play]",
-                        f"{PLAYER} button[aria-label^=Next]", STEP_PANEL):
+            play, forward = ("재생", "다음") if lang == "ko" else ("Play", "Next")
+            for sel in (f"{PLAYER} button[aria-label={play}]",
+                        f"{PLAYER} button[aria-label^={forward}]", STEP_PANEL):
                 box = page.evaluate(_BOX, sel)
                 assert box is not None and _inside(box, width, height), (path, sel, box)
             size_px = page.evaluate(f"() => parseFloat(getComputedStyle("

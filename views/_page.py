@@ -143,20 +143,24 @@ LANGUAGE_HELP = N_("The language of every word on the page; the settings and the
 
 
 def page_top(title: str, *, present: bool | None = None, toggle: bool = True) -> bool:
-    """The page's one-line title with the presentation-mode toggle beside it, and the mode
-    applied to the page. Returns whether the mode is on.
+    """The page's one-line title with the presentation-mode toggle and the language choice
+    beside it, and the mode applied to the page. Returns whether the mode is on.
 
     ``present`` overrides the toggle's value (a run that draws no widget); ``toggle=False``
-    leaves the toggle out.
+    leaves the toggle and the language choice out. In presentation mode the language choice
+    is left out too, so that the figure gets its height (the language stays as it was, and
+    ``lang=`` in a link still sets it).
     """
+    on = bool(st.session_state.get("present")) if present is None else present
     left, right = st.columns([4, 1.5], vertical_alignment="center")
     left.markdown(f"# {title}")
     if toggle:
         with right.container(horizontal=True, vertical_alignment="center", gap="small"):
             st.toggle(_("Presentation mode"), key="present", help=_(PRESENT_HELP))
-            st.segmented_control(_("Language"), tuple(i18n.LANGUAGES), key="lang",
-                                 format_func=i18n.LANGUAGES.get, required=True,
-                                 label_visibility="collapsed", help=_(LANGUAGE_HELP))
+            if not on:
+                st.segmented_control(_("Language"), tuple(i18n.LANGUAGES), key="lang",
+                                     format_func=i18n.LANGUAGES.get, required=True,
+                                     label_visibility="collapsed", help=_(LANGUAGE_HELP))
     on = bool(st.session_state.get("present")) if present is None else present
     _presentation(key="presentation", data={"present": on, "lang": i18n.get_language()})
     return on

@@ -143,7 +143,9 @@ def _title(shared: Shared) -> None:
                  "downhill in NLL from its start, so different starts can end in different "
                  "local optima.").format(data=shared.description or _("none yet"),
                                          k=shared.n_components,
-                                         cov=shared.settings["covariance_type"]))
+                                         cov=_(ui.COV_NAMES.get(
+                                             shared.settings["covariance_type"],
+                                             shared.settings["covariance_type"]))))
 
 
 # ----------------------------------------------------------------------------- Side by side
