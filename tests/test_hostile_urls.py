@@ -9,6 +9,8 @@ on some page; a value that no parameter accepts must be named in a warning.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -80,3 +82,29 @@ def test_an_upload_of_extreme_magnitude_fits_or_says_why(page, scale):
     assert "No column of numbers" not in text(at.error)  # the file itself was read
     if not at.error:
         assert charts(at), "no figure and no message"
+
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+@pytest.mark.parametrize("round_", range(0, len(INVALID), 4))
+@pytest.mark.parametrize("page", PAGES)
+def test_hostile_values_in_korean_are_named_in_korean(page, round_):
+    query = {name: INVALID[(round_ * 3 + j) % len(INVALID)] for j, name in enumerate(PARAMS)}
+    at, shown = _open(page, {**query, "lang": "ko"})
+    # the warnings name the values as typed, in Korean sentences; the page still draws
+    assert any(f"{name}=" in shown for name in PARAMS), shown
+    assert all(HANGUL.search(w) for w in shown.strip().splitlines() if w.strip()), shown
+    assert at.get("plotly_chart") or at.get("bidi_component"), "the page drew no figure"
+
+
+@pytest.mark.parametrize("page", UPLOAD_PAGES)
+def test_an_upload_of_extreme_magnitude_says_why_in_korean(page):
+    X = np.random.default_rng(0).normal(size=(80, 2)) * 1e-300
+    csv = "x,y\n" + "\n".join(f"{a:.17g},{b:.17g}" for a, b in X)
+    at, _ = _open(page, {"data": "upload", "lang": "ko"})
+    at.file_uploader(key="upload").set_value(("points.csv", csv.encode(), "text/csv")).run()
+    assert_ok(at)
+    said = text(at.error) + text(at.warning) + text(at.info)
+    assert charts(at) or HANGUL.search(said), said
+    assert not re.search(r"[A-Za-z]{4,} [a-z]{3,} [a-z]{3,}", said), said  # no English sentence
