@@ -245,7 +245,8 @@ def test_other_views_render_without_errors(browser, app_url, query):
             has_density = page.evaluate(f"() => !!{player_js()}.panels[0].dens")
             assert has_density == ("density=1" in query)
         if "manual" in query:
-            assert page.locator('[data-testid="stDataFrame"]').count() >= 1  # the start's editor
+            # the start's editor (it comes with the controls, after the figure's first drawing)
+            page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
         no_page_errors(page, errors)
     finally:
         page.close()

@@ -147,20 +147,19 @@ def page_top(title: str, *, present: bool | None = None, toggle: bool = True) ->
     beside it, and the mode applied to the page. Returns whether the mode is on.
 
     ``present`` overrides the toggle's value (a run that draws no widget); ``toggle=False``
-    leaves the toggle and the language choice out. In presentation mode the language choice
-    is left out too, so that the figure gets its height (the language stays as it was, and
-    ``lang=`` in a link still sets it).
+    leaves the toggle and the language choice out. In presentation mode the two share one
+    line, so that the figure keeps its height.
     """
     on = bool(st.session_state.get("present")) if present is None else present
-    left, right = st.columns([4, 1.5], vertical_alignment="center")
+    left, right = st.columns([3, 2] if on else [4, 1.5], vertical_alignment="center")
     left.markdown(f"# {title}")
     if toggle:
-        with right.container(horizontal=True, vertical_alignment="center", gap="small"):
+        with right.container(horizontal=True, vertical_alignment="center", gap="small",
+                             horizontal_alignment="right" if on else "left"):
             st.toggle(_("Presentation mode"), key="present", help=_(PRESENT_HELP))
-            if not on:
-                st.segmented_control(_("Language"), tuple(i18n.LANGUAGES), key="lang",
-                                     format_func=i18n.LANGUAGES.get, required=True,
-                                     label_visibility="collapsed", help=_(LANGUAGE_HELP))
+            st.segmented_control(_("Language"), tuple(i18n.LANGUAGES), key="lang",
+                                 format_func=i18n.LANGUAGES.get, required=True,
+                                 label_visibility="collapsed", help=_(LANGUAGE_HELP))
     on = bool(st.session_state.get("present")) if present is None else present
     _presentation(key="presentation", data={"present": on, "lang": i18n.get_language()})
     return on
