@@ -11,6 +11,8 @@ points' x/y, gives each point a colour string ``"rgb(r,g,b)"`` (the same blended
 has its floats as plain lists. It is serialised with the same encoder.
 
     python benchmarks/payload.py [--n 10000] [--iters 50] [--k 5]
+
+The step player is measured in Korean too (``lang=ko``): its words go as JSON escapes.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import gmmviz  # noqa: E402
 from gmmviz.figures import em_figure  # noqa: E402
 from gmmviz.figures._colors import codec  # noqa: E402
 from gmmviz.figures.player import em_player, em_step_html  # noqa: E402
+from gmmviz.i18n import language  # noqa: E402
 
 
 def streamlit_spec(fig: go.Figure) -> str:
@@ -104,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     # curve and a step panel for every half-step
     player = json.dumps({**em_player(run, X), "html": em_step_html(run, X)})
     player_dens = json.dumps({**em_player(run, X, density=True), "html": em_step_html(run, X)})
+    with language("ko"):  # the same in Korean: its words as JSON escapes of Hangul
+        player_ko = json.dumps({**em_player(run, X), "html": em_step_html(run, X)})
 
     mb = 1e6
     print(f"EM figure payload: {args.n} points, {run.n_iter_} iterations, k={args.k}, "
@@ -118,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(player) / len(naive):.3f} |")
     print(f"| the step player, density=True | {len(player_dens) / mb:.2f} | "
           f"{len(player_dens) / len(naive):.3f} |")
+    print(f"| the step player in Korean (lang=ko) | {len(player_ko) / mb:.2f} | "
+          f"{len(player_ko) / len(naive):.3f} |")
     print(f"| naive: x/y and a colour string per point in every frame | "
           f"{len(naive) / mb:.2f} | 1 |")
     print(f"\nnaive / em_figure = {len(naive) / len(spec):.1f}x; contract: "
