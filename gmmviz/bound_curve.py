@@ -76,10 +76,14 @@ def _log_p(lj: np.ndarray) -> np.ndarray:
     return (top + np.log(np.exp(lj - top).sum(axis=1, keepdims=True)))[:, 0]
 
 
+def _posterior(lj: np.ndarray) -> np.ndarray:
+    """exp(lj_nk - ln p(x_n)): the posterior of the log joint ``lj``, shape (n_samples, K)."""
+    return np.exp(lj - _log_p(lj)[:, None])
+
+
 def posterior(X: object, weights: object, means: object, covariances: object) -> np.ndarray:
     """The E-step's q: gamma_nk = pi_k N(x_n | mu_k, Sigma_k) / p(x_n), shape (n_samples, K)."""
-    lj = _log_joint(*_theta(X, weights, means, covariances))
-    return np.exp(lj - _log_p(lj)[:, None])
+    return _posterior(_log_joint(*_theta(X, weights, means, covariances)))
 
 
 def _terms(lj: np.ndarray, q: np.ndarray) -> BoundTerms:
@@ -151,6 +155,12 @@ class BoundCurve(NamedTuple):
     m_step_value: float
     curvature: float
 
+    @property
+    def m_step_off_line(self) -> bool:
+        """Whether the full M-step sets this coordinate elsewhere than the bound's top along
+        the line (a tilted Sigma_k couples the mean's two coordinates)."""
+        return abs(self.best - self.m_step_value) > 1e-9 * max(1.0, abs(self.best))
+
 
 def _check_coordinate(k: int, component: object, axis: object) -> tuple[int, int]:
     j = v.count(component, "component", 0, k - 1)
@@ -194,6 +204,15 @@ def _top(X: np.ndarray, m: np.ndarray, c: np.ndarray, j: int, e: int, q: np.ndar
     return best, float(xbar[e]), nk / float(s[e, e] - s[e, o] * (s[e, o] / s[o, o]))
 
 
+def _span(at: float, best: float, curvature: float, n_values: object) -> np.ndarray:
+    """``n_values`` coordinates around theta_old's (``at``) and the bound's top (``best``)."""
+    # the parabola around both points: 2.5 times their distance, and at least 3 / sqrt(its
+    # curvature) (where the bound has fallen 4.5 nats below its top)
+    half = max(2.5 * abs(best - at), 3.0 / np.sqrt(curvature), 1e-12)
+    mid = 0.5 * (at + best)
+    return np.linspace(mid - half, mid + half, v.count(n_values, "n_values", 3, 5001))
+
+
 def bound_curve(X: object, weights: object, means: object, covariances: object, *,
                 component: int, axis: int, values: object = None,
                 n_values: int = 201) -> BoundCurve:
@@ -218,15 +237,11 @@ def bound_curve(X: object, weights: object, means: object, covariances: object, 
     """
     X, w, m, c = _theta(X, weights, means, covariances)
     j, e = _check_coordinate(w.size, component, axis)
-    q = np.exp(_log_joint(X, w, m, c) - _log_p(_log_joint(X, w, m, c))[:, None])
+    q = _posterior(_log_joint(X, w, m, c))
     best, m_value, curvature = _top(X, m, c, j, e, q)
     at = float(m[j, e])
     if values is None:
-        # the parabola around both points: 2.5 times their distance, and at least 3 / sqrt(its
-        # curvature) (where the bound has fallen 4.5 nats below its top)
-        half = max(2.5 * abs(best - at), 3.0 / np.sqrt(curvature), 1e-12)
-        mid = 0.5 * (at + best)
-        values = np.linspace(mid - half, mid + half, v.count(n_values, "n_values", 3, 5001))
+        values = _span(at, best, curvature, n_values)
     t = np.asarray(values, dtype=float).ravel()
     if t.size == 0 or not np.all(np.isfinite(t)):
         raise InputError(_("Give the coordinate's values as finite numbers."))
@@ -258,8 +273,7 @@ def bound_climb(X: object, weights: object, means: object, covariances: object, 
     m = m.copy()
     out = [float(m[j, e])]
     for _step in range(n):
-        lj = _log_joint(X, w, m, c)
-        q = np.exp(lj - _log_p(lj)[:, None])  # E-step: q = posterior at the current t
+        q = _posterior(_log_joint(X, w, m, c))  # E-step: q = posterior at the current t
         m[j, e] = _top(X, m, c, j, e, q)[0]  # M-step: t to the bound's top
         out.append(float(m[j, e]))
     return np.array(out)
@@ -285,13 +299,14 @@ def bound_climb_curves(X: object, weights: object, means: object, covariances: o
     """
     X, w, m, c = _theta(X, weights, means, covariances)
     ts = bound_climb(X, w, m, c, component=component, axis=axis, n_steps=n_steps)
-    first = bound_curve(X, w, m, c, component=component, axis=axis, n_values=n_values)
-    lo, hi = min(first.values[0], ts.min()), max(first.values[-1], ts.max())
-    values = np.linspace(lo, hi, first.values.size)
+    j, e = _check_coordinate(w.size, component, axis)
+    best, _m, curvature = _top(X, m, c, j, e, _posterior(_log_joint(X, w, m, c)))
+    first = _span(ts[0], best, curvature, n_values)  # the grid bound_curve would choose
+    values = np.linspace(min(first[0], ts.min()), max(first[-1], ts.max()), first.size)
     curves = []
     for t in ts:
         moved = m.copy()
-        moved[component, axis] = t
+        moved[j, e] = t
         curves.append(bound_curve(X, w, moved, c, component=component, axis=axis, values=values))
     return curves
 
@@ -307,8 +322,7 @@ def bound_terms_along(X: object, weights: object, means: object, covariances: ob
     """
     X, w, m, c = _theta(X, weights, means, covariances)
     j, e = _check_coordinate(w.size, component, axis)
-    lj = _log_joint(X, w, m, c)
-    q = np.exp(lj - _log_p(lj)[:, None])
+    q = _posterior(_log_joint(X, w, m, c))
     out = []
     for value in np.atleast_1d(np.asarray(values, dtype=float)):
         moved = m.copy()

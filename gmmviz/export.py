@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -97,16 +98,13 @@ def run_frame(run: GMMRun, step: int = -1) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- the run as JSON
-def _numbers(a: np.ndarray) -> list:
-    """An array as nested lists for JSON, with null where a value is not finite."""
+def _numbers(a: np.ndarray | float) -> Any:
+    """An array as nested lists (a number as a float) for JSON, with null where a value is not
+    finite."""
     a = np.asarray(a, dtype=float)
     if np.all(np.isfinite(a)):
         return a.tolist()
     return np.where(np.isfinite(a), a, None).tolist()
-
-
-def _number(x: float) -> float | None:
-    return float(x) if np.isfinite(x) else None
 
 
 def run_json(run: GMMRun, source: str | None = None) -> str:
@@ -146,8 +144,8 @@ def run_json(run: GMMRun, source: str | None = None) -> str:
         "steps": [
             {"kind": s.kind, "iteration": int(s.iteration), "label": s.label,
              "weights": _numbers(s.weights), "means": _numbers(s.means),
-             "covariances": _numbers(s.covariances), "nll": _number(s.nll),
-             "elbo": _number(s.elbo), "kl": _number(s.kl)}
+             "covariances": _numbers(s.covariances), "nll": _numbers(s.nll),
+             "elbo": _numbers(s.elbo), "kl": _numbers(s.kl)}
             for s in run.steps
         ],
     }
@@ -287,13 +285,12 @@ def load_run(text_or_path: str | bytes | os.PathLike | IO) -> GMMRun:
         weights, means, covariances = params
         return weights.copy(), s.scaler.means_in(means), g2.pack(covariances) / s.scaler.variance
 
-    params = [_step_params(d, k, _("Step {i} of the run").format(i=i))
-              for i, d in enumerate(steps)]
+    wheres = [_("Step {i} of the run").format(i=i) for i in range(len(steps))]
+    params = [_step_params(d, k, where) for d, where in zip(steps, wheres, strict=True)]
     _check_order(steps)
     theta = scaled(params[0])
     run = GMMRun(s, settings, Start(theta, q0, params[0][1]))
-    for i, (d, p) in enumerate(zip(steps, params, strict=True)):
-        where = _("Step {i} of the run").format(i=i)
+    for d, p, where in zip(steps, params, wheres, strict=True):
         numbers = [_scalar(_field(d, name, where), f"{where}: {name}")
                    for name in ("nll", "elbo", "kl")]
         kind = d["kind"]
@@ -342,15 +339,20 @@ def _check_duration(duration_ms: object) -> int:
     return int(duration_ms)
 
 
-def _open_target(path_or_file: str | os.PathLike | IO[bytes]) -> tuple[IO[bytes], bool]:
-    """A binary file to write to, and whether it was opened here (and must be closed)."""
+@contextmanager
+def _target(path_or_file: str | os.PathLike | IO[bytes]) -> Iterator[IO[bytes]]:
+    """A binary file to write to: ``path_or_file`` itself, or the file it names, opened here
+    and closed when the block ends."""
     if hasattr(path_or_file, "write"):
-        return path_or_file, False
+        yield path_or_file
+        return
     try:
-        return open(path_or_file, "wb"), True  # closed by the caller
+        file = open(path_or_file, "wb")
     except (OSError, TypeError) as e:
         raise InputError(_("Could not open {path!r} to write to ({error}).").format(
             path=path_or_file, error=e)) from None
+    with file:
+        yield file
 
 
 def write_png(run: GMMRun, X: np.ndarray | None, step: int,
@@ -383,12 +385,8 @@ def write_png(run: GMMRun, X: np.ndarray | None, step: int,
 
     painter = StepPainter(run, X, size=size, scale=scale, levels=levels, title=title)
     image = painter.image(step)
-    target, opened = _open_target(path_or_file)
-    try:
+    with _target(path_or_file) as target:
         image.save(target, format="PNG")
-    finally:
-        if opened:
-            target.close()
     return image.size
 
 
@@ -435,8 +433,7 @@ def write_gif(run: GMMRun, X: np.ndarray | None, path_or_file: str | os.PathLike
     for j, im in enumerate(samples):
         montage.paste(im, (0, j * painter.height))
     to_palette = _PaletteMap(_gif_palette(montage, painter.fixed_colors()))
-    target, opened = _open_target(path_or_file)
-    try:
+    with _target(path_or_file) as target:
         previous = None
         for i in range(n):
             frame = to_palette(painter.image(i))
@@ -451,9 +448,6 @@ def write_gif(run: GMMRun, X: np.ndarray | None, path_or_file: str | os.PathLike
             if progress is not None:
                 progress(i + 1, n)
         target.write(b";")  # the GIF trailer
-    finally:
-        if opened:
-            target.close()
     return n
 
 

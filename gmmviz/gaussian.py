@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import ndtr
 from sklearn.utils import check_random_state
 
@@ -368,6 +369,25 @@ class MixtureSample(NamedTuple):
         return counts / max(z.size, 1)
 
 
+def pick_edges(weights: ArrayLike) -> np.ndarray:
+    """Where each component's share of [0, 1) begins and ends when z is picked with a uniform
+    u: component k is picked when edges[k] <= u < edges[k + 1].
+
+    Parameters
+    ----------
+    weights : array-like of shape (n_components,)
+        The mixing coefficients pi, summing to 1.
+
+    Returns
+    -------
+    edges : ndarray of shape (n_components + 1,)
+        0, then the running sums of pi, the last set to exactly 1 (rounding aside).
+    """
+    edges = np.r_[0.0, np.cumsum(np.asarray(weights, dtype=float))]
+    edges[-1] = 1.0
+    return edges
+
+
 def sample_mixture(weights: object, means: object, covariances: object, n_samples: int, *,
                    random_state: int | np.random.RandomState | None = None) -> MixtureSample:
     """Draw points from a Gaussian mixture: for each, pick z with p(z_k = 1) = pi_k, then draw
@@ -394,8 +414,7 @@ def sample_mixture(weights: object, means: object, covariances: object, n_sample
     rng = check_random_state(v.random_state(random_state))
     draws = rng.standard_normal((n, 3))  # per point: one number for z, two for x
     u = ndtr(draws[:, 0])  # uniform on [0, 1)
-    edges = np.cumsum(w)
-    edges[-1] = 1.0
+    edges = pick_edges(w)[1:]
     z = np.minimum(np.searchsorted(edges, u, side="right"), w.size - 1)  # first k: u < sum pi
     # x = mu_z + L_z e with Sigma_z = L_z L_z^T (Cholesky) and e standard normal
     chol = np.linalg.cholesky(c)

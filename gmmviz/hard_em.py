@@ -76,11 +76,7 @@ class HardEMStep:
     def resp(self) -> np.ndarray | None:
         """The labels in force as 0/1 responsibilities, shape (n_samples, n_components), or
         None at the start: r_nk = [k = z_n], what hard EM puts in soft EM's place."""
-        if self.labels is None:
-            return None
-        r = np.zeros((len(self.labels), len(self.weights)))
-        r[np.arange(len(self.labels)), self.labels] = 1.0
-        return r
+        return None if self.labels is None else one_hot(self.labels, len(self.weights)).T
 
     @property
     def label(self) -> str:

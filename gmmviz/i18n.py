@@ -34,7 +34,6 @@ LANGUAGES: dict[str, str] = {"en": "English", "ko": "한국어"}
 DEFAULT_LANGUAGE = "en"
 #: Where the catalogues are: ``<lang>/LC_MESSAGES/gmmviz.po``.
 LOCALE_DIR = Path(__file__).parent / "locale"
-DOMAIN = "gmmviz"
 
 _LANGUAGE: contextvars.ContextVar[str] = contextvars.ContextVar(
     "gmmviz_language", default=DEFAULT_LANGUAGE)
@@ -78,11 +77,6 @@ def N_(message: str) -> str:  # noqa: N802  (gettext's own name for a deferred m
     """Mark ``message`` for the catalogue without translating it now (a constant translated
     later with :func:`gettext`)."""
     return message
-
-
-def po_path(lang: str) -> Path:
-    """The catalogue file of ``lang``."""
-    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 @cache

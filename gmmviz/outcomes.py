@@ -13,6 +13,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from gmmviz import supervised
+from gmmviz._errors import InputError
+from gmmviz.i18n import _
+
 if TYPE_CHECKING:
     from gmmviz._em_run import GMMRun
     from gmmviz.selection import RestartsResult
@@ -244,7 +248,8 @@ def adjusted_rand_index(labels_true: object, labels_pred: object) -> float:
 
     1 when the clusters are the classes (whatever their numbering), about 0 for labels drawn
     at random, negative when worse than chance. Two partitions that cannot differ (one group
-    each, or every point alone in both) score 1.
+    each, or every point alone in both) score 1. Computed by
+    :func:`gmmviz.supervised.adjusted_rand_index` on the labels flattened.
 
     Parameters
     ----------
@@ -257,26 +262,9 @@ def adjusted_rand_index(labels_true: object, labels_pred: object) -> float:
     -------
     float
     """
-    from gmmviz._errors import InputError
-    from gmmviz.i18n import _
-
     true, pred = np.asarray(labels_true).ravel(), np.asarray(labels_pred).ravel()
     if true.shape != pred.shape or true.size == 0:
         raise InputError(_("Compare labels of the same points: got {n_true} known classes "
                            "and {n_pred} fitted labels.").format(n_true=true.size,
                                                                  n_pred=pred.size))
-    _u, t = np.unique(true, return_inverse=True)
-    _u, p = np.unique(pred, return_inverse=True)
-    table = np.zeros((t.max() + 1, p.max() + 1), dtype=np.float64)
-    np.add.at(table, (t, p), 1.0)
-
-    def pairs(counts: np.ndarray) -> float:  # sum of C(c, 2)
-        return float(np.sum(counts * (counts - 1.0)) / 2.0)
-
-    index, rows, cols = pairs(table), pairs(table.sum(axis=1)), pairs(table.sum(axis=0))
-    total = true.size * (true.size - 1.0) / 2.0
-    expected = rows * cols / total if total else 0.0
-    top = 0.5 * (rows + cols)
-    if top == expected:  # both partitions trivial: nothing to tell apart
-        return 1.0
-    return (index - expected) / (top - expected)
+    return supervised.adjusted_rand_index(true, pred)

@@ -35,22 +35,22 @@ GMM_INITS = (
 )
 KMEANS_INITS = ("k-means++", "random", "notes")
 
+# The textbook's K-means starting centres.
+TEXTBOOK_CENTERS = np.array([[-2.0, 1.0], [-2.0, 0.0], [-2.0, -1.0]])
 # The fixed starting values for k = 3, all with identity covariances: the notes' start A and
 # start B exactly as the notes print them, and the textbook's two (its A lists the same means
-# top-down; its 20-iteration run starts from B's means with the weights 0.3, 0.3, 0.4).
+# top-down, as its K-means centres; its 20-iteration run starts from B's means with the
+# weights 0.3, 0.3, 0.4).
 NOTES_STARTS: dict[str, tuple[np.ndarray, np.ndarray]] = {
     "notes-a": (np.array([0.33, 0.33, 0.34]), np.array([[-2.0, -1.0], [-2.0, 0.0], [-2.0, 1.0]])),
     "notes-b": (np.array([0.33, 0.33, 0.34]), np.array([[2.0, 2.0], [-2.0, 0.0], [2.0, -2.0]])),
-    "textbook-a": (np.array([0.33, 0.33, 0.34]),
-                   np.array([[-2.0, 1.0], [-2.0, 0.0], [-2.0, -1.0]])),
+    "textbook-a": (np.array([0.33, 0.33, 0.34]), TEXTBOOK_CENTERS.copy()),
     "textbook-b": (np.array([0.3, 0.3, 0.4]), np.array([[2.0, 2.0], [-2.0, 0.0], [2.0, -2.0]])),
 }
 #: The number of components of every fixed start.
 FIXED_STARTS_K = 3
 #: The start used instead of a fixed one when k is not 3 (URL spelling).
 FIXED_STARTS_FALLBACK = "kmeans"
-# The textbook's K-means starting centres.
-TEXTBOOK_CENTERS = np.array([[-2.0, 1.0], [-2.0, 0.0], [-2.0, -1.0]])
 
 #: Every start by its URL spelling, with the label a page shows: the fixed starts first. The
 #: library accepts these spellings as ``init`` too ("manual" means explicit weights, means and
@@ -80,7 +80,8 @@ def url_init(init: str) -> str:
 
 def canonical_init(init: str) -> str:
     """The EM code's name of a start given in any accepted spelling (unknown names unchanged)."""
-    return _CANONICAL.get(url_init(init), url_init(init))
+    name = url_init(init)
+    return _CANONICAL.get(name, name)
 
 
 def start_label(init: str) -> str:
@@ -95,9 +96,10 @@ def start_values(init: str) -> str | None:
 
     E.g. "μ (-2, -1), (-2, 0), (-2, 1); π 0.33, 0.33, 0.34; Σ = I" for "notes-a".
     """
-    if url_init(init) not in NOTES_STARTS:
+    fixed = NOTES_STARTS.get(url_init(init))
+    if fixed is None:
         return None
-    weights, means = NOTES_STARTS[url_init(init)]
+    weights, means = fixed
     mu = ", ".join(f"({x:g}, {y:g})" for x, y in means)
     pi = ", ".join(f"{w:g}" for w in weights)
     return f"μ {mu}; π {pi}; Σ = I"

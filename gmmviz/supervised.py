@@ -240,8 +240,10 @@ def labels_or_none(X: object, y: object, run: GMMRun, *, reg_covar: float = 1e-6
     means = run.means_
     distance = np.array([np.linalg.norm(means[j] - clf.means_[c]) if c < n_classes else np.nan
                          for j, c in enumerate(matched)])
+    lj = clf.joint_log_prob(X)
+    predicted = lj.argmax(axis=1)  # the classifier's class of each point, as an index
     return LabelsOrNone(
-        clf, index, matched, float(np.mean(clf.joint_log_prob(X).argmax(axis=1) == index)),
-        float(np.mean(matched[labels] == index)), adjusted_rand_index(index, clf.predict(X)),
-        adjusted_rand_index(index, labels), clf.log_likelihood(X, y),
+        clf, index, matched, float(np.mean(predicted == index)),
+        float(np.mean(matched[labels] == index)), adjusted_rand_index(index, predicted),
+        adjusted_rand_index(index, labels), float(lj[np.arange(X.shape[0]), index].sum()),
         -float(run.final.nll), distance)

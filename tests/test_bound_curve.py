@@ -219,3 +219,15 @@ def test_terms_along_hold_q_and_raise_the_bound(textbook_run):
     assert old.kl == pytest.approx(0.0, abs=1e-9) and new.kl > 0
     assert new.elbo == pytest.approx(c.elbo_best) and new.log_p == pytest.approx(c.log_p_best)
     assert new.elbo > old.elbo == pytest.approx(old.log_p)
+
+
+def test_the_m_step_lands_off_the_line_only_when_sigma_is_tilted(textbook_run):
+    X, run = textbook_run
+    s = run.steps[2]
+    round_ = np.stack([np.eye(2)] * len(s.weights))
+    tilted = round_.copy()
+    tilted[0] = [[1.0, 0.6], [0.6, 1.0]]
+    # with a diagonal Sigma_k the coordinates decouple: the bound's top is the M-step's value
+    assert not bound_curve(X, s.weights, s.means, round_, component=0, axis=0).m_step_off_line
+    c = bound_curve(X, s.weights, s.means, tilted, component=0, axis=0)
+    assert c.m_step_off_line and abs(c.best - c.m_step_value) > 1e-6

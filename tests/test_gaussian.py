@@ -22,6 +22,7 @@ from gmmviz.gaussian import (
     joint_densities,
     mixture_pdf,
     nearest_allowed_covariance,
+    pick_edges,
     sample_mixture,
     textbook_mixture,
 )
@@ -241,3 +242,13 @@ def test_shares_count_the_picks_so_far():
     np.testing.assert_allclose(s.shares(3, 10), np.bincount(s.z[:10], minlength=3) / 10)
     np.testing.assert_allclose(s.shares(3), np.bincount(s.z, minlength=3) / 50)
     np.testing.assert_array_equal(s.shares(3, 0), np.zeros(3))
+
+
+def test_pick_edges_split_the_unit_interval_by_pi_as_sample_mixture_picks():
+    weights = np.array([0.3, 0.3, 0.4])
+    edges = pick_edges(weights)
+    np.testing.assert_allclose(edges, [0.0, 0.3, 0.6, 1.0])
+    assert edges[-1] == 1.0 and np.all(np.diff(edges) >= 0)
+    # sample_mixture picks component k exactly when edges[k] <= u < edges[k + 1]
+    s = sample_mixture(weights, TEXTBOOK_MEANS, np.stack([np.eye(2)] * 3), 2_000, random_state=0)
+    assert np.all((edges[s.z] <= s.u) & (s.u < edges[s.z + 1]))
