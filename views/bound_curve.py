@@ -103,7 +103,7 @@ def _body(run: gmmviz.GMMRun) -> None:
                                                      log_p=f"{last.log_p_best:.4f}",
                                                      best=f"{last.best:.4f}")
     st.success(text, icon=":material/trending_up:")
-    if abs(first.best - first.m_step_value) > 1e-9 * max(1.0, abs(first.best)):
+    if first.m_step_off_line:
         st.caption(_("The full M-step moves every parameter at once: it sets this coordinate "
                      "to {m_step}, the γ-weighted mean; along this one line, with the rest held "
                      "at θ_old (a tilted Σ_k couples the two coordinates), the bound's top is "
@@ -135,15 +135,13 @@ def _explanation() -> None:
 def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
-    ui.page_element()
-    ui.page_top(_("The bound touches ln p"))
-    st.caption(_("ln p(X | θ) and the bound L(q, θ) over one coordinate of one mean, the rest "
-                 "held at θ_old: the E-step makes them touch, the M-step climbs to the top."))
+    notes.page_head(_("The bound touches ln p"),
+                    _("ln p(X | θ) and the bound L(q, θ) over one coordinate of one mean, the rest "
+                      "held at θ_old: the E-step makes them touch, the M-step climbs to the top."))
     run, controls, _description = notes.sidebar_run(values, "bound_curve", _LAST_RUN)
     if run is not None:
         _body(run)
-    notes.the_notes(_("Why the bound touches, and why the M-step climbs"), _explanation,
-                    expanded=True)
+    notes.the_notes(_("Why the bound touches, and why the M-step climbs"), _explanation)
     ui.sync_url({**values, "start": controls.start}, SCHEMA)
 
 

@@ -18,6 +18,7 @@ from gmmviz.five_points import (
 from gmmviz.i18n import _
 from gmmviz.likelihood import gaussian_densities, gaussian_log_likelihood, gaussian_mle
 from views import _common as ui
+from views import _notes as notes
 
 MU_RANGE, SIGMA_RANGE = (-2.0, 12.0), (0.5, 8.0)
 SCHEMA: dict[str, ui.Param] = {
@@ -103,11 +104,10 @@ def _labellings(orange: tuple[float, float], blue: tuple[float, float]) -> None:
 def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
-    ui.page_element()
-    ui.page_top(_("Five points, orange and blue"))
-    st.caption(_("The notes' points {points} under two Gaussians. Each point's probability "
-                 "is its density; the likelihood of a Gaussian is their product.").format(
-                     points=POINTS_TEXT))
+    notes.page_head(_("Five points, orange and blue"),
+                    _("The notes' points {points} under two Gaussians. Each point's probability "
+                      "is its density; the likelihood of a Gaussian is their product.").format(
+                          points=POINTS_TEXT))
     figure, controls = st.columns([3, 1], gap="medium")
     with controls:
         orange, blue = _controls()

@@ -92,10 +92,9 @@ def _explanation() -> None:
 def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
-    ui.page_element()
-    ui.page_top(_("The Gaussian in 2-D"))
-    st.caption(_("Move μ and every entry of Σ: the density, its 1σ, 2σ and 3σ ellipses, and "
-                 "the density along the dashed line."))
+    notes.page_head(_("The Gaussian in 2-D"),
+                    _("Move μ and every entry of Σ: the density, its 1σ, 2σ and 3σ ellipses, and "
+                      "the density along the dashed line."))
     figure, controls = st.columns([3, 1], gap="medium")
     with controls:
         mean, cov, reason, axis, at = _controls()
@@ -107,8 +106,7 @@ def _page() -> None:
                         key="gaussian_figure", width="stretch",
                         config={"displaylogo": False, "scrollZoom": False})
     _numbers(cov)
-    notes.the_notes(_("The density, Σ's entries, the ellipses and the slices"), _explanation,
-                    expanded=True)
+    notes.the_notes(_("The density, Σ's entries, the ellipses and the slices"), _explanation)
 
     ui.sync_url(values, SCHEMA)
 

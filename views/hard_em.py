@@ -59,11 +59,7 @@ def _figure(run: gmmviz.GMMRun, hard: HardEMRun, key: str, linked: int) -> None:
     """Both runs in the step player, stepped together (the one that stopped holds its end);
     the URL's ``step`` is the half-step it shows."""
     n_steps = max(len(run.steps), len(hard.steps))
-    view = _player.view(PLAYER)
-    step = linked if st.session_state.get(ui.FROM_LINK) or view.step is None else view.step
-    step = min(max(int(step), 0), n_steps - 1)
-    _player.set_view(PLAYER, step, None)
-    st.session_state["step"] = step
+    step = notes.linked_step(PLAYER, "step", linked, n_steps)
     with st.spinner(_("Drawing the runs…")):
         data = _player_data(key, hard, run, i18n.get_language())
     _player.player({**data, "step": step}, key=PLAYER, url=False)
@@ -117,17 +113,15 @@ def _explanation() -> None:
 def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
-    ui.page_element()
-    ui.page_top(_("Hard EM, then soft"))
-    st.caption(_("The same data and start: left, every point labelled with its most likely "
-                 "Gaussian and each Gaussian refitted from its points; right, EM's soft "
-                 "responsibilities."))
+    notes.page_head(_("Hard EM, then soft"),
+                    _("The same data and start: left, every point labelled with its most likely "
+                      "Gaussian and each Gaussian refitted from its points; right, EM's soft "
+                      "responsibilities."))
     run, controls, _unused = notes.sidebar_run(values, "hard_em", _LAST_RUN)
     hard = _hard_run(controls) if run is not None else None
     if run is not None and hard is not None and hard.n_components == run.n_components:
         _figure(run, hard, controls.request.key, values["step"])
-    notes.the_notes(_("Label, refit — and what soft EM does instead"), _explanation,
-                    expanded=True)
+    notes.the_notes(_("Label, refit — and what soft EM does instead"), _explanation)
     ui.sync_url({**values, "start": controls.start}, SCHEMA)
 
 

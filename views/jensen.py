@@ -63,10 +63,9 @@ def _explanation() -> None:
 def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
-    ui.page_element()
-    ui.page_top(_("Jensen's inequality"))
-    st.caption(_("Move the points on ln x and their weights: ln of the weighted mean (on the "
-                 "curve) never falls below the weighted mean of the lns (on the chord)."))
+    notes.page_head(_("Jensen's inequality"),
+                    _("Move the points on ln x and their weights: ln of the weighted mean (on the "
+                      "curve) never falls below the weighted mean of the lns (on the chord)."))
     figure, controls = st.columns([3, 1], gap="medium")
     with controls:
         xs, weights = _controls()
@@ -85,8 +84,7 @@ def _page() -> None:
                  help=_("mean Σ aᵢ xᵢ = {mean}").format(mean=f"{j.mean:.4f}"))
         b.metric("Σ aᵢ ln xᵢ", f"{j.mean_of_log:.4f}")
         c.metric(_("the gap"), f"{j.gap:.4f}", help=_("Never below 0 (ln is concave)."))
-    notes.the_notes(_("Jensen's inequality, and where EM uses it"), _explanation,
-                    expanded=True)
+    notes.the_notes(_("Jensen's inequality, and where EM uses it"), _explanation)
     ui.sync_url(values, SCHEMA)
 
 

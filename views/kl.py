@@ -112,14 +112,13 @@ def _explanation() -> None:
 def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
-    ui.page_element()
-    ui.page_top(_("KL divergence"))
-    st.caption(_("Two Gaussians p and q: the shaded areas below are the two KLs, and they "
-                 "differ."))
+    notes.page_head(_("KL divergence"),
+                    _("Two Gaussians p and q: the shaded areas below are the two KLs, and they "
+                      "differ."))
     _gaussians()
     _discrete()
     notes.the_notes(_("The definition, KL ≥ 0 and the asymmetry, in the notes' words"),
-                    _explanation, expanded=True)
+                    _explanation)
     ui.sync_url(values, SCHEMA)
 
 

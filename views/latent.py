@@ -7,7 +7,7 @@ import streamlit as st
 
 from gmmviz.divergence import as_distribution
 from gmmviz.figures.notes import marginal_figure, mixture_story_figure
-from gmmviz.gaussian import MixtureSample, sample_mixture, textbook_mixture
+from gmmviz.gaussian import MixtureSample, pick_edges, sample_mixture, textbook_mixture
 from gmmviz.i18n import _
 from views import _common as ui
 from views import _notes as notes
@@ -56,7 +56,7 @@ def _last_draw(weights: np.ndarray, sample: MixtureSample, shown: int) -> None:
                 icon=":material/casino:")
         return
     u, z, x = float(sample.u[shown - 1]), int(sample.z[shown - 1]), sample.X[shown - 1]
-    edges = np.r_[0.0, np.cumsum(weights)]
+    edges = pick_edges(weights)
     one_hot = ", ".join("1" if j == z else "0" for j in range(len(weights)))
     st.success(
         _("Draw {shown}: u = {u} falls in [{low}, {high}), component {k}'s share of [0, 1), "
@@ -104,10 +104,9 @@ def _explanation(weights: np.ndarray) -> None:
 def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
-    ui.page_element()
-    ui.page_top(_("z, then x: a mixture as a story"))
-    st.caption(_("The textbook's mixture draws its points in two moves: pick a component z "
-                 "with probability π_z, then a point x from that component's Gaussian."))
+    notes.page_head(_("z, then x: a mixture as a story"),
+                    _("The textbook's mixture draws its points in two moves: pick a component z "
+                      "with probability π_z, then a point x from that component's Gaussian."))
     figure, controls = st.columns([3, 1], gap="medium")
     with controls:
         weights, draws, seed = _controls()
@@ -125,7 +124,7 @@ def _page() -> None:
     _last_draw(weights, sample, shown)
     _shares(weights, sample, shown)
     notes.the_notes(_("z, p(z), p(x | z) and p(x), in the notes' words"),
-                    lambda: _explanation(weights), expanded=True)
+                    lambda: _explanation(weights))
     ui.sync_url(values, SCHEMA)
 
 

@@ -54,18 +54,13 @@ def _half_step(run: gmmviz.GMMRun, table: pd.DataFrame, description: str, key: s
     st.caption(_("{description} · k = {k} · {cov} covariances · {n} iterations, {reason}.")
                .format(description=description, k=run.n_components,
                        cov=_(COV_NAMES.get(cov, cov)), n=run.n_iter_, reason=run.stop_reason))
-    view = _player.view(PLAYER)
-    half = linked if st.session_state.get(ui.FROM_LINK) or view.step is None else view.step
-    half = min(max(int(half), 0), n_rows - 1)
-    _player.set_view(PLAYER, half, None)
-    st.session_state["half"] = half
+    half = notes.linked_step(PLAYER, "half", linked, n_rows)
     if n_rows == 1:
         st.info(_("The run has no iterations (max iterations is 0): only the start is "
                   "shown."))
     data = ui.cached_player(run, run.X, key, levels=(1, 2), duration_ms=700, density=False)
     _player.player({**data, "chart": bound_chart(table), "html": bound_step_html(table),
-                    "step": half, "point": None}, key=PLAYER,
-                   present=st.session_state.get("present") is True, url=False)
+                    "step": half, "point": None}, key=PLAYER, url=False)
     sentence = describe_step(table, half)
     if table.iloc[half]["kind"] == "M":
         st.success(sentence, icon=":material/trending_up:")

@@ -103,10 +103,9 @@ def _body(run: gmmviz.GMMRun) -> None:
 def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values = ui.url_state(SCHEMA)
-    ui.page_element()
-    ui.page_top(_("The M-step, derived"))
-    st.caption(_("With the E-step's γ(z_nk) held fixed, set the derivative of the "
-                 "log-likelihood to zero for μ_k, Σ_k and π_k: the numbers are this run's."))
+    notes.page_head(_("The M-step, derived"),
+                    _("With the E-step's γ(z_nk) held fixed, set the derivative of the "
+                      "log-likelihood to zero for μ_k, Σ_k and π_k: the numbers are this run's."))
     run, controls, _unused = notes.sidebar_run(values, "mstep", _LAST_RUN)
     if run is not None:
         _body(run)

@@ -127,10 +127,9 @@ def _explanation() -> None:
 def _page() -> None:
     """The page, top to bottom (a function: a run's values go with it)."""
     values: dict[str, Any] = ui.url_state(SCHEMA)
-    ui.page_element()
-    ui.page_top(_("With labels and without"))
-    st.caption(_("Left: classification, a Gaussian per class from the labelled points. Right: "
-                 "clustering, the mixture EM fits to the same points without their labels."))
+    notes.page_head(_("With labels and without"),
+                    _("Left: classification, a Gaussian per class from the labelled points. Right: "
+                      "clustering, the mixture EM fits to the same points without their labels."))
     name, n, seed, init, cov = _sidebar()
     result = _compare(name, n, seed, init, cov)
     if result is not None:
@@ -139,8 +138,7 @@ def _page() -> None:
                         key="supervised_figure", width="stretch",
                         config={"displaylogo": False, "scrollZoom": False})
         _numbers(run, r)
-    notes.the_notes(_("Classification and clustering, in the notes' words"), _explanation,
-                    expanded=True)
+    notes.the_notes(_("Classification and clustering, in the notes' words"), _explanation)
 
     ui.sync_url(values, SCHEMA)
 
