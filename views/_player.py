@@ -39,14 +39,19 @@ class View(NamedTuple):
     point: int | None
 
 
+def _sent(key: str, name: str) -> dict[str, Any] | None:
+    """What the player under ``key`` last sent as ``name`` ("view", "edit"), when a dict."""
+    try:
+        value = st.session_state.get(key)[name]
+    except (KeyError, TypeError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
 def _reported(key: str) -> None:
     """The user settled on a half-step or clicked a point: keep both for the page."""
-    result = st.session_state.get(key)
-    try:
-        view = result["view"]
-    except (KeyError, TypeError):
-        return
-    if not isinstance(view, dict):
+    view = _sent(key, "view")
+    if view is None:
         return
     step, point = view.get("step"), view.get("point")
     if isinstance(step, int) and step >= 0:
@@ -76,12 +81,8 @@ def clicked(key: str) -> bool:
 def _edit(key: str, on_edit: Callable[[dict[str, Any]], None]) -> None:
     """A change made on the figure: hand it to the page, and note it as seen (the player waits
     for that before it takes the next one)."""
-    result = st.session_state.get(key)
-    try:
-        op = result["edit"]
-    except (KeyError, TypeError):
-        return
-    if isinstance(op, dict):
+    op = _sent(key, "edit")
+    if op is not None:
         st.session_state[f"{key}_edit_seen"] = str(op.get("id", ""))
         on_edit(op)
 

@@ -41,12 +41,9 @@ PLAYBACK_PAGE_JS = """if (!window.__gmmvizPlayback) {
   window.addEventListener("unhandledrejection", (event) => {
     if (event.reason === undefined) event.preventDefault();
   });
-  const KEYS = {ArrowRight: "Next", PageDown: "Next", ArrowLeft: "Back", PageUp: "Back",
-                " ": "Play"};
-  // each button's name in every language the buttons are written in
-  const WORDS = {Next: ["Next", "다음"], Back: ["Back", "이전"], Play: ["Play", "재생"],
-                 Pause: ["Pause", "일시 정지"]};
-  const named = (b, label) => WORDS[label].some((w) => b.textContent.includes(w));
+  // each button by its mark, which its label has in every language (see _buttons)
+  const KEYS = {ArrowRight: "›", PageDown: "›", ArrowLeft: "‹", PageUp: "‹", " ": "▶"};
+  const named = (b, mark) => b.textContent.includes(mark);
   const CONTROLS = "input, textarea, select, button, a, [role=slider], [role=combobox], " +
     "[role=tab], [role=grid], [contenteditable=true], [contenteditable='']";
   document.addEventListener("keydown", (event) => {
@@ -57,10 +54,10 @@ PLAYBACK_PAGE_JS = """if (!window.__gmmvizPlayback) {
       const box = gd.getBoundingClientRect();
       if (box.bottom < 40 || box.top > window.innerHeight - 40) continue;  // out of view
       const buttons = Array.from(gd.querySelectorAll(".updatemenu-button"));
-      if (!buttons.some((b) => named(b, "Next"))) continue;
+      if (!buttons.some((b) => named(b, "›"))) continue;
       const t = gd._transitionData || {};
       const playing = !!t._animationRaf || (t._frameQueue || []).length > 0;
-      if (label === "Play" && playing) label = "Pause";
+      if (label === "▶" && playing) label = "❚❚";
       const button = buttons.find((b) => named(b, label));
       if (!button) return;
       event.preventDefault();

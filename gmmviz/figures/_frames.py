@@ -25,7 +25,7 @@ from gmmviz._errors import InputError
 from gmmviz.figures._animation import FONT_SIZE, unique_names
 from gmmviz.figures._colors import ColorCodec, codec, component_color
 from gmmviz.figures._geometry import ellipse_xy
-from gmmviz.i18n import DEFAULT_LANGUAGE, N_, _, get_language
+from gmmviz.i18n import N_, _
 
 #: Above this many points a scatter panel uses WebGL (``go.Scattergl``).
 WEBGL_THRESHOLD = 2000
@@ -68,33 +68,27 @@ def check_steps(run: object) -> list:
 
 
 # ----------------------------------------------------------------------------- step names
-#: A step label's part after "Iteration t · ", and the whole name to show in its place.
-_STEP_NAMES = {
-    "E-step: responsibilities updated": N_("Iteration {i} · E-step: responsibilities updated"),
-    "M-step: π, μ, Σ updated": N_("Iteration {i} · M-step: π, μ, Σ updated"),
-    "assign: each point to its nearest centre":
-        N_("Iteration {i} · assign: each point to its nearest centre"),
-    "update: each centre to the mean of its points":
-        N_("Iteration {i} · update: each centre to the mean of its points"),
-    "label: each point to its most likely Gaussian":
-        N_("Iteration {i} · label: each point to its most likely Gaussian"),
-    "refit: mean and spread from each Gaussian's points":
-        N_("Iteration {i} · refit: mean and spread from each Gaussian's points"),
-}
-_STEP_LABEL = re.compile(r"^Iteration (\d+) · (.+)$")
+#: The runs' step labels (``step.label``) with the iteration as ``{i}``, as the catalogue has them.
+_STEP_LABELS = frozenset({
+    N_("Start"),
+    N_("Iteration {i} · E-step: responsibilities updated"),
+    N_("Iteration {i} · M-step: π, μ, Σ updated"),
+    N_("Iteration {i} · assign: each point to its nearest centre"),
+    N_("Iteration {i} · update: each centre to the mean of its points"),
+    N_("Iteration {i} · label: each point to its most likely Gaussian"),
+    N_("Iteration {i} · refit: mean and spread from each Gaussian's points"),
+})
+_ITERATION = re.compile(r"Iteration (\d+) · ")
 
 
 def label_text(label: str) -> str:
-    """A step's label (``step.label``, "Iteration 3 · E-step: ...") in the language in use: the
-    English label itself in English; a label that is already translated, or unknown, as it is."""
-    if get_language() == DEFAULT_LANGUAGE:
+    """A step's label (``step.label``, "Iteration 3 · E-step: ...") in the language in use; a
+    label that is already translated, or unknown, as it is."""
+    m = _ITERATION.match(label)
+    template = label if m is None else "Iteration {i} · " + label[m.end():]
+    if template not in _STEP_LABELS:
         return label
-    if label == "Start":
-        return _("Start")
-    m = _STEP_LABEL.match(label)
-    if m and m.group(2) in _STEP_NAMES:
-        return _(_STEP_NAMES[m.group(2)]).format(i=m.group(1))
-    return label
+    return _(template).format(i=m.group(1)) if m else _(template)
 
 
 def step_name(step: object) -> str:

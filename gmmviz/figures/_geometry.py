@@ -1,4 +1,4 @@
-"""Contours of 2-D Gaussians and axis ranges that hold a whole run."""
+"""Contours of 2-D Gaussians, stems of a 1-D plot, and axis ranges that hold a whole run."""
 
 from __future__ import annotations
 
@@ -76,6 +76,25 @@ def ellipses_path(means: np.ndarray, covs: np.ndarray, levels: Iterable[float],
     if not xs:
         return np.empty(0), np.empty(0)
     return np.concatenate(xs), np.concatenate(ys)
+
+
+def stems_path(x: np.ndarray, heights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Vertical stems from ``(x_i, 0)`` up to ``(x_i, heights_i)``, joined by NaN breaks.
+
+    Parameters
+    ----------
+    x, heights : array-like of shape (n,)
+
+    Returns
+    -------
+    xs, ys : ndarray of shape (3 n,)
+        Each stem's foot, top and a NaN.
+    """
+    heights = np.asarray(heights, dtype=float)
+    xs = np.repeat(np.asarray(x, dtype=float), 3)
+    xs[2::3] = np.nan
+    ys = np.column_stack([np.zeros_like(heights), heights, np.full_like(heights, np.nan)])
+    return xs, ys.ravel()
 
 
 def ellipse_bounds(mean: np.ndarray, cov: np.ndarray, n_std: float) -> np.ndarray:

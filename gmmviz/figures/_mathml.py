@@ -96,6 +96,12 @@ def matrix(m: np.ndarray, digits: int = 3) -> str:
     return row(mo("["), f"<mtable>{rows}</mtable>", mo("]"))
 
 
+def aligned(lines: Iterable[tuple[str, str]]) -> str:
+    """Equations in a block, each a (left side, rest) pair, lined up on the rest."""
+    rows = "".join(f"<mtr><mtd>{lhs}</mtd><mtd>{rhs}</mtd></mtr>" for lhs, rhs in lines)
+    return math(f'<mtable columnalign="right left">{rows}</mtable>')
+
+
 def math(*parts: str, block: bool = True) -> str:
     display = ' display="block"' if block else ""
     return f"<math{display}>" + "".join(parts) + "</math>"

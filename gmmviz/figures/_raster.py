@@ -52,11 +52,11 @@ _FONTS = {False: ("DejaVuSans.ttf", "LiberationSans-Regular.ttf"),
           True: ("DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf")}
 _SPELLED = {"π": "pi", "σ": " sd", "μ": "mu", "Σ": "Sigma", "γ": "gamma", "θ": "theta", "₁": "1",
             "₂": "2"}
-# Fonts with Hangul (Debian's fonts-noto-cjk), for text in Korean: a file and the index of its
-# Korean face in the collection; DejaVu has no Hangul.
+# Fonts with Hangul (Debian's fonts-noto-cjk), for text in Korean, looked for in Debian's
+# folder and then by name; DejaVu has no Hangul. The Korean face is the collection's second.
 _CJK_DIR = "/usr/share/fonts/opentype/noto/"
-_CJK_FONTS = {False: ((_CJK_DIR + "NotoSansCJK-Regular.ttc", 1), ("NotoSansCJK-Regular.ttc", 1)),
-              True: ((_CJK_DIR + "NotoSansCJK-Bold.ttc", 1), ("NotoSansCJK-Bold.ttc", 1))}
+_CJK_FONTS = {False: "NotoSansCJK-Regular.ttc", True: "NotoSansCJK-Bold.ttc"}
+_CJK_KOREAN = 1
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 
 
@@ -68,9 +68,9 @@ def has_hangul(text: str) -> bool:
 @cache
 def _cjk_font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | None:
     """A font of ``size`` pixels with Hangul (Noto Sans CJK KR), or None where there is none."""
-    for name, index in _CJK_FONTS[bold]:
+    for name in (_CJK_DIR + _CJK_FONTS[bold], _CJK_FONTS[bold]):
         try:
-            return ImageFont.truetype(name, size, index=index)
+            return ImageFont.truetype(name, size, index=_CJK_KOREAN)
         except OSError:
             continue
     return None
@@ -95,6 +95,16 @@ def _font_for(text: str, size: int, bold: bool = False) -> tuple[ImageFont.FreeT
         if cjk is not None:
             return cjk, True
     return _font(size, bold)
+
+
+def _fitted(text: str, size: int, bold: bool = False) -> tuple[ImageFont.FreeTypeFont, str]:
+    """The font to draw ``text`` in (:func:`_font_for`), and the text as drawn: its Greek
+    letters spelled out when the font has none."""
+    font, greek = _font_for(text, size, bold)
+    if not greek:
+        for letter, spelled in _SPELLED.items():
+            text = text.replace(letter, spelled)
+    return font, text
 
 
 def _ticks(lo: float, hi: float, target: int = 6) -> np.ndarray:
@@ -203,13 +213,9 @@ class StepPainter:
                        (lo - 0.06 * span, hi + 0.06 * span)))
 
     def _text(self, draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, size: float,
-              *, anchor: str = "la", bold: bool = False, fill: tuple = _INK) -> tuple:
-        font, greek = _font_for(text, max(round(size * self.unit), 6), bold)
-        if not greek:
-            for letter, spelled in _SPELLED.items():
-                text = text.replace(letter, spelled)
+              *, anchor: str = "la", bold: bool = False, fill: tuple = _INK) -> None:
+        font, text = _fitted(text, max(round(size * self.unit), 6), bold)
         draw.text(xy, text, font=font, fill=fill, anchor=anchor)
-        return draw.textbbox(xy, text, font=font, anchor=anchor)
 
     # -- what every picture shares
     def _background(self) -> Image.Image:
@@ -364,8 +370,7 @@ class StepPainter:
         if not (x0 <= xy[0] <= x1 and y0 <= xy[1] <= y1):
             return
         u = self.unit
-        font, greek = _font_for(text, max(round(15 * u), 6))
-        shown = text if greek else text.replace("π", "pi")
+        font, shown = _fitted(text, max(round(15 * u), 6))
         box = draw.textbbox(xy, shown, font=font, anchor="md")
         pad = 3 * u
         draw.rectangle([box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad], fill="white",

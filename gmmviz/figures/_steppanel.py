@@ -34,12 +34,8 @@ def _head(kind: str, detail: str) -> str:
             f'<span class="gp-detail">{html.escape(detail)}</span></div>')
 
 
-def kind_name(step: object) -> str:
-    """A half-step's short name, "Start", "E-step 3" or "M-step 3", in the language in use."""
-    return _kind_name(step.kind, step.iteration)
-
-
 def _kind_name(kind: str, iteration: int) -> str:
+    """A half-step's short name, "Start", "E-step 3" or "M-step 3", in the language in use."""
     if kind == "init":
         return _("Start")
     if kind == "E":
@@ -57,6 +53,24 @@ def _note(sentence: str, **markup: str) -> str:
     return html.escape(sentence).format(**markup)
 
 
+def _point_note(x: np.ndarray, n: int, picked: bool, why: str) -> str:
+    """The note naming point ``n`` at ``x``: ``why`` the panel picked it, or that the user did."""
+    who = why if picked else _("Point {n} at x = ({x}, {y}), the point you chose:")
+    return (f'<p class="gp-note">{_note(who, n=f"<b>{n}</b>", x=f"{x[0]:.4g}", y=f"{x[1]:.4g}")}'
+            "</p>")
+
+
+def _inline(part: str) -> str:
+    """A piece of MathML set in the text (a table's cell)."""
+    return m.math(part, block=False)
+
+
+def _rows(colors: Sequence[str], *columns: Sequence[object]) -> str:
+    """One table row per component: its swatch, then its cell (markup) in every column."""
+    return "".join(f"<tr><td>{_swatch(c, j)}</td>" + "".join(f"<td>{cell}</td>" for cell in cells)
+                   + "</tr>" for j, (c, *cells) in enumerate(zip(colors, *columns, strict=True)))
+
+
 def bayes_rule() -> str:
     """gamma_nk = pi_k N(x_n | mu_k, Sigma_k) / sum_j pi_j N(x_n | mu_j, Sigma_j)."""
     n_k = m.row(m.mi("n"), m.mi("k"))
@@ -69,16 +83,14 @@ def bayes_rule() -> str:
 def _sigmas(covariances: np.ndarray, colors: Sequence[str]) -> str:
     """Every component's Sigma_k, side by side, wrapping in a narrow panel."""
     return ('<div class="gp-sigmas"><b>Σ<sub>k</sub></b>' + "".join(
-        f'<span class="gp-sigma">{_swatch(c, j)} {m.math(m.matrix(cov, 3), block=False)}</span>'
+        f'<span class="gp-sigma">{_swatch(c, j)} {_inline(m.matrix(cov, 3))}</span>'
         for j, (c, cov) in enumerate(zip(colors, covariances, strict=True))) + "</div>")
 
 
 def start_panel(step: object, source: str, colors: Sequence[str]) -> str:
     """The starting values and where they come from."""
-    rows = "".join(
-        f"<tr><td>{_swatch(c, j)}</td><td>{m.math(m.num(w, 3), block=False)}</td>"
-        f"<td>{m.math(m.vector(mu, 3), block=False)}</td></tr>"
-        for j, (c, w, mu) in enumerate(zip(colors, step.weights, step.means, strict=True)))
+    rows = _rows(colors, [_inline(m.num(w, 3)) for w in step.weights],
+                 [_inline(m.vector(mu, 3)) for mu in step.means])
     return (_head(_("Start"), _("θ₀: the values EM starts from"))
             + f'<p class="gp-note">{html.escape(source)}</p>'
             + '<table class="gp-table"><tr><th>k</th><th>π<sub>k</sub></th><th>μ<sub>k</sub></th>'
@@ -94,22 +106,16 @@ def e_step_panel(step: object, X: np.ndarray, n: int, picked: bool,
     """
     log_num, log_den, gamma = bayes_terms(X[n], step)
     den = m.num(np.exp(log_den))
-    lines = []
-    for j, (lv, g) in enumerate(zip(log_num, gamma, strict=True)):
-        lhs = m.sub(GAMMA, m.row(m.mn(n), m.mo(","), m.mn(j + 1)))
-        lines.append("<mtr><mtd>" + m.coloured(lhs, colors[j]) + "</mtd><mtd>"
-                     + m.row(m.mo("="), m.frac(m.num(np.exp(lv)), den), m.mo("="),
-                             m.coloured(m.fixed(g, 3), colors[j]))
-                     + "</mtd></mtr>")
-    x = X[n]
-    where = dict(n=f"<b>{n}</b>", x=f"{x[0]:.4g}", y=f"{x[1]:.4g}")
-    who = (_("Point {n} at x = ({x}, {y}), the most uncertain point at this step; click a "
-             "point to choose another:") if picked else
-           _("Point {n} at x = ({x}, {y}), the point you chose:"))
+    lines = [(m.coloured(m.sub(GAMMA, m.row(m.mn(n), m.mo(","), m.mn(j + 1))), colors[j]),
+              m.row(m.mo("="), m.frac(m.num(np.exp(lv)), den), m.mo("="),
+                    m.coloured(m.fixed(g, 3), colors[j])))
+             for j, (lv, g) in enumerate(zip(log_num, gamma, strict=True))]
     return (_head(_("E-step {i}").format(i=step.iteration), _("responsibilities by Bayes' rule"))
             + bayes_rule()
-            + f'<p class="gp-note">{_note(who, **where)}</p>'
-            + m.math(f'<mtable columnalign="right left">{"".join(lines)}</mtable>')
+            + _point_note(X[n], n, picked, _("Point {n} at x = ({x}, {y}), the most uncertain "
+                                             "point at this step; click a point to choose "
+                                             "another:"))
+            + m.aligned(lines)
             + '<p class="gp-note">' + _note(
                 _("The {k} numerators add up to the denominator {p}, so the γ add up to 1."),
                 k=str(len(gamma)), p="p(x<sub>n</sub>)") + "</p>")
@@ -121,12 +127,9 @@ def m_step_panel(step: object, resp: np.ndarray, nll_before: float,
     n_k = resp.sum(axis=0)  # N_k = sum_n gamma_nk
     n = resp.shape[0]
     # two tables, so that the panel stays narrow: N_k, pi_k, mu_k; then Sigma_k
-    rows = "".join(
-        f"<tr><td>{_swatch(c, j)}</td><td>{m.math(m.num(nk, 4), block=False)}</td>"
-        f"<td>{m.math(m.fixed(w, 3), block=False)}</td>"
-        f"<td>{m.math(m.vector(mu, 3), block=False)}</td></tr>"
-        for j, (c, nk, w, mu) in enumerate(zip(colors, n_k, step.weights, step.means,
-                                               strict=True)))
+    rows = _rows(colors, [_inline(m.num(nk, 4)) for nk in n_k],
+                 [_inline(m.fixed(w, 3)) for w in step.weights],
+                 [_inline(m.vector(mu, 3)) for mu in step.means])
     sum_n = m.sub(m.mo("∑"), m.mi("n"))
     eqs = m.math(
         '<mtable columnalign="left">'
@@ -178,12 +181,10 @@ def bound_panel(row: object, sentence: str) -> str:
     log_p = m.row(m.mi("log"), m.mi("p"), m.mo("("), m.mi("X"), m.mo("|"), m.mi("θ"), m.mo(")"))
     elbo = m.row(m.mi("ℒ"), m.mo("("), m.mi("q"), m.mo(","), m.mi("θ"), m.mo(")"))
     kl = m.row(m.mi("KL"), m.mo("("), m.mi("q"), m.mo("‖"), m.mi("p"), m.mo(")"))
-    equation = m.math(
-        '<mtable columnalign="right left">'
-        f"<mtr><mtd>{log_p}</mtd><mtd>{m.row(m.mo('='), elbo, m.mo('+'), kl)}</mtd></mtr>"
-        f"<mtr><mtd>{m.fixed(row['log_p'], 4)}</mtd><mtd>"
-        f"{m.row(m.mo('='), m.fixed(row['elbo'], 4), m.mo('+'), m.num(row['kl'], 4))}"
-        "</mtd></mtr></mtable>")
+    equation = m.aligned([
+        (log_p, m.row(m.mo("="), elbo, m.mo("+"), kl)),
+        (m.fixed(row["log_p"], 4),
+         m.row(m.mo("="), m.fixed(row["elbo"], 4), m.mo("+"), m.num(row["kl"], 4)))])
     changes = ""
     if row["kind"] != "init":
         changes = ('<p class="gp-note">' + html.escape(
@@ -193,6 +194,24 @@ def bound_panel(row: object, sentence: str) -> str:
                                        d_kl=f"{row['d_kl']:+.4g}")) + "</p>")
     return (_head(kind, detail) + equation + changes
             + f'<p class="gp-note">{html.escape(sentence)}</p>')
+
+
+def compare_panel(runs: Sequence, titles: Sequence[str], colors: Sequence[str], i: int) -> str:
+    """The step panel of Compare at step ``i``: each run's NLL there, and its weights."""
+    rows = []
+    for r, t, c in zip(runs, titles, colors, strict=True):
+        s = r.steps[min(i, len(r.steps) - 1)]
+        nll = f"{s.nll:,.2f}"
+        shown = _("{nll} (stopped)").format(nll=nll) if i >= len(r.steps) else nll
+        pis = ", ".join(f"{w:.2f}" for w in s.weights)
+        rows.append(f'<tr><td style="text-align:left"><span class="gp-swatch" '
+                    f'style="background:{c}"></span>{html.escape(t)}</td>'
+                    f"<td>{html.escape(shown)}</td><td>{pis}</td></tr>")
+    s = max(runs, key=lambda r: len(r.steps)).steps[i]
+    return (_head(_kind_name(s.kind, s.iteration), _("every start at the same half-step"))
+            + '<table class="gp-table"><tr><th style="text-align:left">'
+            + html.escape(_("start")) + "</th><th>NLL</th>"
+            "<th>π</th></tr>" + "".join(rows) + "</table>")
 
 
 # ----------------------------------------------------------------------------- K-means
@@ -206,9 +225,7 @@ def closest_call(X: np.ndarray, centers: np.ndarray) -> int:
 
 
 def kmeans_start_panel(step: object, source: str, colors: Sequence[str]) -> str:
-    rows = "".join(
-        f"<tr><td>{_swatch(c, j)}</td><td>{m.math(m.vector(mu, 3), block=False)}</td></tr>"
-        for j, (c, mu) in enumerate(zip(colors, step.centers, strict=True)))
+    rows = _rows(colors, [_inline(m.vector(mu, 3)) for mu in step.centers])
     return (_head(_("Start"), _("the centres K-means starts from"))
             + f'<p class="gp-note">{html.escape(source)}</p>'
             + f'<table class="gp-table"><tr><th>k</th><th>μ<sub>k</sub></th></tr>{rows}</table>'
@@ -226,18 +243,15 @@ def kmeans_assign_panel(step: object, previous: object, X: np.ndarray, n: int, p
         lhs = m.row(m.mo("‖"), m.sub(m.mi("x"), m.mn(n)), m.mo("−"), m.sub(MU, m.mn(j + 1)),
                     m.mo("‖"))
         mark = m.mtext("  ← " + _("nearest")) if j == win else ""
-        lines.append("<mtr><mtd>" + m.coloured(lhs, colors[j]) + "</mtd><mtd>"
-                     + m.row(m.mo("="), m.fixed(dj, 3), mark) + "</mtd></mtr>")
+        lines.append((m.coloured(lhs, colors[j]), m.row(m.mo("="), m.fixed(dj, 3), mark)))
     sizes = np.bincount(step.labels, minlength=len(centers))
-    where = dict(n=f"<b>{n}</b>", x=f"{X[n][0]:.4g}", y=f"{X[n][1]:.4g}")
-    who = (_("Point {n} at x = ({x}, {y}), the point closest to a boundary; click a point to "
-             "choose another:") if picked else
-           _("Point {n} at x = ({x}, {y}), the point you chose:"))
     size_text = ", ".join(f"N<sub>{j + 1}</sub> = {c}" for j, c in enumerate(sizes))
     return (_head(_("Assign {i}").format(i=step.iteration),
                   _("each point to its nearest centre"))
-            + f'<p class="gp-note">{_note(who, **where)}</p>'
-            + m.math(f'<mtable columnalign="right left">{"".join(lines)}</mtable>')
+            + _point_note(X[n], n, picked, _("Point {n} at x = ({x}, {y}), the point closest "
+                                             "to a boundary; click a point to choose "
+                                             "another:"))
+            + m.aligned(lines)
             + '<p class="gp-note">' + _note(_("Cluster sizes: {sizes}."), sizes=size_text)
             + "</p>"
             + f'<p class="gp-nll">J = {step.distortion:,.3f}</p>')
@@ -250,12 +264,8 @@ def kmeans_update_panel(step: object, previous: object, colors: Sequence[str]) -
     eq = m.math(m.sub(MU, m.mi("k")), m.mo("="),
                 m.frac(m.mn(1), m.sub(m.mi("N"), m.mi("k"))), sum_n,
                 m.sub(m.mi("x"), m.mi("n")))
-    rows = "".join(
-        f"<tr><td>{_swatch(c, j)}</td><td>{nk}</td>"
-        f"<td>{m.math(m.vector(old, 3), block=False)}</td>"
-        f"<td>{m.math(m.vector(new, 3), block=False)}</td></tr>"
-        for j, (c, nk, old, new) in enumerate(zip(colors, sizes, previous.centers, step.centers,
-                                                   strict=True)))
+    rows = _rows(colors, sizes, [_inline(m.vector(old, 3)) for old in previous.centers],
+                 [_inline(m.vector(new, 3)) for new in step.centers])
     empty = ""
     if step.empty:
         which = ", ".join(str(j + 1) for j in step.empty)

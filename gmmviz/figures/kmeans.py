@@ -506,9 +506,9 @@ def limit_figure(eps_run, kmeans_run, *, height: int = 560, regions: bool = True
     """
     return hard_soft_figure(
         eps_run, kmeans_run, height=height, regions=regions, connect=True, palette=palette,
-        titles=(_("EM with Σₖ = εI (colour = responsibilities)"),
-                _("K-means (colour = cluster)")),
-        ellipse_name=_("1σ and 2σ circles of N(μₖ, εI)"))
+        titles=(N_("EM with Σₖ = εI (colour = responsibilities)"),
+                N_("K-means (colour = cluster)")),
+        ellipse_name=N_("1σ and 2σ circles of N(μₖ, εI)"))
 
 
 def eps_sweep_figure(sweep: pd.DataFrame, *, eps: float | None = None, height: int = 380,

@@ -56,6 +56,17 @@ def _ellipse_traces(means: np.ndarray, covs: np.ndarray, levels: Sequence[float]
     return traces
 
 
+
+def _two_planes(fig: go.Figure, ranges: tuple, height: int) -> go.Figure:
+    """Finish a figure of two planes side by side: the notes' layout with the legend below, and
+    both planes on ``ranges`` (x range, y range), one unit as long on both axes."""
+    finish_small(fig, height, legend={"orientation": "h", "x": 0, "y": -0.16, "yanchor": "top"})
+    axis = {"showgrid": False, "constrain": "domain"}
+    equal_axes(fig, *ranges, x={**axis, "title_text": "x₁"}, y={**axis, "title_text": "x₂"})
+    equal_axes(fig, *ranges, xaxis="x2", yaxis="y2", x={**axis, "title_text": "x₁"}, y=axis)
+    return fig
+
+
 # --------------------------------------------------------------------------- one Gaussian
 def gaussian_figure(mean: Sequence[float], covariance: np.ndarray, *, axis: int = 1,
                     at: float = 0.0, levels: Sequence[float] = (1.0, 2.0, 3.0),
@@ -288,8 +299,7 @@ def hard_soft_em_figure(X: np.ndarray, hard_step: HardEMStep, soft_step: GMMStep
     colors = [component_color(j) for j in range(k)]
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.06, subplot_titles=titles)
     cc = codec(k)
-    hard_resp = None if hard_step.labels is None else one_hot(hard_step.labels, k).T
-    pairs = ((hard_step, hard_resp), (soft_step, soft_step.resp))
+    pairs = ((hard_step, hard_step.resp), (soft_step, soft_step.resp))
     for col, (step, resp) in enumerate(pairs, start=1):
         # grey (the last code) before any responsibilities
         codes = cc.encode(resp) if resp is not None else np.full(len(X), cc.cmax, np.uint8)
@@ -312,11 +322,7 @@ def hard_soft_em_figure(X: np.ndarray, hard_step: HardEMStep, soft_step: GMMStep
                                      hoverinfo="skip"), row=1, col=col)
     ranges = axis_range(X, [hard_step.means, soft_step.means],
                         [hard_step.covariances, soft_step.covariances], [2.0])
-    finish_small(fig, height, legend={"orientation": "h", "x": 0, "y": -0.16, "yanchor": "top"})
-    axis = {"showgrid": False, "constrain": "domain"}
-    equal_axes(fig, *ranges, x={**axis, "title_text": "x₁"}, y={**axis, "title_text": "x₂"})
-    equal_axes(fig, *ranges, xaxis="x2", yaxis="y2", x={**axis, "title_text": "x₁"}, y=axis)
-    return fig
+    return _two_planes(fig, ranges, height)
 
 
 def nll_pair_figure(hard_nll: np.ndarray, soft_nll: np.ndarray, iteration: int, *,
@@ -439,8 +445,4 @@ def supervised_figure(X: np.ndarray, result: LabelsOrNone, run: GMMRun, *,
                                  [colors[int(c)] for c in matched],
                                  _("each component's Gaussian")):
         fig.add_trace(trace, row=1, col=2)
-    finish_small(fig, height, legend={"orientation": "h", "x": 0, "y": -0.16, "yanchor": "top"})
-    axis = {"showgrid": False, "constrain": "domain"}
-    equal_axes(fig, *ranges, x={**axis, "title_text": "x₁"}, y={**axis, "title_text": "x₂"})
-    equal_axes(fig, *ranges, xaxis="x2", yaxis="y2", x={**axis, "title_text": "x₁"}, y=axis)
-    return fig
+    return _two_planes(fig, ranges, height)

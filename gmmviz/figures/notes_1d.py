@@ -17,6 +17,7 @@ from gmmviz.bound_curve import BoundCurve
 from gmmviz.divergence import jensen_log, kl_discrete, kl_gaussian, kl_gaussian_integrand
 from gmmviz.figures._colors import PALETTE
 from gmmviz.figures._frames import finish_small
+from gmmviz.figures._geometry import stems_path
 from gmmviz.figures.teaching import FONT_SIZE
 from gmmviz.five_points import notes_normalised
 from gmmviz.i18n import _
@@ -258,9 +259,7 @@ def five_points_figure(points: Sequence[float], orange: tuple[float, float],
         fig.add_trace(go.Scatter(x=t, y=gaussian_densities(t, mu, sigma), mode="lines",
                                  name=f"{name} = N(x | {mu:g}, {sigma:g}²)",
                                  line={"color": color, "width": 4}, hoverinfo="skip"))
-        sx = np.repeat(pts + shift, 3).astype(float)
-        sy = np.column_stack([np.zeros_like(dens), dens, np.full_like(dens, np.nan)]).ravel()
-        sx[2::3] = np.nan
+        sx, sy = stems_path(pts + shift, dens)
         fig.add_trace(go.Scatter(x=sx, y=sy, mode="lines", line={"color": color, "width": 4},
                                  showlegend=False, hoverinfo="skip"))
         fig.add_trace(go.Scatter(x=pts + shift, y=dens, mode="markers+text",

@@ -37,7 +37,7 @@ import numpy as np
 from gmmviz._em_posterior import mixture_density
 from gmmviz._errors import InputError
 from gmmviz.figures import _steppanel as panel
-from gmmviz.figures._colors import PALETTE, codec, component_color
+from gmmviz.figures._colors import PALETTE, codec, component_color, hex_to_rgb
 from gmmviz.figures._frames import (
     CURSOR_COLOR,
     ELLIPSE_POINTS,
@@ -100,6 +100,14 @@ def _axes(step: object) -> list[list[float] | None]:
     return out
 
 
+def _grid(ranges: tuple, n: int) -> np.ndarray:
+    """The points of an ``n`` x ``n`` grid over the axis ranges, shape (n*n, 2), row-major
+    with y up (the twin of :func:`gmmviz.figures.em._density_grid`, which Plotly takes)."""
+    gx = np.linspace(*ranges[0], n)
+    gy = np.linspace(*ranges[1], n)
+    return np.column_stack([a.ravel() for a in np.meshgrid(gx, gy)])
+
+
 def _density_image(step: object, grid: np.ndarray) -> np.ndarray:
     """log p(x) of the step's mixture on the grid's points (row-major, y up)."""
     with np.errstate(divide="ignore"):
@@ -144,11 +152,7 @@ def mixture_panel(run: object, X: np.ndarray, *, levels: Sequence[float] = (1, 2
     codes, params = _Distinct(), _Distinct()
     resp: list[np.ndarray | None] = []
     ckey = b""
-    grid = None
-    if density:
-        gx = np.linspace(*ranges[0], DENSITY_GRID)
-        gy = np.linspace(*ranges[1], DENSITY_GRID)
-        grid = np.column_stack([a.ravel() for a in np.meshgrid(gx, gy)])
+    grid = _grid(ranges, DENSITY_GRID) if density else None
     for i, s in enumerate(steps):
         kept = s.kind == "M" and i > 0  # an M-step keeps the responsibilities it used
         r = resp[-1] if kept else s.resp
@@ -385,7 +389,7 @@ def compare_player(runs: Sequence, titles: Sequence[str], X: np.ndarray | None =
     steps = check_steps(longest)
     colors = list(colors) if colors else ["#333333", "#0072B2", "#D55E00", "#009E73",
                                           "#CC79A7", "#999999"][:len(runs)]
-    html = [_compare_panel(runs, titles, colors, i) for i in range(len(steps))]
+    html = [panel.compare_panel(runs, titles, colors, i) for i in range(len(steps))]
     return {
         "uid": _uid("compare", [r.nll.tobytes() for r in runs], titles, levels, duration_ms,
                     len(X)),
@@ -396,30 +400,6 @@ def compare_player(runs: Sequence, titles: Sequence[str], X: np.ndarray | None =
         "panels": panels, "chart": _nll_chart(runs, titles, colors), "html": html,
         **_legend(panels[0]["colors"], check_levels(levels)),
     }
-
-
-def _compare_panel(runs: Sequence, titles: Sequence[str], colors: Sequence[str],
-                   i: int) -> str:
-    """The step panel of Compare at step ``i``: each run's NLL there, and its weights."""
-    import html as _html
-
-    rows = []
-    for r, t, c in zip(runs, titles, colors, strict=True):
-        s = r.steps[min(i, len(r.steps) - 1)]
-        nll = f"{s.nll:,.2f}"
-        shown = _("{nll} (stopped)").format(nll=nll) if i >= len(r.steps) else nll
-        pis = ", ".join(f"{w:.2f}" for w in s.weights)
-        rows.append(f'<tr><td style="text-align:left"><span class="gp-swatch" '
-                    f'style="background:{c}"></span>{_html.escape(t)}</td>'
-                    f"<td>{_html.escape(shown)}</td><td>{pis}</td></tr>")
-    s = max(runs, key=lambda r: len(r.steps)).steps[i]
-    detail = _("every start at the same half-step")
-    return (f'<div class="gp-head"><span class="gp-kind">{_html.escape(panel.kind_name(s))}'
-            "</span> "
-            f'<span class="gp-detail">{_html.escape(detail)}</span></div>'
-            '<table class="gp-table"><tr><th style="text-align:left">'
-            + _html.escape(_("start")) + "</th><th>NLL</th>"
-            "<th>π</th></tr>" + "".join(rows) + "</table>")
 
 
 #: Grid cells per axis of the nearest-centre regions.
@@ -458,11 +438,7 @@ def kmeans_player(run: object, *, duration_ms: int = 700, regions: bool = True,
     ranges = axis_range(X, [s.centers for s in steps],
                         [np.zeros((k, 2, 2)) for _s in steps], [1.0])
     codes, params = _Distinct(), _Distinct()
-    grid = None
-    if regions:
-        gx = np.linspace(*ranges[0], REGION_GRID)
-        gy = np.linspace(*ranges[1], REGION_GRID)
-        grid = np.column_stack([a.ravel() for a in np.meshgrid(gx, gy)])
+    grid = _grid(ranges, REGION_GRID) if regions else None
     for s in steps:
         labels = np.full(len(X), k, dtype=np.uint8) if s.kind == "init" else s.labels
         codes.add(labels.tobytes(), lambda labels=labels: np.asarray(labels, dtype=np.uint8))
@@ -471,7 +447,7 @@ def kmeans_player(run: object, *, duration_ms: int = 700, regions: bool = True,
         params.add(s.centers.tobytes() + weights.tobytes(), lambda s=s, w=weights: (
             np.column_stack([s.centers, w]),
             None if grid is None else assign(grid, s.centers).astype(np.uint8)))
-    rgb = [list(hex_rgb) for hex_rgb in (_rgb(c) for c in colors)] + [[176, 176, 176]]
+    rgb = [list(hex_to_rgb(c)) for c in colors] + [[176, 176, 176]]
     panel_spec = {
         "title": None, "n": len(X), "x": list(map(float, ranges[0])),
         "y": list(map(float, ranges[1])), "pts": b64(X, "<f4"), "rgb": rgb,
@@ -508,9 +484,3 @@ def kmeans_player(run: object, *, duration_ms: int = 700, regions: bool = True,
         "legend": [[c, _("cluster {j}").format(j=j + 1)] for j, c in enumerate(colors)],
         "levels": [], "means_label": _("centres, size ∝ √(share of points)"),
     }
-
-
-def _rgb(color: str) -> tuple[int, int, int]:
-    from gmmviz.figures._colors import hex_to_rgb
-
-    return hex_to_rgb(color)

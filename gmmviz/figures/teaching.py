@@ -12,6 +12,7 @@ from plotly.subplots import make_subplots
 from gmmviz.bound import bound_table
 from gmmviz.figures._colors import PALETTE
 from gmmviz.figures._frames import label_text
+from gmmviz.figures._geometry import stems_path
 from gmmviz.i18n import _
 from gmmviz.likelihood import (
     coin_likelihood,
@@ -330,10 +331,7 @@ def gaussian_points_figure(
 
 def _stems(fig: go.Figure, pts: np.ndarray, dens: np.ndarray, mu: float, sigma: float) -> None:
     """Each point's density as a stem from the axis, labelled with its value, and the points."""
-    stem_x = np.repeat(pts, 3)
-    stem_y = np.column_stack([np.zeros_like(dens), dens, np.full_like(dens, np.nan)]).ravel()
-    stem_x = stem_x.astype(float)
-    stem_x[2::3] = np.nan
+    stem_x, stem_y = stems_path(pts, dens)
     fig.add_trace(go.Scatter(x=stem_x, y=stem_y, mode="lines", name=_("density of each point"),
                              line={"color": GAP_COLOR, "width": 4}, hoverinfo="skip"))
     fig.add_trace(go.Scatter(

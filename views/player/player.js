@@ -35,6 +35,8 @@ const WORDS = {
 // An ellipse level's line style: Python sends its index (older data: its name).
 const DASHES = ["solid", "dash", "dot", "dashdot"];
 const dashName = (d) => (typeof d === "number" ? DASHES[d] || "solid" : d);
+const DASH_PATTERNS = { dash: [9, 6], dot: [2, 5], dashdot: [9, 4, 2, 4] };
+const dashPattern = (d) => DASH_PATTERNS[dashName(d)] || [];
 
 // The word `key` in the player's language (English when Python sent none), its {names} filled.
 function word(player, key, values = {}) {
@@ -48,6 +50,21 @@ function decode(b64, Type) {
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
   return Type === Uint8Array ? bytes : new Type(bytes.buffer);
+}
+
+// The canvas sized to w x h CSS pixels (sharp on a dense screen), its context cleared.
+function freshContext(canvas, w, h) {
+  const dpr = window.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+    canvas.style.width = `${w}px`;
+    canvas.style.height = `${h}px`;
+  }
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  return ctx;
 }
 
 function el(tag, props = {}, ...children) {
@@ -114,8 +131,15 @@ class Panel {
     this.rgb = spec.rgb.map((c) => `rgb(${c[0]},${c[1]},${c[2]})`);
     this.dens = spec.dens ? spec.dens.map((c) => decode(c, Uint8Array)) : null;
     this.reg = spec.reg ? spec.reg.map((c) => decode(c, Uint8Array)) : null;
+    this.regRgb = spec.reg ? spec.colors.map((c) => [1, 3, 5].map((o) => parseInt(c.slice(o, o + 2), 16))) : null;
     this.densCache = new Map();
     this.regCache = new Map();
+    this.bucketed = null;
+  }
+
+  // the parameters' index at half-step i
+  paramsAt(i) {
+    return this.spec.ei[Math.min(i, this.spec.ei.length - 1)];
   }
 
   // data -> pixels with one unit the same length on both axes
@@ -158,24 +182,15 @@ class Panel {
   draw(i) {
     const spec = this.spec;
     const [w, h] = this.size();
-    const dpr = window.devicePixelRatio || 1;
-    if (this.canvas.width !== Math.round(w * dpr) || this.canvas.height !== Math.round(h * dpr)) {
-      this.canvas.width = Math.round(w * dpr);
-      this.canvas.height = Math.round(h * dpr);
-      this.canvas.style.width = `${w}px`;
-      this.canvas.style.height = `${h}px`;
-    }
+    const ctx = freshContext(this.canvas, w, h);
     this.layout(w, h);
     const M = this.map;
-    const ctx = this.canvas.getContext("2d");
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, w, h);
     this.drawAxes(ctx, w, h);
     ctx.save();
     ctx.beginPath();
     ctx.rect(M.m.l, M.m.t, M.pw, M.ph);
     ctx.clip();
-    const pi = spec.ei[Math.min(i, spec.ei.length - 1)];
+    const pi = this.paramsAt(i);
     if (this.dens) this.drawDensity(ctx, pi);
     if (this.reg) this.drawRegions(ctx, pi);
     this.drawPoints(ctx, spec.ci[Math.min(i, spec.ci.length - 1)]);
@@ -221,75 +236,65 @@ class Panel {
     ctx.restore();
   }
 
-  drawDensity(ctx, pi) {
-    const n = this.spec.dgrid;
-    let img = this.densCache.get(pi);
+  // an n x n grid of byte cells over the axes' ranges (row 0 is the lowest y), each cell
+  // painted as an RGBA pixel by paint(pixels, offset, cell); the image is made once per pi
+  drawGrid(ctx, cache, pi, n, cells, paint, smooth) {
+    let img = cache.get(pi);
     if (!img) {
       img = document.createElement("canvas");
       img.width = n; img.height = n;
       const g = img.getContext("2d");
       const id = g.createImageData(n, n);
-      const d = this.dens[pi];
       for (let r = 0; r < n; r++) {
-        for (let c = 0; c < n; c++) {
-          const v = d[r * n + c];
-          const o = ((n - 1 - r) * n + c) * 4; // row 0 is the lowest y
-          id.data[o] = 70; id.data[o + 1] = 85; id.data[o + 2] = 125;
-          id.data[o + 3] = Math.round(v * 0.5);
-        }
+        for (let c = 0; c < n; c++) paint(id.data, ((n - 1 - r) * n + c) * 4, cells[r * n + c]);
       }
       g.putImageData(id, 0, 0);
-      this.densCache.set(pi, img);
+      cache.set(pi, img);
     }
     const M = this.map;
     const [x0, x1] = this.spec.x;
     const [y0, y1] = this.spec.y;
-    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingEnabled = smooth;
     ctx.drawImage(img, M.px(x0), M.py(y1), (x1 - x0) * M.s, (y1 - y0) * M.s);
+  }
+
+  drawDensity(ctx, pi) {
+    this.drawGrid(ctx, this.densCache, pi, this.spec.dgrid, this.dens[pi], (px, o, v) => {
+      px[o] = 70; px[o + 1] = 85; px[o + 2] = 125; px[o + 3] = Math.round(v * 0.5);
+    }, true);
   }
 
   // each grid cell tinted by the component (centre) that wins it
   drawRegions(ctx, pi) {
-    const n = this.spec.rgrid;
-    let img = this.regCache.get(pi);
-    if (!img) {
-      img = document.createElement("canvas");
-      img.width = n; img.height = n;
-      const g = img.getContext("2d");
-      const id = g.createImageData(n, n);
-      const rgb = this.spec.colors.map((c) => [1, 3, 5].map((o) => parseInt(c.slice(o, o + 2), 16)));
-      const d = this.reg[pi];
-      for (let r = 0; r < n; r++) {
-        for (let c = 0; c < n; c++) {
-          const col = rgb[d[r * n + c]] || [200, 200, 200];
-          const o = ((n - 1 - r) * n + c) * 4;
-          id.data[o] = col[0]; id.data[o + 1] = col[1]; id.data[o + 2] = col[2]; id.data[o + 3] = 38;
-        }
-      }
-      g.putImageData(id, 0, 0);
-      this.regCache.set(pi, img);
-    }
-    const M = this.map;
-    const [x0, x1] = this.spec.x;
-    const [y0, y1] = this.spec.y;
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(img, M.px(x0), M.py(y1), (x1 - x0) * M.s, (y1 - y0) * M.s);
+    this.drawGrid(ctx, this.regCache, pi, this.spec.rgrid, this.reg[pi], (px, o, v) => {
+      const col = this.regRgb[v] || [200, 200, 200];
+      px[o] = col[0]; px[o + 1] = col[1]; px[o + 2] = col[2]; px[o + 3] = 38;
+    }, false);
   }
 
-  drawPoints(ctx, ci) {
-    const M = this.map;
+  // the points bucketed by colour code (one fill per colour), kept for the last codes drawn:
+  // a drag or a resize redraws the same half-step without sorting the points again
+  buckets(ci) {
+    if (this.bucketed && this.bucketed.ci === ci) return this.bucketed;
     const codes = this.codes[ci];
-    const pts = this.pts;
     const n = this.spec.n;
-    const big = n <= 2000;
-    const r = this.pointRadius();
-    // bucket the points by colour code: one fill per colour
     const count = new Uint32Array(257);
     for (let j = 0; j < n; j++) count[codes[j] + 1]++;
     for (let c = 1; c < 257; c++) count[c] += count[c - 1];
     const order = new Uint32Array(n);
     const at = count.slice();
     for (let j = 0; j < n; j++) order[at[codes[j]]++] = j;
+    this.bucketed = { ci, count, order };
+    return this.bucketed;
+  }
+
+  drawPoints(ctx, ci) {
+    const M = this.map;
+    const pts = this.pts;
+    const n = this.spec.n;
+    const big = n <= 2000;
+    const r = this.pointRadius();
+    const { count, order } = this.buckets(ci);
     ctx.globalAlpha = 0.85;
     for (let c = 0; c < 256; c++) {
       const a = count[c];
@@ -332,10 +337,9 @@ class Panel {
         const base = ((j * nlev + l) * npts) * 2;
         if (!Number.isFinite(e[base])) continue;
         const [, style, width] = styles[l];
-        const dash = dashName(style);
         ctx.strokeStyle = this.spec.colors[j];
         ctx.lineWidth = width * 0.8;
-        ctx.setLineDash(dash === "dash" ? [9, 6] : dash === "dot" ? [2, 5] : dash === "dashdot" ? [9, 4, 2, 4] : []);
+        ctx.setLineDash(dashPattern(style));
         ctx.beginPath();
         for (let q = 0; q < npts; q++) {
           const x = M.px(e[base + 2 * q]);
@@ -419,9 +423,7 @@ class Panel {
   }
 
   nearest(e, radius) {
-    const rect = this.canvas.getBoundingClientRect();
-    const mx = e.clientX - rect.left;
-    const my = e.clientY - rect.top;
+    const [mx, my] = this.mouse(e);
     const M = this.map;
     const pts = this.pts;
     let best = -1;
@@ -489,7 +491,7 @@ class Panel {
 
   // component j at half-step i: its mean and 1σ ellipse (axes: [major, minor, degrees])
   compAt(i, j) {
-    const pi = this.spec.ei[Math.min(i, this.spec.ei.length - 1)];
+    const pi = this.paramsAt(i);
     const m = this.moved(j);
     if (m) return { x: m.mean[0], y: m.mean[1], axes: m.axes };
     const mw = this.spec.means[pi][j];
@@ -515,10 +517,9 @@ class Panel {
     const styles = this.player.data.levels;
     ctx.strokeStyle = this.spec.colors[j];
     styles.forEach(([label, style, width]) => {
-      const dash = dashName(style);
       const lv = parseFloat(label) || 1;
       ctx.lineWidth = width * 0.8;
-      ctx.setLineDash(dash === "dash" ? [9, 6] : dash === "dot" ? [2, 5] : dash === "dashdot" ? [9, 4, 2, 4] : []);
+      ctx.setLineDash(dashPattern(style));
       ctx.beginPath();
       ctx.ellipse(M.px(m.mean[0]), M.py(m.mean[1]), a * lv * M.s, b * lv * M.s, (-deg * Math.PI) / 180, 0, 2 * Math.PI);
       ctx.stroke();
@@ -587,8 +588,7 @@ class Panel {
         if (near(minor[0], minor[1], 9)) return { j, part: "minor" };
       }
     }
-    const pi = this.spec.ei[Math.min(P.step, this.spec.ei.length - 1)];
-    const means = this.meansAt(pi);
+    const means = this.meansAt(this.paramsAt(P.step));
     for (let j = k - 1; j >= 0; j--) {
       const mw = means[j];
       if (mw && near(this.map.px(mw[0]), this.map.py(mw[1]), this.meanRadius(mw[2]) + 3)) return { j, part: "mean" };
@@ -688,6 +688,25 @@ class Chart {
   constructor(player) {
     this.player = player;
     this.canvas = el("canvas", { class: "gp-chart", "aria-label": word(player, "curve") });
+    this.extentOf = null;
+  }
+
+  // the curves' y range (with a margin) and their length, worked out once per chart sent
+  extent(chart) {
+    if (this.extentOf !== chart) {
+      let lo = Infinity;
+      let hi = -Infinity;
+      let nx = 1;
+      for (const s of chart.series) {
+        nx = Math.max(nx, s.y.length);
+        for (const v of s.y) if (v !== null) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      }
+      if (!Number.isFinite(lo)) { lo = 0; hi = 1; }
+      const span = Math.max(hi - lo, 1e-4 * Math.max(1, Math.abs(hi)));
+      this.extentOf = chart;
+      this.ext = { lo: lo - 0.06 * span, hi: hi + 0.06 * span, nx };
+    }
+    return this.ext;
   }
 
   draw(i) {
@@ -695,29 +714,11 @@ class Chart {
     if (!chart) return;
     const w = this.canvas.parentElement ? this.canvas.parentElement.clientWidth || 400 : 400;
     const h = this.player.data.chartHeight || 170;
-    const dpr = window.devicePixelRatio || 1;
-    if (this.canvas.width !== Math.round(w * dpr) || this.canvas.height !== Math.round(h * dpr)) {
-      this.canvas.width = Math.round(w * dpr);
-      this.canvas.height = Math.round(h * dpr);
-      this.canvas.style.width = `${w}px`;
-      this.canvas.style.height = `${h}px`;
-    }
-    const ctx = this.canvas.getContext("2d");
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, w, h);
+    const ctx = freshContext(this.canvas, w, h);
     const m = { l: 74, r: 12, t: 10, b: 40 };
     const pw = w - m.l - m.r;
     const ph = h - m.t - m.b;
-    let lo = Infinity;
-    let hi = -Infinity;
-    let nx = 1;
-    for (const s of chart.series) {
-      nx = Math.max(nx, s.y.length);
-      for (const v of s.y) if (v !== null) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-    }
-    if (!Number.isFinite(lo)) { lo = 0; hi = 1; }
-    const span = Math.max(hi - lo, 1e-4 * Math.max(1, Math.abs(hi)));
-    lo -= 0.06 * span; hi += 0.06 * span;
+    const { lo, hi, nx } = this.extent(chart);
     const X = (x) => m.l + (nx <= 1 ? pw / 2 : (x / (nx - 1)) * pw);
     const Y = (y) => m.t + ph - ((y - lo) / (hi - lo)) * ph;
     const fs = this.player.fontSize;
