@@ -91,6 +91,11 @@ def fit_key(X: np.ndarray, n_components: int, **kwargs: Any) -> str:
     return h.hexdigest()
 
 
+def _options(options: Mapping[str, Any]) -> tuple:
+    """A figure's keyword options as a sorted tuple of (name, value), lists as tuples."""
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()))
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _em_figure(key: str, _run: Any, _X: np.ndarray, options: tuple, lang: str) -> Any:
     # A shared, read-only object: the page only serialises it, so no copy is unpickled per
@@ -104,9 +109,8 @@ def _em_figure(key: str, _run: Any, _X: np.ndarray, options: tuple, lang: str) -
 def cached_em_figure(run: gmmviz.GMMRun, X: np.ndarray, key: str, **options: Any) -> Any:
     """:func:`gmmviz.figures.em_figure` for ``run``, cached on ``key`` (see :func:`fit_key`)
     and the figure options (levels=..., duration_ms=..., show_density=..., height=...)."""
-    plain = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()))
     with st.spinner(_("Drawing the figure…")):
-        return _em_figure(key, run, X, plain, i18n.get_language())
+        return _em_figure(key, run, X, _options(options), i18n.get_language())
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -120,9 +124,8 @@ def _player_data(key: str, _run: Any, _X: np.ndarray, options: tuple, lang: str)
 def cached_player(run: gmmviz.GMMRun, X: np.ndarray, key: str, **options: Any) -> dict:
     """:func:`gmmviz.figures.player.em_player` for ``run``, cached on ``key`` and the
     options (levels=..., duration_ms=..., density=...); shared and read-only."""
-    plain = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()))
     with st.spinner(_("Drawing the figure…")):
-        return _player_data(key, run, X, plain, i18n.get_language())
+        return _player_data(key, run, X, _options(options), i18n.get_language())
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

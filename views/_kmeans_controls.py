@@ -20,13 +20,6 @@ from views._urlstate import EXPLORER, Param
 
 #: URL value -> fit_kmeans' init.
 KINIT_NAMES = {"notes": "notes", "kmeans-pp": "k-means++", "random": "random"}
-#: The starts as the select box shows them (in English; :func:`kinit_label` in the language
-#: in use).
-KINIT_LABELS = {
-    "notes": f"{KMEANS_START_LABELS['notes']} (k = 3)",
-    "kmeans-pp": KMEANS_START_LABELS["k-means++"],
-    "random": KMEANS_START_LABELS["random"],
-}
 
 
 def kinit_label(kinit: str) -> str:

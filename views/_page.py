@@ -150,6 +150,7 @@ def page_top(title: str, *, present: bool | None = None, toggle: bool = True) ->
     leaves the toggle and the language choice out. In presentation mode the two share one
     line, so that the figure keeps its height.
     """
+    # (the toggle, keyed on its key alone, changes nothing in session state as it is drawn)
     on = bool(st.session_state.get("present")) if present is None else present
     left, right = st.columns([3, 2] if on else [4, 1.5], vertical_alignment="center")
     left.markdown(f"# {title}")
@@ -160,7 +161,6 @@ def page_top(title: str, *, present: bool | None = None, toggle: bool = True) ->
             st.segmented_control(_("Language"), tuple(i18n.LANGUAGES), key="lang",
                                  format_func=i18n.LANGUAGES.get, required=True,
                                  label_visibility="collapsed", help=_(LANGUAGE_HELP))
-    on = bool(st.session_state.get("present")) if present is None else present
     _presentation(key="presentation", data={"present": on, "lang": i18n.get_language()})
     return on
 

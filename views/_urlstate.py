@@ -221,9 +221,6 @@ def to_query(values: Mapping[str, Any], schema: Mapping[str, Param]) -> dict[str
 _LAST_QUERY = "_gmmviz_last_query"
 _LAST_VALUES = "_gmmviz_values"
 
-#: Parameters that no widget holds directly (the page passes their value to ``sync_url``).
-NON_WIDGET_PARAMS = frozenset({"start", "step", "point", "add", "drop"})  # see _non_widget
-
 #: Session key: whether this run's values came from the link (opened, or the address edited).
 FROM_LINK = "_gmmviz_from_link"
 
@@ -303,13 +300,19 @@ def with_present(schema: Mapping[str, Param]) -> dict[str, Param]:
     return {**schema, "present": schema.get("present", PRESENT), "lang": LANG}
 
 
-def link_language() -> str:
-    """The language this run should speak before the page reads its parameters (for the
-    navigation): the link's ``lang`` when a link was opened, else the language choice's."""
-    query = st.query_params.get("lang", i18n.DEFAULT_LANGUAGE)
+def link_language(from_link: bool | None = None) -> str:
+    """The language this run speaks: the link's ``lang`` (the default when it is invalid)
+    when a link was opened (``from_link``, else :func:`opened_from_link`) or no language was
+    chosen yet, else the language choice's."""
     chosen = st.session_state.get("lang")
-    lang = query if opened_from_link() or chosen is None else chosen
-    return lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+    if from_link is None:
+        from_link = opened_from_link()
+    if not from_link and chosen in i18n.LANGUAGES:
+        return chosen
+    try:
+        return LANG.parse(str(st.query_params.get("lang", LANG.default)).strip())
+    except ValueError:
+        return LANG.default
 
 
 def url_state(schema: Mapping[str, Param], *, assign: bool = True) -> dict[str, Any]:
@@ -330,12 +333,9 @@ def url_state(schema: Mapping[str, Param], *, assign: bool = True) -> dict[str, 
         One value per parameter of ``schema``, in the query's types (see :class:`Param`).
     """
     schema = with_present(schema)
-    parsed, warnings = parse_query(st.query_params.to_dict(), schema)
     from_link = opened_from_link()
-    chosen = st.session_state.get("lang")
-    i18n.set_language(parsed["lang"] if from_link or chosen not in i18n.LANGUAGES else chosen)
-    if from_link:  # the warnings in the link's language
-        parsed, warnings = parse_query(st.query_params.to_dict(), schema)
+    i18n.set_language(link_language(from_link))  # first: the warnings in the page's language
+    parsed, warnings = parse_query(st.query_params.to_dict(), schema)
     remembered: dict[str, Any] = st.session_state.setdefault(_LAST_VALUES, {})
     for text in warnings if from_link else ():
         st.warning(text, icon=":material/link_off:")

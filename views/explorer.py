@@ -26,7 +26,6 @@ from views import _hands, _player
 
 SCHEMA = ui.EXPLORER_SCHEMA
 FIGURE_HEIGHT = 600
-PRESENTATION_HEIGHT = 780
 TITLE = N_("EM for a Gaussian mixture, step by step")
 # Lazy tabs: only the open one runs, so the page's figure draws before anything below it.
 TABS = [N_("Inspect a point"), N_("π, μ, Σ at a step"), N_("The equations")]
