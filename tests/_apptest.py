@@ -69,20 +69,26 @@ def charts(at: AppTest) -> list[Any]:
     return [*at.get("plotly_chart"), *players(at)]
 
 
-def players(at: AppTest) -> list[Any]:
-    """The step players on the page (``st.components.v2`` elements named gmmviz_player)."""
+def components(at: AppTest, name: str, root: Any = None) -> list[Any]:
+    """The ``st.components.v2`` elements named ``name`` under ``root`` (None: the whole page),
+    depth first."""
     found: list[Any] = []
 
     def walk(node: Any) -> None:
         children = getattr(node, "children", None)
         for child in (children.values() if isinstance(children, dict) else ()):
             proto = getattr(child, "proto", None)
-            if getattr(proto, "component_name", None) == "gmmviz_player":
+            if getattr(proto, "component_name", None) == name:
                 found.append(child)
             walk(child)
 
-    walk(at._tree)
+    walk(at._tree if root is None else root)
     return found
+
+
+def players(at: AppTest) -> list[Any]:
+    """The step players on the page (``st.components.v2`` elements named gmmviz_player)."""
+    return components(at, "gmmviz_player")
 
 
 def player_spec(at: AppTest, key: str | None = None) -> dict:
@@ -123,10 +129,3 @@ def table(at: AppTest, column: str) -> pd.DataFrame:
         if column in frame.value.columns:
             return frame.value
     raise AssertionError(f"no table with a column {column!r}")
-
-
-def play_duration(at: AppTest, key: str | None = None) -> int:
-    """The time per frame, in ms, of the Play button of the chart with ``key``."""
-    play = chart_spec(at, key)["layout"]["updatemenus"][0]["buttons"][0]
-    assert "Play" in play["label"], play
-    return play["args"][1]["frame"]["duration"]

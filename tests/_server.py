@@ -192,6 +192,9 @@ def wait_for_plotly(page: Any, timeout: float = 30_000, key: str | None = None) 
 
 
 # ----------------------------------------------------------------------------- reading a page
+#: Every page of the app, by the path of its URL ("": the explorer, the default page).
+PAGES = ["", "compare", "supervised", "kmeans", "gaussian", "hard_em", "latent", "mstep",
+         "limit", "jensen", "kl", "bound_curve", "lower_bound", "likelihood", "five_points"]
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
 # The first select box in the sidebar: a new explorer session gets its controls once the
 # figure has drawn.
@@ -272,91 +275,11 @@ def _figure_selector(key: str | None) -> str:
     return ".js-plotly-plot" if key is None else f".st-key-{key} .js-plotly-plot"
 
 
-def _slider_label_js(key: str | None) -> str:
-    """The slider's current-step label, as drawn."""
-    return (f"(({figure_js(key)})?.querySelector('.slider-group > text.slider-label')"
-            "?.textContent ?? '')")
-
-
-def _active_js(key: str | None) -> str:
-    """The slider's active step (null before the figure is drawn)."""
-    gd = figure_js(key)
-    return (f"(({gd})?._fullLayout?.sliders?.length ? ({gd})._fullLayout.sliders[0].active "
-            ": null)")
-
-
 # Whether plotly.js is playing frames: a frame queued, or its animation loop scheduled.
 PLAYING_JS = """(gd) => {
     const t = gd._transitionData || {};
     return !!t._animationRaf || (t._frameQueue || []).length > 0;
 }"""
-
-
-def wait_for_frames(page: Any, key: str | None = None, timeout: float = 60_000) -> None:
-    """Wait until the figure has been drawn with its animation frames."""
-    page.wait_for_function(
-        f"() => {{ const gd = {figure_js(key)}; return !!(gd && gd._fullLayout && "
-        "gd._transitionData && gd._transitionData._frames && "
-        "gd._transitionData._frames.length > 0); }", timeout=timeout)
-
-
-def wait_for_figure_and_controls(page: Any, timeout: float = 60_000) -> None:
-    """Wait for the first figure with its frames, then for the sidebar controls that a new
-    explorer session gets once the figure has drawn, and for that run to finish."""
-    wait_for_plotly(page, timeout=timeout)
-    wait_for_frames(page, timeout=timeout)
-    page.wait_for_selector(SIDEBAR_CONTROL, timeout=timeout)
-    wait_for_streamlit_idle(page, timeout=timeout)
-
-
-def frame_count(page: Any, key: str | None = None) -> int | None:
-    """The number of animation frames of the figure (None before it is drawn)."""
-    gd = figure_js(key)
-    return page.evaluate(
-        f"() => ({gd}) && ({gd})._transitionData ? ({gd})._transitionData._frames.length : null")
-
-
-def active_step(page: Any, key: str | None = None) -> int | None:
-    """The slider's active step, as drawn."""
-    return page.evaluate(f"() => {_active_js(key)}")
-
-
-def wait_for_step(page: Any, step: int, key: str | None = None,
-                  timeout: float = 30_000) -> None:
-    """Wait until the slider's active step is ``step``."""
-    page.wait_for_function(f"(i) => {_active_js(key)} === i", arg=step, timeout=timeout)
-
-
-def wait_for_step_at_least(page: Any, step: int, key: str | None = None,
-                           timeout: float = 30_000) -> None:
-    """Wait until the slider's active step is ``step`` or later."""
-    page.wait_for_function(f"(i) => {_active_js(key)} >= i", arg=step, timeout=timeout)
-
-
-def slider_label(page: Any, key: str | None = None) -> str:
-    """The slider's current-step label, as drawn."""
-    return page.evaluate(f"() => {_slider_label_js(key)}")
-
-
-def wait_for_label(page: Any, text: str, key: str | None = None,
-                   timeout: float = 30_000) -> None:
-    """Wait until the slider's current-step label contains ``text``."""
-    page.wait_for_function(f"(t) => {_slider_label_js(key)}.includes(t)", arg=text,
-                           timeout=timeout)
-
-
-def press(page: Any, label: str, key: str | None = None) -> None:
-    """Click the figure's button whose label contains ``label`` (Play, Pause, Back, Next)."""
-    page.locator(f"{_figure_selector(key)} .updatemenu-button").filter(
-        has_text=label).first.click()
-
-
-def point_colors(page: Any, key: str | None = None) -> list[Any]:
-    """The marker colours of the figure's trace 0 (the points), one per point, as drawn."""
-    return page.evaluate(f"""() => {{
-        const c = ({figure_js(key)})._fullData[0].marker.color;
-        return Array.from(c, v => (typeof v === 'number' ? v : String(v)));
-    }}""")
 
 
 def wait_until_paused(page: Any, key: str | None = None, timeout: float = 30_000) -> int:
@@ -394,58 +317,6 @@ def wait_until_paused(page: Any, key: str | None = None, timeout: float = 30_000
     return held["first"]
 
 
-# ----------------------------------------------------------------------------- clicking points
-def _point_on_screen(page: Any, index: int, key: str | None = None) -> tuple[float, float]:
-    """Where point ``index`` of the figure's trace 0 is drawn, in page coordinates."""
-    return page.evaluate(f"""() => {{
-        const gd = {figure_js(key)};
-        const tr = gd._fullData[0];
-        const xa = gd._fullLayout[tr.xaxis === 'x' ? 'xaxis' : 'xaxis' + tr.xaxis.slice(1)];
-        const ya = gd._fullLayout[tr.yaxis === 'y' ? 'yaxis' : 'yaxis' + tr.yaxis.slice(1)];
-        const box = gd.getBoundingClientRect();
-        return [box.left + xa._offset + xa.l2p(tr.x[{index}]),
-                box.top + ya._offset + ya.l2p(tr.y[{index}])];
-    }}""")
-
-
-def click_point(page: Any, index: int, key: str | None = None) -> None:
-    """Click point ``index`` of the figure's trace 0 as a user does: point at it until Plotly's
-    hover names it, then press. Plotly selects on a click the point its last hover found."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-
-    gd = figure_js(key)
-    # Streamlit turns on click-to-select once the chart is mounted
-    page.wait_for_function(f"() => ({gd})._fullLayout.clickmode.includes('select')",
-                           timeout=30_000)
-    hovered = (f"() => (({gd})._hoverdata || [])"
-               f".some(p => p.curveNumber === 0 && p.pointNumber === {index})")
-    for _ in range(3):  # a hover that arrives while Plotly redraws is dropped: point again
-        x, y = _point_on_screen(page, index, key)
-        page.mouse.move(x + 6, y + 6)
-        page.mouse.move(x, y)
-        try:
-            page.wait_for_function(hovered, timeout=5_000)
-            break
-        except PlaywrightTimeoutError:
-            continue
-    else:
-        raise AssertionError(f"Plotly's hover never found point {index} under the mouse")
-    page.mouse.down()
-    page.mouse.up()
-
-
-def selection_state(page: Any, key: str | None = None) -> dict[str, Any]:
-    """What the figure and the app show of a click: hover, selection, modes, script state."""
-    return page.evaluate(f"""() => {{
-        const gd = {figure_js(key)};
-        return {{hover: (gd._hoverdata || []).map(p => [p.curveNumber, p.pointNumber]),
-                 selected: gd._fullData[0].selectedpoints ?? null,
-                 clickmode: gd._fullLayout.clickmode, dragmode: gd._fullLayout.dragmode,
-                 script: document.querySelector('[data-testid="stApp"]')
-                     ?.getAttribute('data-test-script-state')}};
-    }}""")
-
-
 # ----------------------------------------------------------------------------- the step player
 PLAYER = '[data-testid="gmmviz-player"]'
 STEP_PANEL = '[data-testid="gmmviz-step-panel"]'
@@ -463,6 +334,14 @@ def wait_for_player(page: Any, timeout: float = 60_000, n: int = 0) -> Any:
     page.wait_for_function(f"() => {{ const p = {player_js(n)}; return p && p.data && "
                            "p.root.dataset.step !== undefined; }", timeout=timeout)
     return page.locator(PLAYER).nth(n)
+
+
+def wait_for_explorer(page: Any, timeout: float = 60_000) -> None:
+    """Wait until the explorer's step player shows a half-step, then for the sidebar controls
+    that a new explorer session gets once the figure has drawn, and for that run to finish."""
+    wait_for_player(page, timeout=timeout)
+    page.wait_for_selector(SIDEBAR_CONTROL, timeout=timeout)
+    wait_for_streamlit_idle(page, timeout=timeout)
 
 
 def player_step(page: Any, n: int = 0) -> int:

@@ -18,6 +18,7 @@ from tests._apptest import (
     assert_ok,
     chart_spec,
     charts,
+    components,
     open_app,
     page_path,
     player_spec,
@@ -53,18 +54,8 @@ def _types(node) -> list[str]:
 def _asks_for_rerun(at: AppTest) -> bool | None:
     """Whether the element after the figure asks the browser for a rerun once the figure has
     drawn (None: no such element)."""
-    def find(node):
-        for child in getattr(node, "children", {}).values():
-            if (getattr(child, "type", "") == "bidi_component"
-                    and child.proto.component_name == "gmmviz_figure_drawn"):
-                return child
-            found = find(child)
-            if found is not None:
-                return found
-        return None
-
-    element = find(at.main)
-    return None if element is None else json.loads(element.proto.json)["rerun"]
+    found = components(at, "gmmviz_figure_drawn", at.main)
+    return json.loads(found[0].proto.json)["rerun"] if found else None
 
 
 @pytest.fixture(scope="module")

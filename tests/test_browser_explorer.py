@@ -24,7 +24,7 @@ from tests._server import (
     player_title,
     screenshot,
     script_runs,
-    wait_for_player,
+    wait_for_explorer,
     wait_for_player_step,
     wait_for_streamlit_idle,
     watch_script_runs,
@@ -40,16 +40,10 @@ def _notes_a_run() -> gmmviz.GMMRun:
     return gmmviz.fit_gmm(X, 3, init="notes-a", max_iter=20, tol=0)
 
 
-def _wait_for_page(page) -> None:
-    wait_for_player(page)
-    page.wait_for_selector(SIDEBAR_CONTROL, timeout=60_000)
-    wait_for_streamlit_idle(page, timeout=60_000)
-
-
 def test_explorer_plays_em_in_the_browser(browser, app_url):
     page, errors = open_page(browser, app_url, timeout=60_000)
     try:
-        _wait_for_page(page)
+        wait_for_explorer(page)
         # the textbook run, paused at its start: 1 + 2 * 15 half-steps
         assert player_steps(page) == 31 and player_step(page) == 0
         assert player_title(page).startswith("Start") and "426.22" in player_title(page)
@@ -116,7 +110,7 @@ def test_the_step_panel_follows_every_frame_while_playing(browser, app_url):
     run = _notes_a_run()
     page, errors = open_page(browser, app_url + "/" + NOTES_A + "&speed=400", timeout=60_000)
     try:
-        _wait_for_page(page)
+        wait_for_explorer(page)
         player_button(page, "Play").click()
         seen = set()
         for want in (3, 8, 14):
@@ -143,7 +137,7 @@ def test_the_step_panel_follows_every_frame_while_playing(browser, app_url):
 def test_a_link_opens_at_its_half_step(browser, app_url):
     page, errors = open_page(browser, app_url + "/" + NOTES_A + "&step=5", timeout=60_000)
     try:
-        _wait_for_page(page)
+        wait_for_explorer(page)
         assert player_step(page) == 5
         assert "Iteration 3 · E-step" in player_title(page)
         assert "E-step 3" in page.locator(STEP_PANEL).inner_text()
@@ -157,7 +151,7 @@ def test_a_link_with_a_point_inspects_it_at_that_step(browser, app_url):
     page, errors = open_page(browser, app_url + "/" + NOTES_A + "&step=3&point=38",
                              timeout=60_000)
     try:
-        _wait_for_page(page)
+        wait_for_explorer(page)
         gamma = run.steps[3].resp[38]
         page.get_by_text("Bayes' rule for point 38").wait_for(timeout=30_000)
         latex = page.locator('[data-testid="stMarkdownContainer"] .katex').all_inner_texts()
@@ -176,7 +170,7 @@ def test_clicking_a_point_inspects_it_at_the_players_step(browser, app_url):
     run = _notes_a_run()
     page, errors = open_page(browser, app_url + "/" + NOTES_A, timeout=60_000)
     try:
-        _wait_for_page(page)
+        wait_for_explorer(page)
         for _ in range(3):
             page.keyboard.press("ArrowRight")
         wait_for_player_step(page, 3)
@@ -198,7 +192,7 @@ def test_a_link_restores_the_controls(browser, app_url):
     query = "?data=blobs&n=2000&seed=3&k=4&init=kmeans&cov=full&iters=50&tol=0"
     page, errors = open_page(browser, app_url + "/" + query, timeout=60_000)
     try:
-        _wait_for_page(page)
+        wait_for_explorer(page)
         sidebar = page.locator('[data-testid="stSidebar"]')
         assert sidebar.get_by_role("combobox", name="Data", exact=True).input_value() == "blobs"
         assert sidebar.get_by_label("Number of points", exact=True).input_value() == "2000"
@@ -222,7 +216,7 @@ def test_a_link_restores_the_controls(browser, app_url):
 def test_an_invalid_link_value_shows_a_warning(browser, app_url):
     page, errors = open_page(browser, app_url + "/?k=99&init=nope&step=x", timeout=60_000)
     try:
-        _wait_for_page(page)
+        wait_for_explorer(page)
         alerts = page.locator('[data-testid="stAlert"]')
         assert alerts.filter(has_text="k='99'").count() == 1
         assert alerts.filter(has_text="init='nope'").count() == 1
@@ -241,7 +235,7 @@ def test_other_views_render_without_errors(browser, app_url, query):
             # no file yet: the page asks for one, in the sidebar
             page.get_by_text("Upload a CSV file with at least two numeric columns").wait_for()
         else:
-            _wait_for_page(page)
+            wait_for_explorer(page)
             has_density = page.evaluate(f"() => !!{player_js()}.panels[0].dens")
             assert has_density == ("density=1" in query)
         if "manual" in query:

@@ -11,14 +11,13 @@ import pytest
 import gmmviz
 from gmmviz import manual
 from tests._server import (
-    SIDEBAR_CONTROL,
     click_player_point,
     no_page_errors,
     open_page,
     player_js,
     player_step,
     screenshot,
-    wait_for_player,
+    wait_for_explorer,
     wait_for_streamlit_idle,
 )
 
@@ -31,9 +30,7 @@ P = player_js()
 def _wait_for_page(page) -> None:
     """The page ready, its player's figure scrolled into the middle of the screen (the mouse
     only reaches what is on screen)."""
-    wait_for_player(page)
-    page.wait_for_selector(SIDEBAR_CONTROL, timeout=60_000)
-    wait_for_streamlit_idle(page, timeout=60_000)
+    wait_for_explorer(page)
     page.evaluate(f"() => {P}.panels[0].canvas.scrollIntoView({{block: 'center'}})")
 
 

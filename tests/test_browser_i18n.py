@@ -9,9 +9,11 @@ import re
 import pytest
 
 from tests._server import (
+    PAGES,
     PLAYER,
     STEP_PANEL,
     no_page_errors,
+    open_page,
     player_title,
     wait_for_player,
     wait_for_player_step,
@@ -20,8 +22,6 @@ from tests._server import (
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["", "compare", "supervised", "kmeans", "gaussian", "hard_em", "latent", "mstep",
-         "limit", "jensen", "kl", "bound_curve", "lower_bound", "likelihood", "five_points"]
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 _LABELS = """() => Array.from(document.querySelectorAll(
@@ -38,10 +38,7 @@ _HANGUL_DRAWN = """() => {
 
 
 def _open(browser, url: str):
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    errors: list = []
-    page.on("pageerror", lambda exc: errors.append(exc))
-    page.goto(url, timeout=90_000)
+    page, errors = open_page(browser, url, timeout=90_000)
     page.wait_for_selector("h1", timeout=90_000)
     wait_for_streamlit_idle(page, timeout=90_000)
     if page.locator(PLAYER).count():

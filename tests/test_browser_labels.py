@@ -9,6 +9,7 @@ import pytest
 from tests._server import (
     open_page,
     player_js,
+    player_step,
     wait_for_player,
     wait_for_player_step,
     wait_for_streamlit_idle,
@@ -49,8 +50,7 @@ def test_pi_labels_never_collide(browser, app_url, query, steps):
         wait_for_player(page)
         wait_for_streamlit_idle(page, timeout=60_000)
         for step in steps:
-            while int(page.locator('[data-testid="gmmviz-player"]').get_attribute(
-                    "data-step")) < step:
+            while player_step(page) < step:
                 page.keyboard.press("ArrowRight")
             wait_for_player_step(page, step)
             boxes = page.evaluate(_BOXES)

@@ -61,16 +61,11 @@ def _figure_top(page, key: str | None) -> float:
     return page.evaluate(f"() => document.querySelector('{sel}').getBoundingClientRect().top")
 
 
-@pytest.fixture(scope="module")
-def app(browser, app_url):
-    return app_url
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("name", list(PAGES))
-def test_notes_page_loads_and_draws_above_the_fold(browser, app, name):
+def test_notes_page_loads_and_draws_above_the_fold(browser, app_url, name):
     title, key = PAGES[name]
-    page, errors = open_page(browser, f"{app}/{name}", timeout=90_000)
+    page, errors = open_page(browser, f"{app_url}/{name}", timeout=90_000)
     try:
         figure = _wait_for_figure(page, key)
         assert page.get_by_role("heading", name=title).count() == 1
@@ -89,8 +84,8 @@ def test_notes_page_loads_and_draws_above_the_fold(browser, app, name):
 
 
 @pytest.mark.browser
-def test_stepping_a_page_moves_its_url(browser, app):
-    page, errors = open_page(browser, f"{app}/latent", timeout=90_000)
+def test_stepping_a_page_moves_its_url(browser, app_url):
+    page, errors = open_page(browser, f"{app_url}/latent", timeout=90_000)
     try:
         wait_for_plotly(page, timeout=60_000, key="story_figure")
         page.get_by_role("button", name="▶").click()

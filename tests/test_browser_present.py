@@ -7,12 +7,19 @@ from __future__ import annotations
 
 import pytest
 
-from tests._server import PLAYER, STEP_PANEL, no_page_errors, wait_for_streamlit_idle
+from tests._server import (
+    PAGES,
+    PLAYER,
+    STEP_PANEL,
+    no_page_errors,
+    player_step,
+    player_steps,
+    wait_for_player_step,
+    wait_for_streamlit_idle,
+)
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["", "compare", "supervised", "kmeans", "gaussian", "hard_em", "latent", "mstep",
-         "limit", "jensen", "kl", "bound_curve", "lower_bound", "likelihood", "five_points"]
 #: The projector's size in Korean too (the words' lengths differ), and the larger in English.
 CASES = [("en", (1280, 720)), ("en", (1920, 1080)), ("ko", (1280, 720))]
 FIGURE = (f"{PLAYER} canvas.gp-canvas, .js-plotly-plot .nsewdrag, "
@@ -77,12 +84,10 @@ def test_presentation_mode_fits_the_screen(browser, app_url, path, lang, size):
                                     f"document.querySelector('{STEP_PANEL}')).fontSize)")
             assert size_px >= 18
             # the keys work in the mode (a player that opens at its end steps back)
-            step = int(page.locator(PLAYER).first.get_attribute("data-step"))
-            last = int(page.locator(PLAYER).first.get_attribute("data-steps")) - 1
+            step, last = player_step(page), player_steps(page) - 1
             key, to = ("ArrowRight", step + 1) if step < last else ("ArrowLeft", step - 1)
             page.keyboard.press(key)
-            page.wait_for_function(f"() => document.querySelector('{PLAYER}').dataset.step"
-                                   f" === '{to}'", timeout=30_000)
+            wait_for_player_step(page, to)
         no_page_errors(page, errors)
     finally:
         context.close()

@@ -17,10 +17,10 @@ import gmmviz
 from gmmviz import i18n
 from tests._apptest import ROOT, assert_ok, open_app, page_path, query
 from tests._i18n import english_words, has_hangul, leftover_english, page_texts
+from tests._server import PAGES as PAGE_URLS
 
-#: Every page, by file name (the explorer is the app's default page).
-PAGES = ["explorer", "compare", "supervised", "kmeans", "gaussian", "hard_em", "latent", "mstep",
-         "limit", "jensen", "kl", "bound_curve", "lower_bound", "likelihood", "five_points"]
+#: Every page, by file name (the explorer is the app's default page, at the URL's root).
+PAGES = [path or "explorer" for path in PAGE_URLS]
 
 
 def _sources() -> list[Path]:
