@@ -13,6 +13,7 @@ Each lives in its own module, by concern:
 - :mod:`views._exports`: download buttons for a run's CSV and JSON
 """
 
+from gmmviz.figures.compare import COV_NAMES
 from gmmviz.starts import GMM_START_LABELS as INIT_LABELS  # noqa: F401  (the starts' labels)
 from views._cache import (  # noqa: F401  (the caches themselves, to clear them)
     CALLS,
@@ -33,7 +34,6 @@ from views._cache import (  # noqa: F401  (the caches themselves, to clear them)
 from views._data import class_agreement, data_source_controls, true_classes
 from views._em_controls import (
     COV_LABELS,
-    COV_NAMES,
     EM_HELP,
     INIT_HELP,
     EMControls,

@@ -64,8 +64,6 @@ COV_LABELS = {
     "tied": N_("tied (one shared ellipse)"),
 }
 #: The covariance types' short names, as a header shows them.
-COV_NAMES = {"full": N_("full"), "diag": N_("diag"), "spherical": N_("spherical"),
-             "tied": N_("tied")}
 #: The controls' help, by URL parameter; a page fitting several mixtures words its own.
 EM_HELP = {
     "k": N_("How many Gaussians the mixture has."),

@@ -10,6 +10,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 import gmmviz
 from gmmviz.bound import bound_table, describe_step, zoom_window
+from gmmviz.figures.compare import COV_NAMES
 from gmmviz.figures.player import bound_chart, bound_step_html
 from gmmviz.figures.teaching import bound_figure, step_tick_labels
 from gmmviz.i18n import N_, _
@@ -17,7 +18,6 @@ from gmmviz.numbers import format_number as num
 from views import _common as ui
 from views import _notes as notes
 from views import _player
-from views._em_controls import COV_NAMES
 from views._urlstate import shown_labels
 
 ZOOM_LABELS = {"near": N_("this iteration and the next"), "all": N_("the whole run")}
